@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI is compiled TypeScript; give a clear hint instead of a module-not-found trace when it is not built.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const entry = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+if (!existsSync(entry)) {
+  process.stderr.write(`seedfleet: error: ${entry} is missing; run \`npm run build\` first\n`);
+  process.exit(1);
+}
+require(entry);
