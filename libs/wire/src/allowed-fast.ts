@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isIPv4 } from 'node:net';
 import { WireError } from './errors';
-import { encodeIp } from './ip-address';
+import { encodeIp, isIPv4Mapped } from './ip-address';
 
 /**
  * BEP 6 allowed-fast set: the first `size` distinct piece indices drawn from repeated SHA-1 of the peer's
@@ -32,8 +31,7 @@ export function allowedFastSet(infoHash: Uint8Array, peerIp: string, pieceCount:
 }
 
 function toIPv4(ip: string): Buffer | undefined {
-  if (isIPv4(ip)) return encodeIp(ip);
   const address = encodeIp(ip);
-  const isV4Mapped = address.subarray(0, 10).every((byte) => byte === 0) && address[10] === 0xff && address[11] === 0xff;
-  return isV4Mapped ? address.subarray(12) : undefined;
+  if (address.length === 4) return address;
+  return isIPv4Mapped(address) ? address.subarray(12) : undefined;
 }

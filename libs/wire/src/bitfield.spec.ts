@@ -23,7 +23,7 @@ describe('Bitfield', () => {
 
   it('counts and round-trips any valid wire bitfield', () => {
     fc.assert(
-      fc.property(fc.array(fc.boolean(), { maxLength: 300 }), (pieces) => {
+      fc.property(fc.array(fc.boolean(), { maxLength: 300, size: 'max' }), (pieces) => {
         const bitfield = new Bitfield(pieces.length);
         pieces.forEach((have, index) => have && bitfield.set(index));
         const parsed = Bitfield.fromWire(bitfield.toWire(), pieces.length);

@@ -5,7 +5,8 @@ import { Framer } from './framer';
 import type { Message } from './message';
 
 const u32 = fc.nat({ max: 0xffffffff });
-const bytes = (maxLength: number) => fc.uint8Array({ maxLength }).map((array) => Buffer.from(array));
+// size 'max': fast-check's default size keeps arrays to about ten items, too small to straddle chunks.
+const bytes = (maxLength: number) => fc.uint8Array({ maxLength, size: 'max' }).map((array) => Buffer.from(array));
 const hashRange = {
   piecesRoot: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((array) => Buffer.from(array)),
   baseLayer: u32,

@@ -19,7 +19,7 @@ export {
   parseHandshakeHead,
   type ReservedFlags,
 } from './handshake';
-export { decodeIp, encodeIp } from './ip-address';
+export { decodeIp, encodeIp, isIPv4Mapped } from './ip-address';
 export { DEFAULT_MAX_BLOCK_LENGTH, DEFAULT_MAX_MESSAGE_LENGTH, resolveLimits, type WireLimits } from './limits';
 export { type BlockRef, type HashRange, type Message, MessageId, type MessageType } from './message';
 export {

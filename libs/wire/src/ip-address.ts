@@ -15,6 +15,11 @@ export function decodeIp(bytes: Uint8Array): string {
   throw new WireError('bad-address', `an IP address is 4 or 16 bytes, got ${bytes.length}`);
 }
 
+/** True for ::ffff:a.b.c.d, an IPv4 peer reached over an IPv6 socket. */
+export function isIPv4Mapped(bytes: Uint8Array): boolean {
+  return bytes.length === 16 && bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+}
+
 function encodeIPv6(host: string): Buffer {
   const bytes = Buffer.alloc(16);
   let text = host;
@@ -35,8 +40,7 @@ function encodeIPv6(host: string): Buffer {
 }
 
 function formatIPv6(bytes: Uint8Array): string {
-  const isV4Mapped = bytes.subarray(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  if (isV4Mapped) return `::ffff:${Array.from(bytes.subarray(12)).join('.')}`;
+  if (isIPv4Mapped(bytes)) return `::ffff:${Array.from(bytes.subarray(12)).join('.')}`;
   const groups: number[] = [];
   for (let at = 0; at < 16; at += 2) groups.push((bytes[at] << 8) | bytes[at + 1]);
   // RFC 5952: compress the longest run of two or more zero groups, the first one on a tie.
