@@ -1,0 +1,30 @@
+import type { BValue } from '@seedfleet/bencode';
+import { MetainfoError } from './errors';
+import { expectBytes, expectList } from './fields';
+import { lenientText } from './text';
+
+/**
+ * Paths from a torrent become file names on disk, so anything that could escape the download directory
+ * or mean something else to a file system is refused rather than rewritten: '.', '..', empty components,
+ * separators ('/' and, for Windows, '\') and NUL.
+ */
+export function checkPathComponent(component: string, field: string): string {
+  if (component.length === 0) throw new MetainfoError(field, 'path components must not be empty');
+  if (component === '.' || component === '..') {
+    throw new MetainfoError(field, `path component '${component}' is not allowed`);
+  }
+  if (component.includes('/') || component.includes('\\')) {
+    throw new MetainfoError(field, `path component ${JSON.stringify(component)} must not contain '/' or '\\'`);
+  }
+  if (component.includes('\0')) {
+    throw new MetainfoError(field, `path component ${JSON.stringify(component)} must not contain NUL`);
+  }
+  return component;
+}
+
+/** A bencoded list of byte strings as checked path components. */
+export function readPath(value: BValue, field: string): string[] {
+  const parts = expectList(value, field);
+  if (parts.length === 0) throw new MetainfoError(field, 'must not be empty');
+  return parts.map((part, i) => checkPathComponent(lenientText(expectBytes(part, `${field}[${i}]`)), field));
+}
