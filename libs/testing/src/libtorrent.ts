@@ -1,4 +1,4 @@
-import { runPythonScript } from './python-script';
+import { pythonScriptInvocation, runPythonScript } from './python-script';
 
 export type ReferenceVersion = 'v1' | 'v2' | 'hybrid';
 
@@ -54,4 +54,9 @@ export function libtorrentCreate(options: LibtorrentCreateOptions): Promise<Libt
 /** What libtorrent's torrent_info makes of a .torrent; rejects (ToolFailedError) when libtorrent refuses it. */
 export function libtorrentInspect(path: string, timeoutMs = 30_000): Promise<LibtorrentInfo> {
   return runPythonScript<LibtorrentInfo>('torrent_info.py', { path }, timeoutMs);
+}
+
+/** The command line of libtorrentCreate, for measuring it as a process of its own. */
+export function libtorrentCreateInvocation(options: Omit<LibtorrentCreateOptions, 'timeoutMs'>): { command: string; args: string[] } {
+  return pythonScriptInvocation('create_torrent.py', options);
 }

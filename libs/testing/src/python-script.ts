@@ -14,9 +14,15 @@ function scriptPath(name: string): string {
   }
 }
 
+/** The command line that runs one of our python scripts, for callers that launch it themselves (benches). */
+export function pythonScriptInvocation(name: string, args: object): { command: string; args: string[] } {
+  return { command: systemPython, args: [scriptPath(name), JSON.stringify(args)] };
+}
+
 /** Runs one of our python scripts with a JSON argument and parses the JSON it prints. */
 export async function runPythonScript<T>(name: string, args: object, timeoutMs: number): Promise<T> {
-  const result = await runTool(systemPython, [scriptPath(name), JSON.stringify(args)], { timeoutMs });
+  const invocation = pythonScriptInvocation(name, args);
+  const result = await runTool(invocation.command, invocation.args, { timeoutMs });
   try {
     return JSON.parse(result.stdout) as T;
   } catch (error) {

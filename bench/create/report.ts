@@ -1,0 +1,88 @@
+import { markdownTable } from '../lib/markdown-table';
+import { spread, type Spread } from '../lib/stats';
+import type { ProcessMeasurement } from '../lib/measure-process';
+import type { HashCheck } from './hash-check';
+
+export interface ToolRuns {
+  readonly dataset: string;
+  readonly datasetBytes: number;
+  readonly tool: string;
+  readonly version: string;
+  readonly ours: boolean;
+  readonly samples: ProcessMeasurement[];
+}
+
+export interface ToolSummary {
+  readonly dataset: string;
+  readonly tool: string;
+  readonly version: string;
+  readonly ours: boolean;
+  readonly wallSeconds: Spread;
+  readonly gbPerSecond: Spread;
+  readonly cpuSeconds: Spread;
+  readonly peakRssMiB: number;
+}
+
+export interface BenchReport {
+  readonly environment: Record<string, string | number | boolean>;
+  readonly summaries: ToolSummary[];
+  readonly hashChecks: HashCheck[];
+}
+
+export function summarize(runs: ToolRuns): ToolSummary {
+  return {
+    dataset: runs.dataset,
+    tool: runs.tool,
+    version: runs.version,
+    ours: runs.ours,
+    wallSeconds: spread(runs.samples.map((sample) => sample.wallSeconds)),
+    gbPerSecond: spread(runs.samples.map((sample) => runs.datasetBytes / 1e9 / sample.wallSeconds)),
+    cpuSeconds: spread(runs.samples.map((sample) => sample.cpuSeconds)),
+    peakRssMiB: Math.max(...runs.samples.map((sample) => sample.peakRssBytes)) / 2 ** 20,
+  };
+}
+
+const fixed = (value: number, digits: number): string => value.toFixed(digits);
+const range = (s: Spread, digits: number): string => `${fixed(s.median, digits)} (${fixed(s.min, digits)}-${fixed(s.max, digits)})`;
+
+/** Throughput of ours over the reference, medians (> 1: seedfleet is faster); the range pairs our worst run with their best and the reverse. */
+function ratioRows(summaries: readonly ToolSummary[]): string[][] {
+  const rows: string[][] = [];
+  for (const ours of summaries.filter((summary) => summary.ours)) {
+    for (const reference of summaries.filter((summary) => !summary.ours && summary.dataset === ours.dataset && summary.version === ours.version)) {
+      const ratio = ours.gbPerSecond.median / reference.gbPerSecond.median;
+      const worst = ours.gbPerSecond.min / reference.gbPerSecond.max;
+      const best = ours.gbPerSecond.max / reference.gbPerSecond.min;
+      rows.push([ours.dataset, ours.version, reference.tool, `**${fixed(ratio, 2)}×**`, `${fixed(worst, 2)}-${fixed(best, 2)}`, `${fixed(ours.cpuSeconds.median / reference.cpuSeconds.median, 2)}×`]);
+    }
+  }
+  return rows;
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const environment = Object.entries(report.environment).map(([key, value]) => `- ${key}: ${value}`).join('\n');
+  const measurements = markdownTable(
+    ['dataset', 'version', 'tool', 'wall s, median (min-max)', 'GB/s, median (min-max)', 'CPU s, median', 'peak RSS MiB'],
+    report.summaries.map((s) => [s.dataset, s.version, s.ours ? `**${s.tool}**` : s.tool, range(s.wallSeconds, 2), range(s.gbPerSecond, 2), fixed(s.cpuSeconds.median, 2), fixed(s.peakRssMiB, 0)]),
+  );
+  const ratios = markdownTable(['dataset', 'version', 'reference', 'throughput ours/reference (median)', 'range (worst-best)', 'CPU s ours/reference'], ratioRows(report.summaries));
+  const hashes = markdownTable(
+    ['dataset', 'version', 'reference', 'ours', 'reference hashes', 'equal'],
+    report.hashChecks.map((check) => [check.dataset, check.version, check.reference, hashText(check.ours), hashText(check.theirs), check.equal ? 'yes' : '**NO**']),
+  );
+  return [
+    '# S5: torrent creation',
+    environment,
+    '## Ratios (targets: v1 ≥ 1.0× mktorrent, hybrid ≥ 1.0× libtorrent)',
+    ratios,
+    '## Measurements',
+    measurements,
+    '## Info hashes (same content, same piece length)',
+    hashes,
+    '',
+  ].join('\n\n');
+}
+
+function hashText(hashes: { v1: string | null; v2: string | null }): string {
+  return [hashes.v1 && `v1 ${hashes.v1.slice(0, 12)}…`, hashes.v2 && `v2 ${hashes.v2.slice(0, 12)}…`].filter(Boolean).join(', ');
+}

@@ -1,0 +1,91 @@
+import { cpus, release } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseBenchArgs } from '../lib/bench-args';
+import { measureProcess } from '../lib/measure-process';
+import { repoRoot } from '../lib/repo-root';
+import { createDatasets, totalBytes, type Dataset } from './datasets';
+import { checkHashes, type HashCheck } from './hash-check';
+import { prepareDataset, warmCache } from './prepare-data';
+import { renderMarkdown, summarize, type ToolRuns } from './report';
+import { createTools, type CreateTool } from './tools';
+
+const runTimeoutMs = 30 * 60 * 1000;
+
+function outputPath(outputRoot: string, dataset: Dataset, tool: CreateTool): string {
+  return join(outputRoot, `${dataset.id}.${tool.version}.${tool.name.split(' ')[0]}.torrent`);
+}
+
+/** Rotating the order each repetition, so no tool always runs first (or right after the same neighbour). */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const root = repoRoot();
+  const dataRoot = join(root, 'bench', '.data', args.quick ? 'create-quick' : 'create');
+  const outputRoot = join(root, 'bench', '.data', 'create-output');
+  await mkdir(outputRoot, { recursive: true });
+  const datasets = createDatasets(args.quick);
+  const tools = createTools(root);
+  const runs = new Map<string, ToolRuns>();
+  const paths = new Map<string, string>();
+  for (const dataset of datasets) {
+    process.stderr.write(`preparing ${dataset.id} (${dataset.description}) ...\n`);
+    const path = await prepareDataset(dataRoot, dataset);
+    await warmCache(path, dataset);
+    paths.set(dataset.id, path);
+    for (const tool of tools) {
+      runs.set(`${dataset.id}|${tool.name}|${tool.version}`, { dataset: dataset.id, datasetBytes: totalBytes(dataset), tool: tool.name, version: tool.version, ours: tool.ours, samples: [] });
+    }
+  }
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (const dataset of datasets) {
+      for (const tool of rotated(tools, rep)) {
+        const output = outputPath(outputRoot, dataset, tool);
+        await rm(output, { force: true });
+        const { command, args: toolArgs } = tool.invocation({ contentPath: paths.get(dataset.id)!, output, pieceLength: dataset.pieceLength });
+        const sample = await measureProcess(command, toolArgs, runTimeoutMs);
+        runs.get(`${dataset.id}|${tool.name}|${tool.version}`)!.samples.push(sample);
+        process.stderr.write(`rep ${rep + 1}/${args.reps} ${dataset.id} ${tool.version} ${tool.name}: ${sample.wallSeconds.toFixed(2)} s\n`);
+      }
+    }
+  }
+  const hashChecks: HashCheck[] = [];
+  for (const dataset of datasets) {
+    for (const ours of tools.filter((tool) => tool.ours)) {
+      for (const reference of tools.filter((tool) => !tool.ours && tool.version === ours.version)) {
+        hashChecks.push(await checkHashes(dataset.id, ours.version, reference.name, outputPath(outputRoot, dataset, ours), outputPath(outputRoot, dataset, reference)));
+      }
+    }
+  }
+  const report = {
+    environment: {
+      date: new Date().toISOString(),
+      mode: args.quick ? 'quick (small sizes, not a result)' : 'full S5',
+      repetitions: args.reps,
+      cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+      node: process.version,
+      kernel: release(),
+      cache: 'warm: page cache cannot be dropped without root, so every file is read once before the timed runs',
+      method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; order rotates each repetition; same piece length for all tools',
+      datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
+    },
+    summaries: [...runs.values()].map(summarize),
+    hashChecks,
+  };
+  const markdown = renderMarkdown(report);
+  // Quick runs check the script, they are not results: keep them out of the committed bench/results.
+  const resultsDir = args.quick ? join(root, 'bench', '.data', 'results') : join(root, 'bench', 'results');
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(join(resultsDir, 'create.md'), markdown);
+  await writeFile(join(resultsDir, 'create.json'), `${JSON.stringify({ ...report, runs: [...runs.values()] }, null, 2)}\n`);
+  process.stdout.write(markdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:create failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { libtorrentCreateInvocation, mktorrentArgs, transmissionCreateArgs, type ReferenceVersion } from '@seedfleet/testing';
+
+export interface CreateJob {
+  readonly contentPath: string;
+  readonly output: string;
+  readonly pieceLength: number;
+}
+
+export interface CreateTool {
+  /** e.g. 'seedfleet', 'mktorrent -t 2'. */
+  readonly name: string;
+  readonly version: ReferenceVersion;
+  readonly ours: boolean;
+  invocation(job: CreateJob): { command: string; args: string[] };
+}
+
+function seedfleet(root: string, version: ReferenceVersion): CreateTool {
+  return {
+    name: 'seedfleet',
+    version,
+    ours: true,
+    invocation: (job) => ({
+      command: process.execPath,
+      args: [join(root, 'bin', 'seedfleet.js'), 'torrent', 'create', job.contentPath, '-o', job.output, `--${version}`, '--piece-length', String(job.pieceLength), '--no-date', '--force'],
+    }),
+  };
+}
+
+function libtorrent(version: ReferenceVersion): CreateTool {
+  return {
+    name: 'libtorrent',
+    version,
+    ours: false,
+    invocation: (job) => libtorrentCreateInvocation({ path: job.contentPath, output: job.output, version, pieceLength: job.pieceLength }),
+  };
+}
+
+/** The S5 line-up: ours against each reference for the versions it can make. */
+export function createTools(root: string): CreateTool[] {
+  return [
+    seedfleet(root, 'v1'),
+    {
+      name: 'mktorrent -t 2',
+      version: 'v1',
+      ours: false,
+      invocation: (job) => ({ command: 'mktorrent', args: mktorrentArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength, threads: 2, date: false }) }),
+    },
+    {
+      name: 'transmission-create',
+      version: 'v1',
+      ours: false,
+      invocation: (job) => ({ command: 'transmission-create', args: transmissionCreateArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength }) }),
+    },
+    seedfleet(root, 'v2'),
+    libtorrent('v2'),
+    seedfleet(root, 'hybrid'),
+    libtorrent('hybrid'),
+  ];
+}
