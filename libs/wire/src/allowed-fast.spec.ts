@@ -20,8 +20,11 @@ describe('allowedFastSet', () => {
     expect(allowedFastSet(infoHash, '10.0.0.1', 0, 10)).toEqual([]);
   });
 
-  it('gives IPv6 peers no set, since BEP 6 defines none for them', () => {
-    expect(allowedFastSet(infoHash, '2001:db8::1', 1313, 7)).toEqual([]);
+  it('gives every IPv6 address in one /64 the same set', () => {
+    const expected = allowedFastSet(infoHash, '2001:db8:0:1::1', 1313, 7);
+    expect(expected).toHaveLength(7);
+    expect(allowedFastSet(infoHash, '2001:db8:0:1:ffff::9', 1313, 7)).toEqual(expected);
+    expect(allowedFastSet(infoHash, '2001:db8:0:2::1', 1313, 7)).not.toEqual(expected);
   });
 
   it('refuses bad arguments with a WireError', () => {

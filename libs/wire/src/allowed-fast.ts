@@ -4,9 +4,11 @@ import { encodeIp, isIPv4Mapped } from './ip-address';
 
 /**
  * BEP 6 allowed-fast set: the first `size` distinct piece indices drawn from repeated SHA-1 of the peer's
- * /24 network and the info hash, so every peer behind one NAT gets the same set and cannot collect more
- * free pieces by reconnecting. BEP 6 defines it for IPv4 only (IPv4-mapped IPv6 counts as IPv4); for an
- * IPv6 peer the set is empty rather than a guess another client would not reproduce.
+ * network and the info hash, so peers sharing a network get one set and cannot collect more free pieces by
+ * reconnecting. IPv4 (and IPv4-mapped IPv6) uses the /24 as BEP 6 specifies. BEP 6 defines nothing for
+ * IPv6; we use the /64, the smallest block one subscriber gets. Only the sender computes the set (the
+ * receiver just reads allowed-fast messages), so this choice cannot break interop: libtorrent 2.0, for one,
+ * hashes the whole unmasked address of either family.
  */
 export function allowedFastSet(infoHash: Uint8Array, peerIp: string, pieceCount: number, size: number): number[] {
   if (infoHash.length !== 20) {
@@ -15,12 +17,9 @@ export function allowedFastSet(infoHash: Uint8Array, peerIp: string, pieceCount:
   if (!Number.isInteger(pieceCount) || pieceCount < 0 || !Number.isInteger(size) || size < 0) {
     throw new WireError('bad-argument', `allowed-fast set of ${size} from ${pieceCount} pieces`);
   }
-  const ipv4 = toIPv4(peerIp);
-  if (ipv4 === undefined) return [];
   const wanted = Math.min(size, pieceCount);
   const chosen = new Set<number>();
-  let x: Buffer = Buffer.concat([ipv4, infoHash]);
-  x[3] = 0; // the /24 mask: 0xFFFFFF00
+  let x: Buffer = Buffer.concat([maskedNetwork(peerIp), infoHash]);
   while (chosen.size < wanted) {
     x = createHash('sha1').update(x).digest();
     for (let at = 0; at < 20 && chosen.size < wanted; at += 4) {
@@ -30,8 +29,10 @@ export function allowedFastSet(infoHash: Uint8Array, peerIp: string, pieceCount:
   return [...chosen];
 }
 
-function toIPv4(ip: string): Buffer | undefined {
+function maskedNetwork(ip: string): Buffer {
   const address = encodeIp(ip);
-  if (address.length === 4) return address;
-  return isIPv4Mapped(address) ? address.subarray(12) : undefined;
+  const network = address.length === 4 || isIPv4Mapped(address) ? Buffer.from(address.subarray(-4)) : address;
+  // /24 of 4 bytes, /64 of 16: everything after the network prefix is zeroed.
+  network.fill(0, network.length === 4 ? 3 : 8);
+  return network;
 }
