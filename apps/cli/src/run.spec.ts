@@ -16,7 +16,7 @@ const echo = defineCommand({
   },
   async run({ options, positionals: [word] }, io) {
     const text = options.upper ? word.toUpperCase() : word;
-    io.stdout.write(`${[text, ...options.tag].join(' ').repeat(options.times ?? 1)}\n`);
+    io.stdout.write(`${[text, ...options.tag.map((tag) => tag.toLowerCase())].join(' ').repeat(options.times ?? 1)}\n`);
     return word === 'three' ? 3 : undefined;
   },
 });

@@ -50,18 +50,16 @@ export function flag(description: string, extra: Partial<Pick<FlagSpec, 'short' 
   return { kind: 'flag', description, ...extra };
 }
 
-export function value<T = string>(
-  valueName: string,
-  description: string,
-  extra: { short?: string; parse?: (raw: string) => T } = {},
-): ValueSpec<T> {
-  return { kind: 'value', valueName, description, short: extra.short, parse: (extra.parse ?? asText) as (raw: string) => T };
+// Overloads rather than a `T = string` default: inside a command's options object the contextual type
+// would otherwise infer T as unknown for options without a parser.
+export function value(valueName: string, description: string, extra?: { short?: string }): ValueSpec<string>;
+export function value<T>(valueName: string, description: string, extra: { short?: string; parse: (raw: string) => T }): ValueSpec<T>;
+export function value(valueName: string, description: string, extra: { short?: string; parse?: (raw: string) => unknown } = {}): ValueSpec<unknown> {
+  return { kind: 'value', valueName, description, short: extra.short, parse: extra.parse ?? asText };
 }
 
-export function list<T = string>(
-  valueName: string,
-  description: string,
-  extra: { short?: string; parse?: (raw: string) => T } = {},
-): ListSpec<T> {
-  return { kind: 'list', valueName, description, short: extra.short, parse: (extra.parse ?? asText) as (raw: string) => T };
+export function list(valueName: string, description: string, extra?: { short?: string }): ListSpec<string>;
+export function list<T>(valueName: string, description: string, extra: { short?: string; parse: (raw: string) => T }): ListSpec<T>;
+export function list(valueName: string, description: string, extra: { short?: string; parse?: (raw: string) => unknown } = {}): ListSpec<unknown> {
+  return { kind: 'list', valueName, description, short: extra.short, parse: extra.parse ?? asText };
 }
