@@ -1,6 +1,13 @@
-/** An expected failure with a message meant for the user (exit code 1); `cause` keeps the underlying error. */
+/** An expected failure with a message meant for the user; `cause` keeps the underlying error. */
 export class CliError extends Error {
   override readonly name = 'CliError';
+  /** 1 unless said otherwise, e.g. 130 for an interrupted run (128 + SIGINT, as shells report it). */
+  readonly exitCode: number;
+
+  constructor(message: string, options: ErrorOptions & { exitCode?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.exitCode = options.exitCode ?? 1;
+  }
 }
 
 const systemReasons: Readonly<Record<string, string>> = {

@@ -28,6 +28,7 @@ const failing = defineCommand({
   async run({ positionals: [how] }) {
     if (how === 'usage') throw new UsageError('bad combination');
     if (how === 'cli') throw new CliError('cannot do it', { cause: new Error('disk on fire') });
+    if (how === 'interrupt') throw new CliError('interrupted', { exitCode: 130 });
     throw new TypeError('undefined is not a function');
   },
 });
@@ -92,6 +93,7 @@ describe('run', () => {
   it('exits 1 with one line for other failures, and shows stacks only with SEEDFLEET_DEBUG=1', async () => {
     expect(await cli(['fail', 'cli'])).toEqual({ code: 1, out: '', err: 'seedfleet: error: cannot do it: disk on fire\n' });
     expect(await cli(['fail', 'bug'])).toEqual({ code: 1, out: '', err: 'seedfleet: error: undefined is not a function\n' });
+    expect(await cli(['fail', 'interrupt'])).toEqual({ code: 130, out: '', err: 'seedfleet: error: interrupted\n' });
     const debug = await cli(['fail', 'bug'], { SEEDFLEET_DEBUG: '1' });
     expect(debug.err).toMatch(/^seedfleet: error: undefined is not a function\nTypeError: undefined is not a function\n\s+at /);
   });

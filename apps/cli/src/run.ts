@@ -1,4 +1,5 @@
 import { UsageError } from './args/usage-error';
+import { CliError } from './cli-error';
 import type { CliCommand } from './commands/command';
 import type { CliIo } from './io';
 import { formatError } from './output/format-error';
@@ -35,6 +36,7 @@ export async function run(argv: readonly string[], io: CliIo, commands: readonly
     return outcome;
   } catch (error) {
     io.stderr.write(formatError(error, debug));
+    if (error instanceof CliError) return error.exitCode;
     if (!(error instanceof UsageError)) return exitCodes.failure;
     const command = matched ?? commands.find((candidate) => candidate.name === error.command);
     if (command) io.stderr.write(`${usageLine(command)}\n(see 'seedfleet help ${command.name}')\n`);
