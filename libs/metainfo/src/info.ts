@@ -11,7 +11,7 @@ import { readV1Files, readV1Pieces } from './v1-info';
 import { BLOCK_SIZE } from './v2/merkle';
 import { readFileTree } from './v2-file-tree';
 
-// libtorrent's bound (INT_MAX / 2, rounded to a power of two): larger pieces are not seen in practice and
+// libtorrent's bound (INT_MAX / 2, rounded up to a power of two): larger pieces are not seen in practice and
 // would need absurd buffers.
 const MAX_PIECE_LENGTH = 2 ** 30;
 
