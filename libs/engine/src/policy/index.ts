@@ -1,0 +1,17 @@
+export * from './availability';
+export * from './block-counts';
+export * from './block-state';
+export * from './choke-snapshot';
+export * from './choker';
+export * from './errors';
+export * from './optimistic-unchoke';
+export * from './piece-picker';
+export type { Cancellation } from './picker-state';
+export * from './piece-set';
+export * from './random';
+export * from './rarity-index';
+export * from './rate';
+export * from './request-depth';
+export * from './request-timeout';
+export * from './snub';
+export * from './token-bucket';
