@@ -1,3 +1,4 @@
+import { CliError } from '../cli-error';
 import { formatError } from './format-error';
 
 describe('formatError', () => {
@@ -7,6 +8,12 @@ describe('formatError', () => {
     expect(formatError(wrapped, false)).toBe("seedfleet: error: 'a.torrent' is not a valid torrent: unexpected end of input at byte 12\n");
     const repeated = new Error(`reading: ${root.message}`, { cause: root });
     expect(formatError(repeated, false)).toBe('seedfleet: error: reading: unexpected end of input at byte 12\n');
+  });
+
+  it("leaves out a CliError's causes: its message is already written for people", () => {
+    const error = new CliError("cannot read 'x': no such file or directory", { cause: new Error("ENOENT: no such file or directory, open 'x'") });
+    expect(formatError(error, false)).toBe("seedfleet: error: cannot read 'x': no such file or directory\n");
+    expect(formatError(error, true)).toContain("caused by: Error: ENOENT: no such file or directory, open 'x'");
   });
 
   it('handles thrown non-errors', () => {

@@ -1,0 +1,5 @@
+import type { CliCommand } from './command';
+import { torrentInfoCommand } from './torrent-info';
+
+/** Every `seedfleet` command; add a command by adding its file under commands/ and listing it here. */
+export const commands: readonly CliCommand[] = [torrentInfoCommand];

@@ -1,0 +1,24 @@
+import { commands } from './commands/registry';
+import { run } from './run';
+
+/** Process entry: wires real streams and signals into run(); a second Ctrl-C exits at once. */
+const controller = new AbortController();
+const stop = (): void => {
+  if (controller.signal.aborted) process.exit(130);
+  controller.abort(new Error('interrupted'));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  env: process.env,
+  now: () => performance.now(),
+  signal: controller.signal,
+}, commands).then((code) => {
+  process.exitCode = code;
+  process.removeListener('SIGINT', stop);
+  process.removeListener('SIGTERM', stop);
+});
