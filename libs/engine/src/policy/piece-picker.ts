@@ -1,5 +1,6 @@
 import { type BlockRef, type BlockStatus, type PeerId } from './block-state';
 import { requestDuplicates } from './endgame';
+import { chooseNewPieces } from './new-pieces';
 import { PolicyError, checkInteger } from './errors';
 import { PeerBits } from './peer-bits';
 import {
@@ -44,7 +45,10 @@ export interface PiecePickerOptions {
 export interface PickOptions {
   /** Pick only from these pieces: the peer's allowed-fast set while it chokes us (BEP 6). */
   readonly restrictTo?: readonly number[];
-  /** Pieces the peer suggested (BEP 6): started before rarer ones, since the peer has them cached. */
+  /**
+   * Pieces the peer suggested (BEP 6): started before rarer ones, since the peer has them cached. Ignored
+   * with `restrictTo`.
+   */
   readonly suggested?: readonly number[];
 }
 
@@ -194,7 +198,9 @@ export class PiecePicker {
       if (this.state.states[piece] === QUEUED && has(piece)) this.state.requestFree(this.state.start(piece), peer, count, out);
     }
     if (restrictTo === undefined) {
-      for (const piece of this.newPieces(record, count - out.length)) {
+      const room = this.maxPartialPieces - this.state.partials.size;
+      const randomly = this.state.haveCount < this.randomFirstPieces;
+      for (const piece of chooseNewPieces(this.state, record, count - out.length, room, randomly)) {
         this.state.requestFree(this.state.start(piece), peer, count, out);
       }
     }
@@ -202,31 +208,6 @@ export class PiecePicker {
       requestDuplicates(this.state, peer, eligible, count, this.endgameMaxRequesters, out);
     }
     return out;
-  }
-
-  /** Queued pieces the peer has, rarest first (or random early on), holding about `blocksWanted` blocks. */
-  private newPieces(record: PeerRecord, blocksWanted: number): number[] {
-    const chosen: number[] = [];
-    const room = this.maxPartialPieces - this.state.partials.size;
-    if (blocksWanted <= 0 || room <= 0) return chosen;
-    let blocks = 0;
-    const visit = (piece: number): boolean => {
-      if (record.bits !== undefined && !record.bits.has(piece)) return false;
-      chosen.push(piece);
-      blocks += this.state.blockCounts[piece];
-      return blocks >= blocksWanted || chosen.length >= room;
-    };
-    const randomPhase = this.state.haveCount < this.randomFirstPieces;
-    // Bucket 0 holds pieces only seeds have; a non-seed peer has none of them, so its scan skips them.
-    const firstBucket = record.bits === undefined ? 0 : 1;
-    for (let priority = MAX_PRIORITY; priority > 0; priority--) {
-      const index = this.state.indexes[priority];
-      if (index === undefined || index.size === 0) continue;
-      if (randomPhase) index.scanRandom(this.state.random, visit);
-      else index.scanRarest(this.state.random, firstBucket, visit);
-      if (blocks >= blocksWanted || chosen.length >= room) break;
-    }
-    return chosen;
   }
 
   // ---- block events ----
