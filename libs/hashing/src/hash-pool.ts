@@ -1,0 +1,156 @@
+import { availableParallelism } from 'node:os';
+import { HashPoolClosedError } from './errors';
+import type { HashJob, HashResultFor } from './hash-job';
+import { HashWorker } from './hash-worker';
+import { type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
+
+export interface HashPoolOptions {
+  /** Worker threads; default os.availableParallelism(). */
+  readonly size?: number;
+  /** Jobs accepted and not yet finished (queued or running) before submit() waits; default 4 per worker. */
+  readonly maxPending?: number;
+}
+
+/** A job accepted by submit(); `result` settles when a worker has hashed it. */
+export interface HashTicket<J extends HashJob> {
+  readonly result: Promise<HashResultFor<J>>;
+}
+
+interface QueuedJob {
+  readonly message: JobMessage;
+  readonly kind: string;
+  resolve(reply: ReplyMessage): void;
+  reject(error: Error): void;
+}
+
+interface SlotWaiter {
+  grant(): void;
+  fail(error: unknown): void;
+}
+
+// Two jobs per worker hide the message round trip between jobs without holding more memory than needed.
+const JOBS_PER_WORKER = 2;
+
+/**
+ * SHA-1 / SHA-256 off the event loop on worker threads. Job bytes are transferred, not copied, and come
+ * back in the result for reuse. At most `maxPending` jobs are accepted at once: submit() resolves only when
+ * there is room, which is the backpressure a producer reading from disk or network should follow.
+ */
+export class HashPool {
+  readonly size: number;
+  readonly maxPending: number;
+  private readonly workers: HashWorker[] = [];
+  private readonly queue: QueuedJob[] = [];
+  private readonly slotWaiters: SlotWaiter[] = [];
+  private accepted = 0;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: HashPoolOptions = {}) {
+    this.size = options.size ?? availableParallelism();
+    this.maxPending = options.maxPending ?? this.size * 4;
+    if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`hash pool size must be a positive integer, got ${options.size}`);
+    if (!Number.isInteger(this.maxPending) || this.maxPending < 1) {
+      throw new RangeError(`hash pool maxPending must be a positive integer, got ${options.maxPending}`);
+    }
+    for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
+  }
+
+  /** Jobs accepted and not yet finished. */
+  get pending(): number {
+    return this.accepted;
+  }
+
+  /** Waits for room (or rejects with the signal's reason), then queues the job. */
+  async submit<J extends HashJob>(job: J, signal?: AbortSignal): Promise<HashTicket<J>> {
+    const message = toJobMessage(this.nextId++, job);
+    await this.acquireSlot(signal);
+    const result = new Promise<ReplyMessage>((resolve, reject) => {
+      this.queue.push({ message, kind: job.kind, resolve, reject });
+    }).finally(() => this.releaseSlot());
+    this.dispatch();
+    return { result: result.then((reply) => toResult(reply) as HashResultFor<J>) };
+  }
+
+  /** submit() and wait for the result. */
+  async hash<J extends HashJob>(job: J, signal?: AbortSignal): Promise<HashResultFor<J>> {
+    return (await this.submit(job, signal)).result;
+  }
+
+  /** Rejects everything not yet finished with HashPoolClosedError and stops the threads. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of this.slotWaiters.splice(0)) waiter.fail(new HashPoolClosedError());
+    for (const job of this.queue.splice(0)) job.reject(new HashPoolClosedError());
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private spawn(): HashWorker {
+    return new HashWorker(
+      () => this.dispatch(),
+      (crashed) => this.replace(crashed),
+    );
+  }
+
+  private replace(crashed: HashWorker): void {
+    const index = this.workers.indexOf(crashed);
+    if (this.closed || index < 0) return;
+    this.workers[index] = this.spawn();
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.leastLoaded();
+      if (worker.load >= JOBS_PER_WORKER) return;
+      const job = this.queue.shift()!;
+      worker.run(job.message, job);
+    }
+  }
+
+  private leastLoaded(): HashWorker {
+    return this.workers.reduce((best, worker) => (worker.load < best.load ? worker : best));
+  }
+
+  private acquireSlot(signal?: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.reject(new HashPoolClosedError());
+    signal?.throwIfAborted();
+    if (this.accepted < this.maxPending && this.slotWaiters.length === 0) {
+      this.accepted++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.slotWaiters.splice(this.slotWaiters.indexOf(waiter), 1);
+        reject(signal!.reason);
+      };
+      const waiter: SlotWaiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        fail: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.slotWaiters.push(waiter);
+    });
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next === undefined) this.accepted--;
+    else next.grant();
+  }
+}
+
+function toResult(reply: ReplyMessage): HashResultFor<HashJob> {
+  const data = Buffer.from(reply.data);
+  const sha1 = reply.sha1 && Buffer.from(reply.sha1.buffer, reply.sha1.byteOffset, reply.sha1.byteLength);
+  const root = reply.root && Buffer.from(reply.root.buffer, reply.root.byteOffset, reply.root.byteLength);
+  const blockHashes = reply.blocks && Buffer.from(reply.blocks);
+  return { data, sha1, root, blockHashes } as HashResultFor<HashJob>;
+}
