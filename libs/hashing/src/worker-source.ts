@@ -27,25 +27,30 @@ function padHash(level) {
 }
 
 // Block hashes into out (32 bytes each), then the root of those leaves padded with zero hashes to width.
+// Each layer is one contiguous buffer, so a pair is hashed straight from a 64-byte slice of it.
 function merkleBlocks(bytes, width, out) {
-  const count = Math.ceil(bytes.length / BLOCK_SIZE);
-  let layer = [];
+  let count = Math.ceil(bytes.length / BLOCK_SIZE);
   for (let i = 0; i < count; i++) {
-    const leaf = digest('sha256', bytes.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE));
-    leaf.copy(out, i * 32);
-    layer.push(leaf);
+    digest('sha256', bytes.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE)).copy(out, i * 32);
   }
-  const pair = Buffer.allocUnsafe(64);
+  if (count === 0) return padHash(Math.log2(width));
+  let layer = out.subarray(0, count * 32);
+  const lonely = Buffer.allocUnsafe(64);
   for (let level = 0; (1 << level) < width; level++) {
-    const parents = [];
-    for (let i = 0; i < layer.length; i += 2) {
-      layer[i].copy(pair, 0);
-      (i + 1 < layer.length ? layer[i + 1] : padHash(level)).copy(pair, 32);
-      parents.push(digest('sha256', pair));
+    const parents = Buffer.allocUnsafe(Math.ceil(count / 2) * 32);
+    for (let i = 0; 2 * i < count; i++) {
+      let pair = layer.subarray(64 * i, 64 * i + 64);
+      if (2 * i + 1 === count) {
+        pair.copy(lonely, 0, 0, 32);
+        padHash(level).copy(lonely, 32);
+        pair = lonely;
+      }
+      digest('sha256', pair).copy(parents, 32 * i);
     }
-    layer = parents.length > 0 ? parents : [padHash(level + 1)];
+    layer = parents;
+    count = parents.length / 32;
   }
-  return layer.length > 0 ? layer[0] : padHash(0);
+  return Buffer.from(layer.subarray(0, 32));
 }
 
 parentPort.on('message', (job) => {
