@@ -1,0 +1,40 @@
+import { MetainfoError } from '../errors';
+import { checkPathConflicts } from '../path-conflicts';
+import { checkPathComponent } from '../path-component';
+import type { CreateSourceFile } from './create-options';
+import { CreateTorrentError } from './create-error';
+
+const ALLOWED_ATTRIBUTES = /^[xh]*$/;
+
+/** The same path rules the parser enforces, reported as CreateTorrentError. */
+export function checkFiles(files: readonly CreateSourceFile[], name: string): void {
+  translated(() => checkPathComponent(name, 'name'));
+  if (files.length === 0) throw new CreateTorrentError('files', 'there must be at least one file');
+  const single = files.length === 1 && files[0].path.length === 0;
+  files.forEach((file, index) => checkFile(file, `files[${index}]`, single));
+  const asModel = files.map((file) => ({ path: [...file.path], pad: false, length: 0, offset: 0, attributes: '' }));
+  translated(() => checkPathConflicts(asModel, (index) => `files[${index}].path`));
+}
+
+function checkFile(file: CreateSourceFile, subject: string, single: boolean): void {
+  if (file.path.length === 0 && !single) throw new CreateTorrentError(`${subject}.path`, 'an empty path is only allowed for the only file of a single-file torrent');
+  file.path.forEach((component) => translated(() => checkPathComponent(component, `${subject}.path`)));
+  if (!Number.isSafeInteger(file.length) || file.length < 0) throw new CreateTorrentError(`${subject}.length`, `must be a non-negative safe integer, got ${file.length}`);
+  if (!ALLOWED_ATTRIBUTES.test(file.attributes ?? '')) {
+    throw new CreateTorrentError(`${subject}.attributes`, `may only contain 'x' (executable) and 'h' (hidden), got ${JSON.stringify(file.attributes)}`);
+  }
+  if (file.symlinkPath !== undefined) {
+    if (file.length !== 0) throw new CreateTorrentError(`${subject}.length`, `a symlink has length 0, got ${file.length}`);
+    if (file.symlinkPath.length === 0) throw new CreateTorrentError(`${subject}.symlinkPath`, 'must not be empty');
+    file.symlinkPath.forEach((component) => translated(() => checkPathComponent(component, `${subject}.symlinkPath`)));
+  }
+}
+
+function translated(check: () => unknown): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof MetainfoError)) throw error;
+    throw new CreateTorrentError(error.field, error.message.slice(error.field.length + 2), { cause: error });
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { type BEncodable, encode } from '@seedfleet/bencode';
+import { HashPool } from '@seedfleet/hashing';
+import { CreateTorrentError } from './create-error';
+import type { CreatedTorrent, CreateOptions, CreateSourceFile } from './create-options';
+import { hashPlan } from './hash-plan';
+import { buildInfo, pieceLayers } from './info-dict';
+import { planTorrent } from './plan';
+
+/**
+ * Hashes the files into a v1, v2 or hybrid .torrent. Files are sorted (libtorrent's order for v2 and
+ * hybrid, mktorrent's for v1) and padded like libtorrent 2.0, so the same content and piece length give
+ * the same info hashes as those tools; the same input and options always give the same bytes.
+ * Reads each file once, streaming, with a bounded number of pieces in memory.
+ */
+export async function createTorrent(files: readonly CreateSourceFile[], options: CreateOptions = {}): Promise<CreatedTorrent> {
+  const plan = planTorrent(files, options);
+  checkTopLevel(options);
+  options.signal?.throwIfAborted();
+  const pool = options.pool ?? new HashPool();
+  let hashes;
+  try {
+    hashes = await hashPlan(plan, pool, options);
+  } finally {
+    if (options.pool === undefined) await pool.close();
+  }
+  const infoDict = buildInfo(plan, hashes, options);
+  // Encoding is canonical, so the info dict inside the torrent is exactly these bytes.
+  const info = encode(infoDict);
+  const torrent = encode(new Map<string, BEncodable | undefined>([
+    ['info', infoDict],
+    ...trackerKeys(options.trackers ?? []),
+    ['url-list', urlList(options.webSeeds ?? [])],
+    ['comment', options.comment],
+    ['created by', options.createdBy],
+    ['creation date', options.creationDate ?? undefined],
+    ['piece layers', plan.version === 'v1' ? undefined : pieceLayers(hashes)],
+  ]));
+  return {
+    torrent,
+    version: plan.version,
+    name: plan.name,
+    infoHashV1: plan.version === 'v2' ? null : createHash('sha1').update(info).digest(),
+    infoHashV2: plan.version === 'v1' ? null : createHash('sha256').update(info).digest(),
+    pieceLength: plan.pieceLength,
+    pieceCount: plan.pieceCount,
+    totalSize: plan.totalSize,
+  };
+}
+
+/** libtorrent and mktorrent: `announce` is the first URL; `announce-list` only when there is more than one. */
+function trackerKeys(tiers: readonly (readonly string[])[]): [string, BEncodable | undefined][] {
+  const nonEmpty = tiers.filter((tier) => tier.length > 0).map((tier) => [...tier]);
+  if (nonEmpty.length === 0) return [];
+  const count = nonEmpty.reduce((sum, tier) => sum + tier.length, 0);
+  return [
+    ['announce', nonEmpty[0][0]],
+    ['announce-list', count > 1 ? nonEmpty : undefined],
+  ];
+}
+
+/** One web seed as a string (what libtorrent and mktorrent write), several as a list. */
+function urlList(webSeeds: readonly string[]): BEncodable | undefined {
+  if (webSeeds.length === 0) return undefined;
+  return webSeeds.length === 1 ? webSeeds[0] : [...webSeeds];
+}
+
+function checkTopLevel(options: CreateOptions): void {
+  const date = options.creationDate;
+  if (date !== undefined && date !== null && (!Number.isSafeInteger(date) || date < 0)) {
+    throw new CreateTorrentError('creationDate', `must be a non-negative integer number of seconds, got ${date}`);
+  }
+  for (const url of [...(options.trackers ?? []).flat(), ...(options.webSeeds ?? [])]) {
+    if (typeof url !== 'string' || url.length === 0) throw new CreateTorrentError('trackers', `URLs must be non-empty strings, got ${JSON.stringify(url)}`);
+  }
+}

@@ -1,0 +1,56 @@
+import type { HashPool, HashResult } from '@seedfleet/hashing';
+import { BLOCK_SIZE, merkleRoot } from '../v2/merkle';
+import type { CreateOptions } from './create-options';
+import { PieceBuffers } from './piece-buffers';
+import { filePieces, linearPieces, type PieceWork } from './piece-work';
+import type { CreationPlan, PlannedFile } from './plan';
+import { runHashJobs, windowFor } from './run-hash-jobs';
+
+export interface FileHashes {
+  readonly piecesRoot: Buffer;
+  /** Concatenated piece hashes, for files longer than one piece (BEP 52 `piece layers`). */
+  readonly pieceLayer: Buffer | null;
+}
+
+export interface PlanHashes {
+  /** Concatenated SHA-1 piece hashes (v1, hybrid). */
+  readonly pieces: Buffer | null;
+  /** Non-empty files (v2, hybrid). */
+  readonly files: Map<PlannedFile, FileHashes>;
+}
+
+/** Reads and hashes every piece of the plan on the pool. */
+export async function hashPlan(plan: CreationPlan, pool: HashPool, options: CreateOptions): Promise<PlanHashes> {
+  const window = windowFor(pool, plan.pieceLength);
+  const buffers = new PieceBuffers(plan.pieceLength, window);
+  const pieces = plan.version === 'v2' ? null : Buffer.alloc(plan.pieceCount * 20);
+  const pieceRoots = new Map<PlannedFile, Buffer[]>();
+  let hashedBytes = 0;
+  const onHashed = (work: PieceWork, result: HashResult): void => {
+    buffers.give(result.data);
+    if (pieces !== null && 'sha1' in result) result.sha1.copy(pieces, work.v1Index! * 20);
+    if (work.file !== null && 'root' in result) {
+      const roots = pieceRoots.get(work.file) ?? [];
+      roots[work.filePiece] = result.root;
+      pieceRoots.set(work.file, roots);
+    }
+    hashedBytes += work.fileBytes;
+    options.onProgress?.({ hashedBytes, totalBytes: plan.totalSize });
+  };
+  await runHashJobs(pool, allPieces(plan, buffers, options.signal), window, onHashed, options.signal);
+  const files = new Map<PlannedFile, FileHashes>();
+  for (const [file, roots] of pieceRoots) files.set(file, fileHashes(file, roots, plan.pieceLength));
+  return { pieces, files };
+}
+
+async function* allPieces(plan: CreationPlan, buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
+  if (plan.version === 'v1') return yield* linearPieces(plan.files, buffers, signal);
+  for (const file of plan.files) {
+    if (file.source !== undefined && file.length > 0) yield* filePieces(file, plan.version, buffers, signal);
+  }
+}
+
+function fileHashes(file: PlannedFile, roots: Buffer[], pieceLength: number): FileHashes {
+  if (file.length <= pieceLength) return { piecesRoot: roots[0], pieceLayer: null };
+  return { piecesRoot: merkleRoot(roots, Math.log2(pieceLength / BLOCK_SIZE)), pieceLayer: Buffer.concat(roots) };
+}

@@ -1,0 +1,69 @@
+import type { HashJob } from '@seedfleet/hashing';
+import { BLOCK_SIZE, nextPowerOfTwo } from '../v2/merkle';
+import type { PieceBuffers } from './piece-buffers';
+import { PieceCutter } from './piece-cutter';
+import type { PlannedFile } from './plan';
+import { readSource } from './read-source';
+
+/** One piece to hash, and where its result goes. */
+export interface PieceWork {
+  readonly job: HashJob;
+  /** File bytes in the piece (pad bytes not counted), for progress. */
+  readonly fileBytes: number;
+  /** The file the piece belongs to (v2, hybrid); null for v1 pieces, which may span files. */
+  readonly file: PlannedFile | null;
+  /** Index in the v1 piece list (v1, hybrid); null for v2. */
+  readonly v1Index: number | null;
+  /** Index of the piece within its file (v2, hybrid). */
+  readonly filePiece: number;
+}
+
+/** v1: the files' bytes back to back, cut into pieces that may span files. */
+export async function* linearPieces(files: readonly PlannedFile[], buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
+  const cutter = new PieceCutter(buffers);
+  let index = 0;
+  for (const file of files) {
+    for await (const chunk of readSource(file.source!, signal)) {
+      for (const piece of cutter.push(chunk)) yield linear(piece, piece.length, index++);
+    }
+  }
+  const { piece, filled } = cutter.rest();
+  // A subarray cannot be transferred, so the pool hashes a copy and the buffer stays ours.
+  if (filled > 0) yield linear(piece.subarray(0, filled), filled, index);
+  cutter.release();
+}
+
+function linear(data: Buffer, fileBytes: number, v1Index: number): PieceWork {
+  return { job: { kind: 'sha1', data }, fileBytes, file: null, v1Index, filePiece: 0 };
+}
+
+/**
+ * v2 and hybrid: one file cut into its own pieces. A piece's merkle subtree is `blocks per piece` wide,
+ * except in a file of one piece or less, whose pieces root is the tree over just its blocks. A hybrid
+ * piece followed by a pad file is hashed for v1 together with the pad's zeros.
+ */
+export async function* filePieces(file: PlannedFile, kind: 'v2' | 'hybrid', buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
+  const pieceLength = buffers.pieceLength;
+  const width = file.length > pieceLength ? pieceLength / BLOCK_SIZE : nextPowerOfTwo(Math.ceil(file.length / BLOCK_SIZE));
+  const firstV1Index = kind === 'hybrid' ? file.offset / pieceLength : null;
+  let filePiece = 0;
+  const work = (data: Buffer, fileBytes: number): PieceWork => ({
+    job: kind === 'hybrid' ? { kind, data, v2Length: fileBytes, width } : { kind, data, width },
+    fileBytes,
+    file,
+    v1Index: firstV1Index === null ? null : firstV1Index + filePiece,
+    filePiece: filePiece++,
+  });
+  const cutter = new PieceCutter(buffers);
+  for await (const chunk of readSource(file.source!, signal)) {
+    for (const piece of cutter.push(chunk)) yield work(piece, pieceLength);
+  }
+  const { piece, filled } = cutter.rest();
+  if (filled > 0 && kind === 'hybrid' && file.paddedToPiece) {
+    piece.fill(0, filled);
+    yield work(piece, filled);
+    return; // the whole buffer went to the pool
+  }
+  if (filled > 0) yield work(piece.subarray(0, filled), filled);
+  cutter.release();
+}
