@@ -1,0 +1,51 @@
+import type { BEncodable } from './types';
+
+export interface DictEntry {
+  /** The key's bytes; read as UTF-8 it is also how the key shows in error paths. */
+  readonly key: Buffer;
+  readonly value: BEncodable;
+}
+
+export type EncodableDict = Map<string | Buffer, BEncodable | undefined> | { [key: string]: BEncodable | undefined };
+
+const NOT_BINARY_STRING = /[^\x00-\xff]/;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * A dict's entries with their key bytes, sorted by those bytes (BEP 3 orders keys as raw strings, which
+ * differs from JS string order once keys leave ASCII), `undefined` values left out. `fail` reports a bad
+ * key and does not return.
+ */
+export function dictEntries(dict: EncodableDict, fail: (problem: string) => never): DictEntry[] {
+  const entries: DictEntry[] = [];
+  if (dict instanceof Map) {
+    for (const [key, value] of dict) {
+      if (value !== undefined) entries.push({ key: mapKeyBytes(key, fail), value });
+    }
+  } else {
+    for (const key of Object.keys(dict)) {
+      const value = dict[key];
+      if (value === undefined) continue;
+      if (LONE_SURROGATE.test(key)) fail(`key ${JSON.stringify(key)} is not valid Unicode text`);
+      entries.push({ key: Buffer.from(key, 'utf8'), value });
+    }
+  }
+  entries.sort((a, b) => Buffer.compare(a.key, b.key));
+  for (let index = 1; index < entries.length; index++) {
+    if (entries[index].key.equals(entries[index - 1].key)) {
+      fail(`duplicate key ${JSON.stringify(entries[index].key.toString('utf8'))}`);
+    }
+  }
+  return entries;
+}
+
+function mapKeyBytes(key: unknown, fail: (problem: string) => never): Buffer {
+  if (typeof key === 'string') {
+    if (NOT_BINARY_STRING.test(key)) {
+      fail(`map key ${JSON.stringify(key)} has characters above U+00FF; Map keys are binary strings (see textKey())`);
+    }
+    return Buffer.from(key, 'latin1');
+  }
+  if (key instanceof Uint8Array) return Buffer.from(key.buffer, key.byteOffset, key.length);
+  return fail(`map key of type ${typeof key} is neither a string nor a Buffer`);
+}
