@@ -1,4 +1,5 @@
 import type { BEncodable } from './types';
+import { hasLoneSurrogate } from './unicode';
 
 export interface DictEntry {
   /** The key's bytes; read as UTF-8 it is also how the key shows in error paths. */
@@ -9,7 +10,6 @@ export interface DictEntry {
 export type EncodableDict = Map<string | Buffer, BEncodable | undefined> | { [key: string]: BEncodable | undefined };
 
 const NOT_BINARY_STRING = /[^\x00-\xff]/;
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * A dict's entries with their key bytes, sorted by those bytes (BEP 3 orders keys as raw strings, which
@@ -26,7 +26,7 @@ export function dictEntries(dict: EncodableDict, fail: (problem: string) => neve
     for (const key of Object.keys(dict)) {
       const value = dict[key];
       if (value === undefined) continue;
-      if (LONE_SURROGATE.test(key)) fail(`key ${JSON.stringify(key)} is not valid Unicode text`);
+      if (hasLoneSurrogate(key)) fail(`key ${JSON.stringify(key)} is not valid Unicode text`);
       entries.push({ key: Buffer.from(key, 'utf8'), value });
     }
   }

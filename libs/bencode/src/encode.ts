@@ -1,14 +1,13 @@
 import { COLON, LETTER_D, LETTER_E, LETTER_L } from './bytes';
 import { type DictEntry, dictEntries, type EncodableDict } from './dict-entries';
 import type { BEncodable } from './types';
+import { hasLoneSurrogate } from './unicode';
 import { ChunkWriter } from './writer';
 
 /** An open list or dict; `next` is the index of the child after the one being written. */
 type Frame =
   | { readonly container: object; readonly items: readonly BEncodable[]; readonly entries?: undefined; next: number }
   | { readonly container: object; readonly items?: undefined; readonly entries: readonly DictEntry[]; next: number };
-
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * Encodes a value as canonical bencode. Throws TypeError, naming the path ("info.files[2].length"), for
@@ -88,7 +87,7 @@ class Encoder {
   }
 
   private writeText(value: string): void {
-    if (LONE_SURROGATE.test(value)) this.fail('string is not valid Unicode text (lone surrogate)');
+    if (hasLoneSurrogate(value)) this.fail('string is not valid Unicode text (lone surrogate)');
     const byteLength = Buffer.byteLength(value, 'utf8');
     this.writer.ascii(String(byteLength));
     this.writer.byte(COLON);

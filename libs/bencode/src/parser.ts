@@ -166,7 +166,7 @@ class Parser {
   }
 
   /** Consumes the 'e' at `pos` and returns the finished container. */
-  private close(): BValue[] | BDict {
+  private close(): Container {
     this.pos++;
     const frame = this.frames[--this.depth];
     const container = frame.list ?? (frame.dict as BDict);
