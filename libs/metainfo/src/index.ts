@@ -1,3 +1,4 @@
+export * from './create';
 export { MetainfoError } from './errors';
 export * from './geometry';
 export { infoHashHex, parseInfoHashHex, truncatedInfoHash } from './info-hash';
