@@ -1,0 +1,391 @@
+import type { Socket } from 'node:net';
+import {
+  type Bitfield,
+  type BlockRef,
+  encodeExtensionHandshake,
+  type ExtensionHandshake,
+  Framer,
+  type Handshake,
+  type Message,
+  type ReservedFlags,
+} from '@seedfleet/wire';
+import { type DisconnectReason, disconnectReason, PeerViolation, reasonFromError } from './disconnect-reason';
+import { PeerState } from './peer-state';
+import { PeerError } from './peer-error';
+import type { HashMessage, PeerHandler } from './peer-handler';
+import { IncomingMessages } from './incoming-messages';
+import { OutgoingBatch } from './outgoing-batch';
+import { checkGeometry, type PeerLimitOptions, type PeerTimingOptions, type PieceGeometry, resolvePeerOptions, type ResolvedPeerOptions } from './peer-options';
+import { PeerPieces } from './peer-pieces';
+import { ReceivedRequests } from './received-requests';
+import { SentRequests } from './sent-requests';
+import { Traffic } from './traffic';
+
+export interface PeerConnectionInit extends PeerTimingOptions, PeerLimitOptions {
+  /** A connected socket whose handshake is done; the connection owns it from now on. */
+  readonly socket: Socket;
+  /** The peer's handshake. */
+  readonly remote: Handshake;
+  /** The reserved bits we sent: a feature is on only if both sides set its bit. */
+  readonly localFlags: Partial<ReservedFlags>;
+  /** Bytes that arrived after the handshake, in the same chunk. */
+  readonly leftover?: Buffer;
+  /** Unknown until a magnet link's metadata arrives; see setGeometry. */
+  readonly geometry?: PieceGeometry;
+  readonly handler: PeerHandler;
+}
+
+/**
+ * One peer-wire connection after the handshake: framing, per-peer protocol state, limits, batching,
+ * keep-alives and timeouts over a socket. Bytes from the peer never throw: a violation closes the
+ * connection with a DisconnectReason, reported once through `handler.onClose`. STATE.md lists the states.
+ */
+export class PeerConnection {
+  readonly remote: Handshake;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Both sides set the BEP 6 / BEP 10 bit. */
+  readonly fastExtension: boolean;
+  readonly extensionProtocol: boolean;
+  readonly traffic: Traffic;
+
+  private readonly socket: Socket;
+  private readonly handler: PeerHandler;
+  private readonly options: ResolvedPeerOptions;
+  private readonly framer: Framer;
+  private readonly batch: OutgoingBatch;
+  private readonly sent = new SentRequests();
+  private readonly received: ReceivedRequests;
+  private readonly peerPieces: PeerPieces;
+  private readonly incoming: IncomingMessages;
+  private readonly state = new PeerState();
+  private geometryValue: PieceGeometry | undefined;
+  private leftover: Buffer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastSentAt: number;
+  private lastReceivedAt: number;
+  private reason: DisconnectReason | undefined;
+
+  constructor(init: PeerConnectionInit) {
+    this.options = resolvePeerOptions(init);
+    this.socket = init.socket;
+    this.handler = init.handler;
+    this.remote = init.remote;
+    this.remoteAddress = init.socket.remoteAddress ?? '';
+    this.remotePort = init.socket.remotePort ?? 0;
+    this.fastExtension = Boolean(init.localFlags.fastExtension && init.remote.flags.fastExtension);
+    this.extensionProtocol = Boolean(init.localFlags.extensionProtocol && init.remote.flags.extensionProtocol);
+    this.leftover = init.leftover;
+    this.framer = new Framer({ maxMessageLength: this.options.maxMessageLength, maxBlockLength: this.options.maxBlockLength });
+    this.received = new ReceivedRequests(this.options.maxQueuedRequests);
+    this.peerPieces = new PeerPieces(this.options.maxHavesBeforeGeometry);
+    const now = this.options.clock();
+    this.traffic = new Traffic(now, this.options.rateWindowMs);
+    this.lastSentAt = now;
+    this.lastReceivedAt = now;
+    this.batch = new OutgoingBatch(this.socket, (bytes, payload) => this.guard(() => this.flushed(bytes, payload)));
+    this.incoming = new IncomingMessages({
+      connection: this,
+      handler: this.handler,
+      state: this.state,
+      sent: this.sent,
+      received: this.received,
+      pieces: this.peerPieces,
+      options: this.options,
+      fastExtension: this.fastExtension,
+      extensionProtocol: this.extensionProtocol,
+      send: (message) => this.send(message),
+    });
+    if (init.geometry) this.applyGeometry(init.geometry);
+    this.socket.setNoDelay(true);
+    this.socket.on('error', (error) => this.guard(() => this.close(disconnectReason('socket-error', `socket error: ${error.message}`, error))));
+    this.socket.on('end', () => this.guard(() => this.close(disconnectReason('closed-by-peer', 'the peer closed the connection'))));
+    this.socket.on('close', () => this.guard(() => this.close(disconnectReason('closed-by-peer', 'the connection closed'))));
+    this.socket.on('drain', () => this.guard(() => this.canSendMore && this.handler.onDrain?.(this)));
+  }
+
+  /**
+   * Starts reading: the leftover bytes first, then the socket. Call after queueing the first messages
+   * (our bitfield, extension handshake), so they go out before any reply to the peer's.
+   */
+  start(): void {
+    if (this.reason || this.timer) return;
+    if (this.socket.destroyed) return this.close(disconnectReason('closed-by-peer', 'the connection closed before it started'));
+    const tick = Math.max(1, Math.floor(Math.min(this.options.keepAliveIntervalMs, this.options.idleTimeoutMs) / 4));
+    this.timer = setInterval(() => this.guard(() => this.checkLiveness()), tick).unref();
+    const leftover = this.leftover;
+    this.leftover = undefined;
+    if (leftover && leftover.length > 0) this.receive(leftover);
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.resume();
+  }
+
+  get geometry(): PieceGeometry | undefined {
+    return this.geometryValue;
+  }
+
+  /** The piece count became known (magnet metadata): checks what the peer announced so far. */
+  setGeometry(geometry: PieceGeometry): void {
+    this.guard(() => this.applyGeometry(geometry));
+  }
+
+  get amChoking(): boolean {
+    return this.state.amChoking;
+  }
+
+  get amInterested(): boolean {
+    return this.state.amInterested;
+  }
+
+  get peerChoking(): boolean {
+    return this.state.peerChoking;
+  }
+
+  get peerInterested(): boolean {
+    return this.state.peerInterested;
+  }
+
+  /** The peer's BEP 10 handshake, once received. */
+  get extensions(): ExtensionHandshake | undefined {
+    return this.state.extensions;
+  }
+
+  /** Pieces we let the peer request while we choke it (BEP 6). */
+  get allowedFastToPeer(): ReadonlySet<number> {
+    return this.state.allowedFastToPeer;
+  }
+
+  /** Pieces the peer lets us request while it chokes us. */
+  get allowedFastFromPeer(): ReadonlySet<number> {
+    return this.state.allowedFastFromPeer;
+  }
+
+  get peerId(): Buffer {
+    return this.remote.peerId;
+  }
+
+  /** The peer's pieces, once it announced them and the piece count is known. */
+  get pieces(): Bitfield | undefined {
+    return this.peerPieces.bitfield;
+  }
+
+  get isClosed(): boolean {
+    return this.reason !== undefined;
+  }
+
+  get closeReason(): DisconnectReason | undefined {
+    return this.reason;
+  }
+
+  /** Our requests the peer has not answered. */
+  get requestsInFlight(): number {
+    return this.sent.count;
+  }
+
+  outstandingRequests(): BlockRef[] {
+    return this.sent.list();
+  }
+
+  /** The peer's requests we accepted and not yet answered. */
+  get queuedRequests(): number {
+    return this.received.size;
+  }
+
+  downloadRate(now = this.options.clock()): number {
+    return this.traffic.downloadRateAt(now);
+  }
+
+  uploadRate(now = this.options.clock()): number {
+    return this.traffic.uploadRateAt(now);
+  }
+
+  /** Outgoing bytes not yet on the wire: queued this tick plus the socket's buffer. */
+  get writableLength(): number {
+    return this.socket.writableLength + this.batch.pendingBytes;
+  }
+
+  /** False while the send buffer is over its limit; onDrain follows when it is below again. */
+  get canSendMore(): boolean {
+    return this.writableLength < Math.max(this.options.sendBufferLimit, this.socket.writableHighWaterMark);
+  }
+
+  choke(): void {
+    if (this.state.amChoking || this.reason) return;
+    this.state.amChoking = true;
+    this.send({ type: 'choke' });
+    // BEP 3 drops every queued request on choke; BEP 6 instead rejects them, except allowed-fast ones.
+    const dropped = this.received.removeWhere((index) => !(this.fastExtension && this.state.allowedFastToPeer.has(index)));
+    if (this.fastExtension) for (const block of dropped) this.send({ type: 'reject', ...block });
+  }
+
+  unchoke(): void {
+    if (!this.state.amChoking || this.reason) return;
+    this.state.amChoking = false;
+    this.send({ type: 'unchoke' });
+  }
+
+  interested(): void {
+    if (this.state.amInterested || this.reason) return;
+    this.state.amInterested = true;
+    this.send({ type: 'interested' });
+  }
+
+  notInterested(): void {
+    if (!this.state.amInterested || this.reason) return;
+    this.state.amInterested = false;
+    this.send({ type: 'not-interested' });
+  }
+
+  /** Our pieces, as the first message: have-all or have-none when both sides speak BEP 6, else a bitfield. */
+  announcePieces(ours: Bitfield): void {
+    if (this.fastExtension && ours.isFull) this.send({ type: 'have-all' });
+    else if (this.fastExtension && ours.isEmpty) this.send({ type: 'have-none' });
+    else this.send({ type: 'bitfield', bytes: ours.toWire() });
+  }
+
+  have(index: number): void {
+    this.send({ type: 'have', index });
+  }
+
+  /** Returns false (and sends nothing) for a block already requested. */
+  request(block: BlockRef): boolean {
+    if (this.reason || !this.sent.add(block)) return false;
+    this.send({ type: 'request', index: block.index, begin: block.begin, length: block.length });
+    return true;
+  }
+
+  /** We no longer want the block; if it still arrives, onPiece reports it as not requested. */
+  cancel(block: BlockRef): void {
+    if (this.reason || !this.sent.has(block.index, block.begin)) return;
+    this.sent.abandon(block);
+    this.send({ type: 'cancel', index: block.index, begin: block.begin, length: block.length });
+  }
+
+  /** Refuses a queued request from the peer (a reject message with BEP 6; silently without). */
+  reject(block: BlockRef): boolean {
+    if (this.reason || !this.received.remove(block.index, block.begin, block.length)) return false;
+    if (this.fastExtension) this.send({ type: 'reject', index: block.index, begin: block.begin, length: block.length });
+    return true;
+  }
+
+  /**
+   * Answers a queued request with its block (header and block are written without copying the block,
+   * which must not change until sent). Returns false, sending nothing, if the request is no longer
+   * queued: cancelled, dropped by a choke, or never made.
+   */
+  sendPiece(index: number, begin: number, block: Buffer): boolean {
+    if (this.reason || !this.received.remove(index, begin, block.length)) return false;
+    this.batch.pushPiece(index, begin, block);
+    return true;
+  }
+
+  allowFast(index: number): void {
+    this.requireFast('allowed-fast');
+    this.state.allowedFastToPeer.add(index);
+    this.send({ type: 'allowed-fast', index });
+  }
+
+  suggest(index: number): void {
+    this.requireFast('suggest');
+    this.send({ type: 'suggest', index });
+  }
+
+  /** Our BEP 10 handshake; its reqq becomes the limit of the peer's queued requests. */
+  sendExtensionHandshake(handshake: ExtensionHandshake): void {
+    this.extended(0, encodeExtensionHandshake(handshake));
+    if (handshake.reqq !== undefined) this.received.limit = handshake.reqq;
+  }
+
+  /** An extension message under the id the peer assigned in its handshake's `m`. */
+  extended(id: number, payload: Buffer): void {
+    if (!this.extensionProtocol) throw new PeerError('extended message to a peer without the extension protocol bit');
+    this.send({ type: 'extended', id, payload });
+  }
+
+  sendHashMessage(message: HashMessage): void {
+    this.send(message);
+  }
+
+  port(port: number): void {
+    this.send({ type: 'port', port });
+  }
+
+  /** Closes the connection (idempotent); handler.onClose runs synchronously, once. */
+  close(reason: DisconnectReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    clearInterval(this.timer);
+    this.socket.destroy();
+    this.handler.onClose(this, reason);
+  }
+
+  private send(message: Message): void {
+    if (this.reason) return;
+    this.batch.push(message);
+  }
+
+  private requireFast(what: string): void {
+    if (!this.fastExtension) throw new PeerError(`${what} needs the fast extension on both sides`);
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.reason) return;
+    const now = this.options.clock();
+    this.lastReceivedAt = now;
+    let payload = 0;
+    try {
+      const messages = this.framer.feed(chunk);
+      for (let at = 0; at < messages.length && !this.reason; at++) {
+        const message = messages[at];
+        if (message.type === 'piece') payload += message.block.length;
+        this.incoming.dispatch(message);
+      }
+    } catch (error) {
+      this.fail(error, 'receiving');
+    }
+    this.traffic.received(chunk.length, payload, now);
+  }
+
+  private applyGeometry(geometry: PieceGeometry): void {
+    checkGeometry(geometry);
+    this.geometryValue = geometry;
+    this.framer.setPieceCount(geometry.pieceCount);
+    this.incoming.geometryKnown(geometry);
+  }
+
+  private flushed(bytes: number, payload: number): void {
+    const now = this.options.clock();
+    this.lastSentAt = now;
+    this.traffic.sent(bytes, payload, now);
+    if (this.socket.writableLength > this.options.maxSendBuffer) {
+      this.close(disconnectReason('slow-reader', `${this.socket.writableLength} bytes wait to be sent; the peer stopped reading`));
+    }
+  }
+
+  private checkLiveness(): void {
+    const now = this.options.clock();
+    if (now - this.lastReceivedAt >= this.options.idleTimeoutMs) {
+      this.close(disconnectReason('timeout', `nothing received for ${Math.round(now - this.lastReceivedAt)} ms`));
+    } else if (now - this.lastSentAt >= this.options.keepAliveIntervalMs && this.batch.pendingBytes === 0) {
+      this.send({ type: 'keep-alive' });
+    }
+  }
+
+  /** Runs a socket or timer callback body; nothing it throws escapes into the event loop. */
+  private guard(body: () => unknown): void {
+    try {
+      body();
+    } catch (error) {
+      this.fail(error, 'handling an event');
+    }
+  }
+
+  private fail(error: unknown, context: string): void {
+    if (this.reason) {
+      // Already closed (a handler's onClose threw): nothing left to close, so make the bug visible.
+      process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'PeerConnectionWarning');
+      return;
+    }
+    this.close(error instanceof PeerViolation ? disconnectReason(error.code, error.message) : reasonFromError(error, context));
+  }
+}
