@@ -21,12 +21,12 @@ describe('parseByteSize', () => {
 });
 
 describe('parsePieceLength', () => {
-  it('accepts powers of two from 16 KiB to 1 GiB', () => {
+  it('accepts powers of two from 16 KiB to 256 MiB', () => {
     expect(parsePieceLength('16K')).toBe(16384);
-    expect(parsePieceLength('1G')).toBe(2 ** 30);
+    expect(parsePieceLength('256M')).toBe(2 ** 28);
   });
 
-  it.each(['8K', '300K', '2G', '3'])('rejects %s', (text) => {
-    expect(() => parsePieceLength(text)).toThrow('the piece length must be a power of two from 16K to 1G');
+  it.each(['8K', '300K', '512M', '2G', '3'])('rejects %s', (text) => {
+    expect(() => parsePieceLength(text)).toThrow('the piece length must be a power of two from 16K to 256M');
   });
 });

@@ -18,11 +18,11 @@ export function parseByteSize(text: string): number {
   return bytes;
 }
 
-/** BEP 52 (and every common client) wants a power of two of at least 16 KiB. */
+/** BEP 52 (and every common client) wants a power of two of at least 16 KiB; libtorrent caps it at 256 MiB. */
 export function parsePieceLength(text: string): number {
   const bytes = parseByteSize(text);
-  if (bytes < 16 * 1024 || (bytes & (bytes - 1)) !== 0 || bytes > 2 ** 30) {
-    throw new Error(`${bytes} bytes: the piece length must be a power of two from 16K to 1G`);
+  if (bytes < 16 * 1024 || (bytes & (bytes - 1)) !== 0 || bytes > 256 * 1024 * 1024) {
+    throw new Error(`${bytes} bytes: the piece length must be a power of two from 16K to 256M`);
   }
   return bytes;
 }

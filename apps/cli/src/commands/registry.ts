@@ -1,5 +1,6 @@
 import type { CliCommand } from './command';
+import { torrentCreateCommand } from './torrent-create';
 import { torrentInfoCommand } from './torrent-info';
 
 /** Every `seedfleet` command; add a command by adding its file under commands/ and listing it here. */
-export const commands: readonly CliCommand[] = [torrentInfoCommand];
+export const commands: readonly CliCommand[] = [torrentCreateCommand, torrentInfoCommand];
