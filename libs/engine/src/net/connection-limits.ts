@@ -66,10 +66,15 @@ export class ConnectionLimits<Torrent> {
     this.halfOpenTotal--;
   }
 
-  /** Whether a torrent could take one more connection now (before connecting to a candidate). */
+  /** Whether a new connection for the torrent fits every limit now (before dialing a candidate). */
   canOpen(torrent: Torrent): boolean {
+    return this.openTotal + this.halfOpenTotal < this.maxConnections && this.torrentHasRoom(torrent);
+  }
+
+  /** Whether the torrent is under its own limit (a handshaking connection already holds a global slot). */
+  torrentHasRoom(torrent: Torrent): boolean {
     const entry = this.perTorrent.get(torrent);
-    return this.openTotal + this.halfOpenTotal < this.maxConnections && (entry?.open ?? 0) < (entry?.limit ?? this.maxPerTorrent);
+    return (entry?.open ?? 0) < (entry?.limit ?? this.maxPerTorrent);
   }
 
   /**
@@ -77,7 +82,7 @@ export class ConnectionLimits<Torrent> {
    * half-open connection by calling endHalfOpen first.
    */
   tryOpen(torrent: Torrent): boolean {
-    if (!this.canOpen(torrent)) return false;
+    if (this.openTotal + this.halfOpenTotal >= this.maxConnections || !this.torrentHasRoom(torrent)) return false;
     this.entry(torrent).open++;
     this.openTotal++;
     return true;

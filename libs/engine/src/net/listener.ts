@@ -87,7 +87,7 @@ export class Listener<Torrent> {
     }
     this.handshaking.add(socket);
     const admit = (torrent: Torrent): DisconnectReason | undefined =>
-      limits.canOpen(torrent) ? undefined : disconnectReason('connection-limit', `the torrent has ${limits.openFor(torrent)} connections`);
+      limits.torrentHasRoom(torrent) ? undefined : disconnectReason('connection-limit', `the torrent has ${limits.openFor(torrent)} connections`);
     void acceptHandshake(socket, { route: this.options.route, admit, timeoutMs: this.options.handshakeTimeoutMs }).then((outcome) => {
       this.handshaking.delete(socket);
       limits.endHalfOpen();
