@@ -20,9 +20,9 @@ export const torrentCreateCommand = defineCommand({
 Trackers follow mktorrent: the URLs of one --tracker, separated by commas, form one tier (tried in order
 as backups of each other); each further --tracker adds a tier. Example:
   --tracker udp://a/announce,udp://b/announce --tracker https://c/announce   -> [[a, b], [c]]
-The piece length defaults to the smallest power of two from 16K to 16M giving at most 2,000 pieces; with --json, one object is printed:
-{path, name, infoHashV1, infoHashV2, pieceLength, pieceCount, totalSize, magnet}. A progress line is
-drawn on stderr when it is a terminal.`,
+The piece length defaults to the smallest power of two from 16K to 16M giving at most 2,000 pieces.
+With --json, one object is printed: {path, name, infoHashV1, infoHashV2, pieceLength, pieceCount,
+totalSize, magnet}. A progress line is drawn on stderr when it is a terminal.`,
   args: {
     positionals: [{ name: 'path', description: 'the file or directory to share', required: true }],
     options: {
