@@ -53,7 +53,9 @@ function ratioRows(summaries: readonly ToolSummary[]): string[][] {
       const ratio = ours.gbPerSecond.median / reference.gbPerSecond.median;
       const worst = ours.gbPerSecond.min / reference.gbPerSecond.max;
       const best = ours.gbPerSecond.max / reference.gbPerSecond.min;
-      rows.push([ours.dataset, ours.version, reference.tool, `**${fixed(ratio, 2)}×**`, `${fixed(worst, 2)}-${fixed(best, 2)}`, `${fixed(ours.cpuSeconds.median / reference.cpuSeconds.median, 2)}×`]);
+      // A reference whose CPU time rounds to zero in GNU time's 10 ms resolution has no meaningful CPU ratio.
+      const cpu = reference.cpuSeconds.median >= 0.01 ? `${fixed(ours.cpuSeconds.median / reference.cpuSeconds.median, 2)}×` : '-';
+      rows.push([ours.dataset, ours.version, reference.tool, `**${fixed(ratio, 2)}×**`, `${fixed(worst, 2)}-${fixed(best, 2)}`, cpu]);
     }
   }
   return rows;
@@ -79,6 +81,7 @@ export function renderMarkdown(report: BenchReport): string {
     measurements,
     '## Info hashes (same content, same piece length)',
     hashes,
+    'transmission-create is not compared: Transmission 3.00 always writes `private: 0` into the info dict, so its info hash differs from every other creator by design.',
     '',
   ].join('\n\n');
 }

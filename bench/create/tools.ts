@@ -12,6 +12,8 @@ export interface CreateTool {
   readonly name: string;
   readonly version: ReferenceVersion;
   readonly ours: boolean;
+  /** False when the tool writes a different info dict by design, so its info hash cannot match ours. */
+  readonly comparableHashes: boolean;
   invocation(job: CreateJob): { command: string; args: string[] };
 }
 
@@ -20,6 +22,7 @@ function seedfleet(root: string, version: ReferenceVersion): CreateTool {
     name: 'seedfleet',
     version,
     ours: true,
+    comparableHashes: true,
     invocation: (job) => ({
       command: process.execPath,
       args: [join(root, 'bin', 'seedfleet.js'), 'torrent', 'create', job.contentPath, '-o', job.output, `--${version}`, '--piece-length', String(job.pieceLength), '--no-date', '--force'],
@@ -32,6 +35,7 @@ function libtorrent(version: ReferenceVersion): CreateTool {
     name: 'libtorrent',
     version,
     ours: false,
+    comparableHashes: true,
     invocation: (job) => libtorrentCreateInvocation({ path: job.contentPath, output: job.output, version, pieceLength: job.pieceLength }),
   };
 }
@@ -44,12 +48,15 @@ export function createTools(root: string): CreateTool[] {
       name: 'mktorrent -t 2',
       version: 'v1',
       ours: false,
+      comparableHashes: true,
       invocation: (job) => ({ command: 'mktorrent', args: mktorrentArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength, threads: 2, date: false }) }),
     },
     {
       name: 'transmission-create',
       version: 'v1',
       ours: false,
+      // Transmission 3.00 always writes `private: 0` into the info dict.
+      comparableHashes: false,
       invocation: (job) => ({ command: 'transmission-create', args: transmissionCreateArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength }) }),
     },
     seedfleet(root, 'v2'),
