@@ -2,7 +2,7 @@
 
 Usage: engine-peer-seeder.py '<json>' with keys dir, size, pieceLength. Writes dir/payload.bin (byte i is
 (i * 7 + 3) % 251), makes a v1 torrent of it, seeds it, prints one JSON line
-{"port": n, "infoHash": hex, "peerId": hex}, and runs until stdin closes.
+{"port": n, "infoHash": hex}, and runs until stdin closes.
 """
 import json
 import os
@@ -35,7 +35,6 @@ def main():
     print(json.dumps({
         "port": session.listen_port(),
         "infoHash": str(info.info_hashes().v1),
-        "peerId": session.id().to_bytes().hex() if hasattr(session.id(), "to_bytes") else None,
     }), flush=True)
     sys.stdin.read()
 
