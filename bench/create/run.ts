@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const dataRoot = join(root, 'bench', '.data', args.quick ? 'create-quick' : 'create');
   const outputRoot = join(root, 'bench', '.data', 'create-output');
   await mkdir(outputRoot, { recursive: true });
+  // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
+  await writeFile(join(root, 'bench', '.data', '.gitignore'), '*\n');
   const datasets = createDatasets(args.quick);
   const tools = createTools(root);
   const runs = new Map<string, ToolRuns>();
