@@ -1,5 +1,4 @@
-import type { BlockRef, ExtensionHandshake, Message } from '@seedfleet/wire';
-import type { Bitfield } from '@seedfleet/wire';
+import type { Bitfield, BlockRef, ExtensionHandshake, Message } from '@seedfleet/wire';
 import type { DisconnectReason } from './disconnect-reason';
 import type { PeerConnection } from './peer-connection';
 

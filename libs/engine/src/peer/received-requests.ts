@@ -18,10 +18,6 @@ export class ReceivedRequests {
     return this.queued.size >= this.limit;
   }
 
-  has(index: number, begin: number, length: number): boolean {
-    return this.queued.get(blockKey(index, begin)) === length;
-  }
-
   /** Returns false for a duplicate of a queued request. */
   add(block: BlockRef): boolean {
     const key = blockKey(block.index, block.begin);
