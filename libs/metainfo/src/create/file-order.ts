@@ -21,3 +21,8 @@ export function compareComponentwise(left: readonly string[], right: readonly st
 export function compareJoinedPaths(left: readonly string[], right: readonly string[]): number {
   return Buffer.compare(Buffer.from(left.join('/'), 'utf8'), Buffer.from(right.join('/'), 'utf8'));
 }
+
+/** Files in the order their bytes go into the torrent: mktorrent's for v1, libtorrent's for v2 and hybrid. */
+export function orderByVersion<T extends { path: readonly string[] }>(files: readonly T[], version: 'v1' | 'v2' | 'hybrid'): T[] {
+  return [...files].sort((a, b) => (version === 'v1' ? compareJoinedPaths(a.path, b.path) : compareComponentwise(a.path, b.path)));
+}

@@ -2,7 +2,7 @@ import type { TorrentVersion } from '../model';
 import { checkFiles } from './check-files';
 import { CreateTorrentError } from './create-error';
 import type { CreateOptions, CreateSourceFile } from './create-options';
-import { compareComponentwise, compareJoinedPaths } from './file-order';
+import { orderByVersion } from './file-order';
 import { checkPieceLength, choosePieceLength } from './piece-length';
 
 /** A file of the torrent as it will be written: sources in order, pad files between them. */
@@ -47,7 +47,7 @@ export function planTorrent(sources: readonly CreateSourceFile[], options: Creat
   if (totalSize === 0) throw new CreateTorrentError('files', 'hold no data; a torrent needs at least one non-empty file');
   if (!Number.isSafeInteger(totalSize)) throw new CreateTorrentError('files', `total size ${totalSize} is too large`);
   const pieceLength = options.pieceLength === undefined ? choosePieceLength(totalSize) : checkPieceLength(options.pieceLength, version);
-  const ordered = [...sources].sort((a, b) => (version === 'v1' ? compareJoinedPaths(a.path, b.path) : compareComponentwise(a.path, b.path)));
+  const ordered = orderByVersion(sources, version);
   const single = sources.length === 1 && sources[0].path.length === 0;
   const files = version === 'v1' ? layoutLinear(ordered) : layoutAligned(ordered, pieceLength, version === 'hybrid' && sources.length > 1);
   const last = files.at(-1)!;
