@@ -2,7 +2,7 @@ import type { BDict } from '@seedfleet/bencode';
 import { MetainfoError } from './errors';
 import { describeValue, expectBytes, expectCount, required } from './fields';
 import { mergeHybridFiles } from './hybrid';
-import type { TorrentFile, TorrentVersion } from './model';
+import type { Metainfo, TorrentVersion } from './model';
 import { checkPathComponent } from './path-component';
 import { checkPathConflicts } from './path-conflicts';
 import { piecesFor, spaceLength } from './piece-count';
@@ -15,16 +15,8 @@ import { readFileTree } from './v2-file-tree';
 // would need absurd buffers.
 const MAX_PIECE_LENGTH = 2 ** 30;
 
-export interface InfoFields {
-  version: TorrentVersion;
-  name: string;
-  pieceLength: number;
-  pieceCount: number;
-  totalSize: number;
-  files: TorrentFile[];
-  pieces: Buffer | null;
-  private: boolean;
-}
+/** The part of Metainfo that comes from the info dict alone. */
+export type InfoFields = Pick<Metainfo, 'version' | 'name' | 'pieceLength' | 'pieceCount' | 'totalSize' | 'files' | 'pieces' | 'private'>;
 
 /** Everything the info dict says about the content, validated (BEP 3, 27, 47, 52). */
 export function readInfo(info: BDict, maxPieces: number): InfoFields {
