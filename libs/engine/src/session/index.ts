@@ -1,0 +1,2 @@
+export { Session } from './session';
+export type { SessionOptions } from './session-options';

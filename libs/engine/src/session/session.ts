@@ -1,0 +1,111 @@
+import { HashPool } from '@seedfleet/hashing';
+import { type ReservedFlags } from '@seedfleet/wire';
+import { ConnectionLimits } from '../net/connection-limits';
+import { Listener } from '../net/listener';
+import { generatePeerId } from '../peer/peer-id';
+import type { TokenBucket } from '../policy';
+import { limitBucket } from '../torrent/rate-limits';
+import { Torrent } from '../torrent/torrent';
+import type { AddTorrentOptions, SessionLink } from '../torrent/torrent-options';
+import { TorrentError } from '../torrent/torrent-types';
+import type { SessionOptions } from './session-options';
+
+/** The reserved bits we send: BEP 10 extension protocol and BEP 6 fast extension (no DHT yet). */
+const FLAGS: Partial<ReservedFlags> = { extensionProtocol: true, fastExtension: true };
+
+/**
+ * One per process: the listen port shared by every torrent (incoming handshakes routed by info hash),
+ * the peer id, connection limits and rate buckets across torrents, and the hash pool.
+ */
+export class Session {
+  readonly peerId: Buffer;
+  private readonly limits: ConnectionLimits<Torrent>;
+  private readonly listener: Listener<Torrent>;
+  private readonly torrents = new Map<string, Torrent>();
+  private readonly hashPool: HashPool;
+  private readonly ownsPool: boolean;
+  private readonly clock: () => number;
+  private readonly downBucket: TokenBucket | undefined;
+  private readonly upBucket: TokenBucket | undefined;
+  private listenPort = 0;
+  private closed = false;
+
+  constructor(private readonly options: SessionOptions = {}) {
+    this.peerId = options.peerId ?? generatePeerId();
+    if (this.peerId.length !== 20) throw new RangeError(`peer id must be 20 bytes, got ${this.peerId.length}`);
+    this.clock = options.clock ?? (() => performance.now());
+    this.limits = new ConnectionLimits({ maxConnections: options.maxConnections, maxPerTorrent: options.maxConnectionsPerTorrent });
+    this.ownsPool = options.hashPool === undefined;
+    this.hashPool = options.hashPool ?? new HashPool();
+    const now = this.clock();
+    this.downBucket = limitBucket(options.maxDownRate, now);
+    this.upBucket = limitBucket(options.maxUpRate, now);
+    this.listener = new Listener<Torrent>({
+      host: options.host,
+      port: options.port ?? 0,
+      limits: this.limits,
+      route: (infoHash) => {
+        const torrent = this.torrents.get(infoHash.toString('hex'));
+        return torrent?.acceptsPeers ? { torrent, peerId: this.peerId, flags: FLAGS } : undefined;
+      },
+      onConnection: ({ torrent, ...connection }) => torrent.acceptIncoming(connection),
+    });
+  }
+
+  /** Opens the listen port (throws ListenError when it is taken). */
+  async listen(): Promise<{ port: number }> {
+    const address = await this.listener.listen();
+    this.listenPort = address.port;
+    return { port: address.port };
+  }
+
+  get port(): number {
+    return this.listenPort;
+  }
+
+  /** Adds a torrent and starts it (checking, then downloading or seeding). Resolves once added, not when checked. */
+  async add(options: AddTorrentOptions): Promise<Torrent> {
+    if (this.closed) throw new TorrentError('stopped', 'the session is closed');
+    const torrent = new Torrent(options, this.link());
+    const key = torrent.infoHash.toString('hex');
+    if (this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
+    this.torrents.set(key, torrent);
+    void torrent.start();
+    return torrent;
+  }
+
+  list(): Torrent[] {
+    return [...this.torrents.values()];
+  }
+
+  get(infoHash: Buffer | string): Torrent | undefined {
+    return this.torrents.get(typeof infoHash === 'string' ? infoHash.toLowerCase() : infoHash.toString('hex'));
+  }
+
+  /** Stops every torrent (saving resume data), closes the port and, if it made it, the hash pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listener.close();
+    await Promise.all([...this.torrents.values()].map((torrent) => torrent.stop()));
+    if (this.ownsPool) await this.hashPool.close();
+  }
+
+  private link(): SessionLink<Torrent> {
+    return {
+      peerId: this.peerId,
+      flags: FLAGS,
+      limits: this.limits,
+      hashPool: this.hashPool,
+      clock: this.clock,
+      random: this.options.random ?? Math.random,
+      downBucket: this.downBucket,
+      upBucket: this.upBucket,
+      port: () => this.listenPort,
+      removed: (torrent) => {
+        const key = torrent.infoHash.toString('hex');
+        if (this.torrents.get(key) === torrent) this.torrents.delete(key);
+      },
+    };
+  }
+}

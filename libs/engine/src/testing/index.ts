@@ -1,0 +1,2 @@
+export { type SwarmHarness, type SwarmMember, startSwarm } from './swarm-harness';
+export { makeTestTorrent, seededBytes, storeContent, type TestTorrent } from './test-torrent';

@@ -1,0 +1,75 @@
+import type { TorrentCore } from './torrent-core';
+
+export interface PieceVerifying {
+  /** Verifies the bytes and hands them back (the hash pool may have transferred the original). */
+  verifyAndKeep(index: number, data: Buffer): Promise<{ ok: boolean; data: Buffer }>;
+}
+
+export interface PieceCompletionHooks {
+  /** Stored and verified: announce it. */
+  readonly onStored: (index: number) => void;
+  /** The hash failed; these peers sent its blocks. */
+  readonly onFailed: (index: number, senders: readonly string[]) => void;
+  /** The store refused the write (a full disk): the torrent cannot go on. */
+  readonly onStorageError: (error: unknown) => void;
+}
+
+/**
+ * A complete piece's way out of memory: verify off the event loop, write the verified bytes, and only
+ * then mark it had, so the picker's count of partial pieces (the memory budget) covers every buffer until
+ * the store has it. A failed hash frees the piece's blocks and names the senders.
+ */
+export class PieceCompletion {
+  private pending = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly core: TorrentCore,
+    private readonly verifier: PieceVerifying,
+    private readonly hooks: PieceCompletionHooks,
+  ) {}
+
+  /** Pieces verifying or being written. */
+  get inProgress(): number {
+    return this.pending;
+  }
+
+  complete(index: number): void {
+    const buffer = this.core.assembler.take(index);
+    if (!buffer) return;
+    this.pending++;
+    void this.finish(index, buffer).finally(() => this.pending--);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async finish(index: number, buffer: Buffer): Promise<void> {
+    const { picker, store } = this.core;
+    let verified: { ok: boolean; data: Buffer };
+    try {
+      verified = await this.verifier.verifyAndKeep(index, buffer);
+    } catch (error) {
+      // The pool closed under us (session closing): the piece is simply not had.
+      if (!this.stopped) this.hooks.onStorageError(error);
+      return;
+    }
+    if (this.stopped) return;
+    if (!verified.ok) {
+      const senders = picker.pieceFailed(index);
+      this.hooks.onFailed(index, senders);
+      return;
+    }
+    try {
+      await store.writePiece(index, verified.data);
+    } catch (error) {
+      if (!this.stopped) this.hooks.onStorageError(error);
+      return;
+    }
+    if (this.stopped) return;
+    picker.pieceVerified(index);
+    this.core.have.set(index);
+    this.hooks.onStored(index);
+  }
+}

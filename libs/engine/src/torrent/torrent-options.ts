@@ -1,0 +1,48 @@
+import type { HashPool } from '@seedfleet/hashing';
+import type { Metainfo } from '@seedfleet/metainfo';
+import type { Bitfield, ReservedFlags } from '@seedfleet/wire';
+import type { ConnectionLimits } from '../net/connection-limits';
+import type { Random, TokenBucket } from '../policy';
+import type { PieceStore } from '../storage/piece-store';
+import type { PeerAddress } from './swarm';
+
+/** What `Session.add` takes. */
+export interface AddTorrentOptions {
+  readonly metainfo: Metainfo;
+  readonly store: PieceStore;
+  /** Where resume data is saved on stop (used once storage/ resume data is wired in). */
+  readonly resumePath?: string;
+  /** Tracker tiers on top of the torrent's own. */
+  readonly trackers?: readonly (readonly string[])[];
+  readonly peers?: readonly PeerAddress[];
+  /** The store holds the whole torrent: seed without checking. */
+  readonly seedOnly?: boolean;
+  /** Pieces known to be in the store already (skips the startup check). */
+  readonly have?: Bitfield;
+  readonly chokeMode?: 'tit-for-tat' | 'cooperative';
+  /** Bytes per second, 0 or undefined = unlimited. */
+  readonly maxDownRate?: number;
+  readonly maxUpRate?: number;
+  readonly maxConnections?: number;
+  /** Regular unchoke slots (default 4 tit-for-tat, 8 cooperative). */
+  readonly unchokeSlots?: number;
+  /** Bytes of piece buffers in flight (default 32 MiB, at least two pieces). */
+  readonly assemblyBudget?: number;
+}
+
+/** What a torrent gets from its session. */
+export interface SessionLink<Owner> {
+  readonly peerId: Buffer;
+  readonly flags: Partial<ReservedFlags>;
+  readonly limits: ConnectionLimits<Owner>;
+  readonly hashPool: HashPool;
+  /** Monotonic milliseconds. */
+  readonly clock: () => number;
+  readonly random: Random;
+  readonly downBucket: TokenBucket | undefined;
+  readonly upBucket: TokenBucket | undefined;
+  /** The listen port, for trackers and the extension handshake (0 before listen). */
+  readonly port: () => number;
+  /** The torrent stopped for good: the session forgets it. */
+  readonly removed: (torrent: Owner) => void;
+}

@@ -1,0 +1,57 @@
+/** Where a torrent is in its life; STATE.md lists the moves between these. */
+export type TorrentState = 'checking' | 'downloading' | 'seeding' | 'paused' | 'stopped' | 'error';
+
+/** A snapshot for the CLI, the agent and metrics (bytes and bytes per second). */
+export interface TorrentProgress {
+  readonly state: TorrentState;
+  /** Verified bytes we have. */
+  readonly downloaded: number;
+  readonly total: number;
+  /** Payload bytes sent to peers since the torrent was added. */
+  readonly uploaded: number;
+  readonly downRate: number;
+  readonly upRate: number;
+  /** Connected peers, seeds included. */
+  readonly peers: number;
+  readonly seeds: number;
+  readonly piecesHave: number;
+  readonly pieceCount: number;
+  /** Pieces checked so far, while checking. */
+  readonly checked?: { readonly done: number; readonly total: number };
+  /** Why the torrent is in the error state. */
+  readonly error?: string;
+}
+
+export interface PeerEvent {
+  readonly type: 'connected' | 'disconnected';
+  /** host:port */
+  readonly address: string;
+  /** From the peer id, e.g. "libtorrent 2.0.8.0"; undefined when unknown. */
+  readonly client: string | undefined;
+  /** Why it disconnected (the DisconnectReason's message, prefixed with its code). */
+  readonly reason?: string;
+}
+
+export interface TorrentEvents {
+  progress: TorrentProgress;
+  state: TorrentState;
+  /** A piece passed its hash check and was stored. */
+  piece: number;
+  peer: PeerEvent;
+  error: Error;
+  complete: undefined;
+}
+
+export type TorrentErrorCode = 'storage' | 'unsupported' | 'check-failed' | 'stopped';
+
+/** A torrent-level failure: the store failed (full disk), the torrent cannot be served, or it stopped. */
+export class TorrentError extends Error {
+  override readonly name = 'TorrentError';
+  constructor(
+    readonly code: TorrentErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
