@@ -11,6 +11,8 @@ export const DEFAULT_ASSEMBLY_BUDGET = 32 * 1024 * 1024;
  */
 export class PieceAssembler {
   private readonly buffers = new Map<number, Buffer>();
+  /** Who sent each block (by block number), to find the culprit when the hash fails. */
+  private readonly senders = new Map<number, string[]>();
 
   constructor(private readonly geometry: PieceGeometry) {}
 
@@ -19,27 +21,31 @@ export class PieceAssembler {
     return Math.max(2, Math.floor(budgetBytes / pieceLength));
   }
 
-  /** Copies a block in (the data is a view of a socket chunk). */
-  write(index: number, begin: number, data: Buffer): void {
+  /** Copies block `block` in (the data is a view of a socket chunk); `sender` names who sent it. */
+  write(index: number, block: number, begin: number, data: Buffer, sender: string): void {
     let buffer = this.buffers.get(index);
     if (!buffer) {
       // allocUnsafeSlow: a buffer that owns its ArrayBuffer, so the hash pool can transfer it to a worker.
       buffer = Buffer.allocUnsafeSlow(this.geometry.pieceSize(index));
       this.buffers.set(index, buffer);
+      this.senders.set(index, []);
     }
     data.copy(buffer, begin);
+    this.senders.get(index)![block] = sender;
   }
 
-  /** Takes the complete piece's buffer out (for verification). */
-  take(index: number): Buffer | undefined {
-    const buffer = this.buffers.get(index);
-    this.buffers.delete(index);
-    return buffer;
+  /** Takes the complete piece out (for verification), with each block's sender. */
+  take(index: number): { data: Buffer; senders: string[] } | undefined {
+    const data = this.buffers.get(index);
+    const senders = this.senders.get(index) ?? [];
+    this.drop(index);
+    return data && { data, senders };
   }
 
   /** Forgets a piece no longer being assembled (released back to the queue, or failed). */
   drop(index: number): void {
     this.buffers.delete(index);
+    this.senders.delete(index);
   }
 
   get pieces(): number {
@@ -54,5 +60,6 @@ export class PieceAssembler {
 
   clear(): void {
     this.buffers.clear();
+    this.senders.clear();
   }
 }

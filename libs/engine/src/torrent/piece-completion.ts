@@ -6,10 +6,10 @@ export interface PieceVerifying {
 }
 
 export interface PieceCompletionHooks {
-  /** Stored and verified: announce it. */
-  readonly onStored: (index: number) => void;
-  /** The hash failed; these peers sent its blocks. */
-  readonly onFailed: (index: number, senders: readonly string[]) => void;
+  /** Stored and verified: announce it. `data` is the good piece (for blame), valid during the call. */
+  readonly onStored: (index: number, data: Buffer) => void;
+  /** The hash failed; `senders[block]` sent each block of `data`. */
+  readonly onFailed: (index: number, data: Buffer, senders: readonly string[]) => void;
   /** The store refused the write (a full disk): the torrent cannot go on. */
   readonly onStorageError: (error: unknown) => void;
 }
@@ -35,17 +35,17 @@ export class PieceCompletion {
   }
 
   complete(index: number): void {
-    const buffer = this.core.assembler.take(index);
-    if (!buffer) return;
+    const piece = this.core.assembler.take(index);
+    if (!piece) return;
     this.pending++;
-    void this.finish(index, buffer).finally(() => this.pending--);
+    void this.finish(index, piece.data, piece.senders).finally(() => this.pending--);
   }
 
   stop(): void {
     this.stopped = true;
   }
 
-  private async finish(index: number, buffer: Buffer): Promise<void> {
+  private async finish(index: number, buffer: Buffer, senders: readonly string[]): Promise<void> {
     const { picker, store } = this.core;
     let verified: { ok: boolean; data: Buffer };
     try {
@@ -57,8 +57,8 @@ export class PieceCompletion {
     }
     if (this.stopped) return;
     if (!verified.ok) {
-      const senders = picker.pieceFailed(index);
-      this.hooks.onFailed(index, senders);
+      picker.pieceFailed(index);
+      this.hooks.onFailed(index, verified.data, senders);
       return;
     }
     try {
@@ -70,6 +70,6 @@ export class PieceCompletion {
     if (this.stopped) return;
     picker.pieceVerified(index);
     this.core.have.set(index);
-    this.hooks.onStored(index);
+    this.hooks.onStored(index, verified.data);
   }
 }

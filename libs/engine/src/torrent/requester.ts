@@ -100,7 +100,7 @@ export class Requester {
     if (!peer.inPicker || block < 0) return;
     const result = picker.blockReceived(peer.id, index, block);
     if (result.outcome === 'accepted') {
-      this.core.assembler.write(index, begin, data);
+      this.core.assembler.write(index, block, begin, data, peer.peerIdHex);
       for (const other of result.cancel) this.cancelAt(other, { piece: index, block });
       if (result.pieceComplete) this.onPieceComplete(index);
     }

@@ -17,6 +17,8 @@ export interface SentRequest {
 export class TorrentPeer {
   readonly address: string;
   readonly client: string | undefined;
+  /** The peer id it sent, in hex: who to blame and ban across reconnections. */
+  readonly peerIdHex: string;
   /** Our requests in flight, by block key (peer/block-key), in the order sent. */
   readonly outstanding = new Map<number, SentRequest>();
   /** Requests from the peer waiting for a read. */
@@ -39,6 +41,7 @@ export class TorrentPeer {
   ) {
     this.address = `${connection.remoteAddress}:${connection.remotePort}`;
     this.client = clientFromPeerId(connection.peerId);
+    this.peerIdHex = connection.peerId.toString('hex');
     this.lastProgressAt = connectedAt;
   }
 

@@ -13,6 +13,7 @@ import { PeerEvents } from './peer-events';
 import { limitBucket, RateGate } from './rate-limits';
 import { Requester } from './requester';
 import { Sha1Verifier } from './sha1-verifier';
+import { SmartBan } from './smart-ban';
 import { checkStoredPieces } from './startup-check';
 import { addressKey, type PeerAddress, Swarm } from './swarm';
 import { type TorrentCore, TransferStats } from './torrent-core';
@@ -23,8 +24,6 @@ import { TorrentError, type TorrentEvents, type TorrentProgress, type TorrentSta
 import { Uploader } from './uploader';
 
 const TICK_MS = 1000;
-/** Pieces one peer may be blamed for before a ban when it shared them with others. */
-const MAX_STRIKES = 3;
 
 /**
  * One torrent: the state machine (STATE.md) over small collaborators. Swarm finds and dials peers,
@@ -47,7 +46,7 @@ export class Torrent {
   private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
   private readonly candidateOf = new Map<TorrentPeer, string>();
   private readonly bannedIds = new Set<string>();
-  private readonly strikes = new Map<string, number>();
+  private readonly smartBan = new SmartBan();
   private readonly downBucket: TokenBucket | undefined;
   private readonly upBucket: TokenBucket | undefined;
   private readonly complete: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void };
@@ -89,8 +88,8 @@ export class Torrent {
     };
     this.verifier = new Sha1Verifier(metainfo, session.hashPool);
     this.completion = new PieceCompletion(this.core, this.verifier, {
-      onStored: (index) => this.pieceStored(index),
-      onFailed: (index, senders) => this.pieceFailed(index, senders),
+      onStored: (index, data) => this.pieceStored(index, data),
+      onFailed: (index, data, senders) => this.pieceFailed(index, data, senders),
       onStorageError: (error) => this.fail(error),
     });
     this.requester = new Requester(this.core, (index) => this.completion.complete(index));
@@ -332,8 +331,9 @@ export class Torrent {
     this.haveBytes += dataBytes(this.metainfo, index);
   }
 
-  private pieceStored(index: number): void {
+  private pieceStored(index: number, data: Buffer): void {
     this.haveBytes += dataBytes(this.metainfo, index);
+    for (const peerIdHex of this.smartBan.verified(index, data)) this.ban(peerIdHex, `sent bad data for piece ${index}`);
     for (const peer of this.core.peers.values()) {
       if (!peer.connection.pieces?.has(index)) peer.connection.have(index);
     }
@@ -354,20 +354,21 @@ export class Torrent {
     this.complete.resolve();
   }
 
-  /** A piece failed its hash: a peer that sent all of it is banned; one sharing the blame after a few. */
-  private pieceFailed(index: number, senders: readonly string[]): void {
+  /** A piece failed its hash: SmartBan names the culprits, now or once the piece passes. */
+  private pieceFailed(index: number, data: Buffer, senders: readonly string[]): void {
     this.requester.dropIdleBuffers([index]);
-    for (const id of senders) {
-      const strikes = (this.strikes.get(id) ?? 0) + 1;
-      this.strikes.set(id, strikes);
-      const peer = this.core.peers.get(id);
-      if (!peer || (senders.length > 1 && strikes < MAX_STRIKES)) continue;
-      this.bannedIds.add(peer.connection.peerId.toString('hex'));
+    for (const peerIdHex of this.smartBan.failed(index, data, senders)) this.ban(peerIdHex, `sent data for piece ${index} that failed its hash check`);
+    this.requester.fillAll();
+  }
+
+  private ban(peerIdHex: string, why: string): void {
+    this.bannedIds.add(peerIdHex);
+    for (const peer of [...this.core.peers.values()]) {
+      if (peer.peerIdHex !== peerIdHex) continue;
       const candidate = this.candidateOf.get(peer);
       if (candidate) this.swarm.forbid(candidate);
-      peer.connection.close(disconnectReason('banned', `sent data for piece ${index} that failed its hash check`));
+      peer.connection.close(disconnectReason('banned', why));
     }
-    this.requester.fillAll();
   }
 
   /** A storage failure stops the torrent in the error state with a message a person can act on. */
