@@ -212,12 +212,11 @@ export class Torrent {
     const wasError = this.stateValue === 'error';
     this.setState('stopped');
     if (!this.core.have.isFull) this.complete.reject(new TorrentError('stopped', `torrent "${this.metainfo.name}" stopped before completing`));
-    if (!wasError) {
-      try {
-        await this.core.store.flush();
-      } catch {
-        // Flushing is best effort on the way out; a failed write already put the torrent in error.
-      }
+    try {
+      if (!wasError) await this.core.store.flush();
+      await this.core.store.close();
+    } catch {
+      // Best effort on the way out; a failed write already put the torrent in error.
     }
     try {
       this.session.limits.removeTorrent(this);
