@@ -25,7 +25,8 @@ export type StorageErrorCode =
   | 'no-space' // ENOSPC / EDQUOT: the disk is full
   | 'missing' // a file or the bytes asked for are not there
   | 'closed' // the store is closed
-  | 'range'; // index/begin/length outside the torrent
+  | 'range' // index/begin/length outside the torrent
+  | 'unsafe-path'; // a torrent path would land outside the download directory
 
 /** Every store failure; `code` says what kind, `path` which file when there is one. */
 export class StorageError extends Error {

@@ -1,0 +1,248 @@
+import { type FileHandle, stat } from 'node:fs/promises';
+import { type FileSpan, type Metainfo, pieceRange, pieceSize, pieceSpans } from '@seedfleet/metainfo';
+import { ByteBudget } from './byte-budget';
+import { type FileAccess, FileHandleCache } from './file-handle-cache';
+import { readFully, writeFully } from './file-io';
+import { type StoredFile, storedFiles } from './file-paths';
+import { toStorageError } from './io-error';
+import { type PieceStore, StorageError } from './piece-store';
+import { type Preallocation, prepareFiles } from './prepare-files';
+
+export interface FileStoreOptions {
+  readonly metainfo: Metainfo;
+  /** The download directory: content goes to `directory/<name>` (see storedFiles). */
+  readonly directory: string;
+  /** 'sparse' (default): files get their full length at open() without allocating blocks. */
+  readonly preallocate?: Preallocation;
+  /** Idle file handles kept open (default 16). */
+  readonly maxOpenFiles?: number;
+  /** Piece bytes being written at once; writePiece waits beyond that (default 16 MiB). */
+  readonly maxWriteBytes?: number;
+}
+
+/** One stored file as it is on disk now: what resume data records to notice later changes. */
+export interface FileState {
+  readonly fileIndex: number;
+  /** Relative to the download directory, '/' separated. */
+  readonly path: string;
+  readonly exists: boolean;
+  /** 0 when missing. */
+  readonly size: number;
+  /** 0 when missing. */
+  readonly mtimeMs: number;
+}
+
+/** A store that can say what its files look like; resume data needs it. */
+export interface FileStateSource {
+  fileStates(): Promise<FileState[]>;
+}
+
+/** A store that knows some pieces cannot hold data (regions it created as holes): recheck skips them. */
+export interface KnownEmptySource {
+  isKnownEmpty(index: number): boolean;
+}
+
+type StoreState = 'new' | 'open' | 'closing' | 'closed';
+
+/**
+ * PieceStore over the torrent's files on disk. Pieces map to file spans through the metainfo geometry,
+ * pad files are never written and read as zeros, v2 (piece-aligned) layouts work the same way.
+ * See STATE.md for the open/close life cycle.
+ */
+export class FileStore implements PieceStore, FileStateSource, KnownEmptySource {
+  private readonly metainfo: Metainfo;
+  private readonly files: (StoredFile | undefined)[];
+  private readonly preallocate: Preallocation;
+  private readonly handles: FileHandleCache;
+  private readonly writeBudget: ByteBudget;
+  private readonly reading = new Set<Promise<unknown>>();
+  private readonly dirty = new Set<StoredFile>();
+  /** Per file index: where the zeros open() added begin (no entry: none). */
+  private holeStarts = new Map<number, number>();
+  private writtenSinceOpen: Uint8Array;
+  private state: StoreState = 'new';
+  private opening: Promise<void> | undefined;
+
+  constructor(options: FileStoreOptions) {
+    this.metainfo = options.metainfo;
+    this.files = storedFiles(options.metainfo, options.directory);
+    this.preallocate = options.preallocate ?? 'sparse';
+    this.handles = new FileHandleCache(options.maxOpenFiles ?? 16);
+    this.writeBudget = new ByteBudget(options.maxWriteBytes ?? 16 * 1024 * 1024);
+    this.writtenSinceOpen = new Uint8Array(options.metainfo.pieceCount);
+  }
+
+  open(): Promise<void> {
+    if (this.state === 'open') return Promise.resolve();
+    if (this.state === 'closing') return Promise.reject(new StorageError('closed', 'store is closing'));
+    this.opening ??= this.prepare().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  async writePiece(index: number, data: Buffer): Promise<void> {
+    this.checkOpen();
+    const size = this.checkRange(index, 0, data.length);
+    if (data.length !== size) throw new StorageError('range', `piece ${index} is ${size} bytes, got ${data.length}`);
+    await this.writeBudget.acquire(size);
+    try {
+      const start = pieceRange(this.metainfo, index).start;
+      await Promise.all(
+        pieceSpans(this.metainfo, index).map((span) => {
+          const file = this.stored(span);
+          this.dirty.add(file);
+          const at = this.metainfo.files[span.fileIndex].offset + span.fileOffset - start;
+          return this.io(file, 'write', 'writing', (handle) => writeFully(handle, data, at, span.length, span.fileOffset));
+        }),
+      );
+      this.writtenSinceOpen[index] = 1;
+    } finally {
+      this.writeBudget.release(size);
+    }
+  }
+
+  async readBlock(index: number, begin: number, length: number): Promise<Buffer> {
+    this.checkOpen();
+    this.checkRange(index, begin, length);
+    // close() waits for reads in flight before it closes their handles.
+    const reading = this.read(index, begin, length);
+    this.reading.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  async readPiece(index: number): Promise<Buffer> {
+    this.checkOpen();
+    return this.readBlock(index, 0, this.checkRange(index, 0, 0));
+  }
+
+  async flush(): Promise<void> {
+    this.checkOpen();
+    await this.sync();
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'new' || this.state === 'closed') {
+      this.state = 'closed';
+      return;
+    }
+    if (this.state === 'closing') throw new StorageError('closed', 'store is already closing');
+    await this.opening?.catch(() => undefined);
+    this.state = 'closing';
+    try {
+      await Promise.allSettled([...this.reading]);
+      await this.sync();
+    } finally {
+      await this.handles.closeAll();
+      this.state = 'closed';
+    }
+  }
+
+  /** Size and mtime of every stored file, in metainfo order (pads and symlinks left out). Works closed too. */
+  async fileStates(): Promise<FileState[]> {
+    return Promise.all(this.storedList().map((file) => fileState(file)));
+  }
+
+  /**
+   * True when part of piece `index` lies where open() itself extended a file with zeros and nothing has
+   * been written there since: the piece cannot verify, so a recheck need not read it.
+   */
+  isKnownEmpty(index: number): boolean {
+    if (this.writtenSinceOpen[index] === 1) return false;
+    return pieceSpans(this.metainfo, index).some((span) => {
+      const holeStart = this.holeStarts.get(span.fileIndex);
+      return holeStart !== undefined && span.fileOffset + span.length > holeStart;
+    });
+  }
+
+  private async prepare(): Promise<void> {
+    const dataEnds = await prepareFiles(this.storedList(), this.preallocate);
+    this.holeStarts = new Map([...dataEnds].filter(([fileIndex, end]) => end < this.metainfo.files[fileIndex].length));
+    this.writtenSinceOpen = new Uint8Array(this.metainfo.pieceCount);
+    this.state = 'open';
+  }
+
+  private async read(index: number, begin: number, length: number): Promise<Buffer> {
+    // An unpooled buffer owns its ArrayBuffer, so the hash pool can take it without a copy.
+    const block = Buffer.allocUnsafeSlow(length);
+    const start = pieceRange(this.metainfo, index).start;
+    const end = begin + length;
+    let covered = 0;
+    const reads: Promise<void>[] = [];
+    for (const span of pieceSpans(this.metainfo, index)) {
+      const spanStart = this.metainfo.files[span.fileIndex].offset + span.fileOffset - start;
+      const from = Math.max(begin, spanStart);
+      const to = Math.min(end, spanStart + span.length);
+      if (from >= to) continue;
+      // Bytes no file span covers belong to pad files: zeros.
+      block.fill(0, covered, from - begin);
+      covered = to - begin;
+      const file = this.stored(span);
+      const position = span.fileOffset + (from - spanStart);
+      reads.push(this.io(file, 'read', 'reading', (handle) => readFully(handle, block, from - begin, to - from, position, file.absolutePath)));
+    }
+    block.fill(0, covered);
+    await Promise.all(reads);
+    return block;
+  }
+
+  private async io<T>(file: StoredFile, access: FileAccess, action: string, body: (handle: FileHandle) => Promise<T>): Promise<T> {
+    try {
+      return await this.handles.use(file.absolutePath, access, body);
+    } catch (error) {
+      throw toStorageError(error, action, file.absolutePath);
+    }
+  }
+
+  private async sync(): Promise<void> {
+    await this.writeBudget.idle();
+    const files = [...this.dirty];
+    this.dirty.clear();
+    try {
+      await Promise.all(files.map((file) => this.io(file, 'read', 'syncing', (handle) => handle.datasync())));
+    } catch (error) {
+      // Still not known to be durable: the next flush tries again.
+      for (const file of files) this.dirty.add(file);
+      throw error;
+    }
+  }
+
+  private storedList(): StoredFile[] {
+    return this.files.filter((file): file is StoredFile => file !== undefined);
+  }
+
+  private stored(span: FileSpan): StoredFile {
+    const file = this.files[span.fileIndex];
+    // pieceSpans skips pads; a span always names a stored file unless the metainfo is inconsistent.
+    if (file === undefined) throw new StorageError('range', `file ${span.fileIndex} holds piece data but is not stored`);
+    return file;
+  }
+
+  private checkOpen(): void {
+    if (this.state !== 'open') throw new StorageError('closed', this.state === 'new' ? 'store is not open' : 'store is closed');
+  }
+
+  /** Checks the piece index and the byte range within it; returns the piece's size. */
+  private checkRange(index: number, begin: number, length: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= this.metainfo.pieceCount) {
+      throw new StorageError('range', `piece ${index} is outside [0, ${this.metainfo.pieceCount})`);
+    }
+    const size = pieceSize(this.metainfo, index);
+    if (!Number.isInteger(begin) || !Number.isInteger(length) || begin < 0 || length < 0 || begin + length > size) {
+      throw new StorageError('range', `bytes [${begin}, ${begin + length}) are outside piece ${index} (${size} bytes)`);
+    }
+    return size;
+  }
+}
+
+async function fileState(file: StoredFile): Promise<FileState> {
+  try {
+    const stats = await stat(file.absolutePath);
+    return { fileIndex: file.fileIndex, path: file.relativePath, exists: true, size: stats.size, mtimeMs: stats.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { fileIndex: file.fileIndex, path: file.relativePath, exists: false, size: 0, mtimeMs: 0 };
+    throw toStorageError(error, 'inspecting', file.absolutePath);
+  }
+}
