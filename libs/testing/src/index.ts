@@ -6,3 +6,5 @@ export { runTool, type RunToolOptions, type ToolResult } from './run-tool';
 export { createTempDir, withTempDir, type TempDir } from './temp-dir';
 export { ToolFailedError, ToolMissingError, ToolTimeoutError } from './tool-errors';
 export { parseTransmissionShow, transmissionCreate, transmissionCreateArgs, transmissionShow, type TransmissionCreateOptions, type TransmissionShown } from './transmission';
+export * from './clients';
+export * from './tracker';

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { libtorrentCreate, sha256File, writeDeterministicFile } from '@seedfleet/testing';
+
+export interface WireDataset {
+  /** Holds <name> (the payload): the seeders' directory. */
+  readonly directory: string;
+  readonly name: string;
+  readonly torrentPath: string;
+  readonly sizeBytes: number;
+  readonly pieceLength: number;
+  readonly sha256: string;
+  readonly infoHash: string;
+}
+
+/**
+ * One file of deterministic bytes and a v1 torrent of it (made by libtorrent), kept under bench/.data
+ * between runs; a manifest written last marks it complete.
+ */
+export async function prepareWireDataset(dataRoot: string, sizeBytes: number, pieceLength: number): Promise<WireDataset> {
+  const directory = join(dataRoot, `wire-${sizeBytes}-${pieceLength}`);
+  const manifest = join(directory, 'manifest.json');
+  if (existsSync(manifest)) return JSON.parse(await readFile(manifest, 'utf8')) as WireDataset;
+  const name = 'payload.bin';
+  await mkdir(join(directory, 'content'), { recursive: true });
+  const payload = join(directory, 'content', name);
+  await writeDeterministicFile(payload, sizeBytes, `wire-bench-${sizeBytes}`);
+  const torrentPath = join(directory, 'payload.torrent');
+  const created = await libtorrentCreate({ path: payload, output: torrentPath, version: 'v1', pieceLength, timeoutMs: 600_000 });
+  const dataset: WireDataset = { directory: join(directory, 'content'), name, torrentPath, sizeBytes, pieceLength, sha256: await sha256File(payload), infoHash: created.infoHashV1! };
+  await writeFile(`${manifest}.tmp`, JSON.stringify(dataset, null, 2));
+  await rename(`${manifest}.tmp`, manifest);
+  return dataset;
+}

@@ -1,0 +1,70 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../lib/repo-root';
+import { prepareWireDataset } from './dataset';
+import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './report';
+import { benchSides } from './sides';
+import { runTransfer } from './transfer';
+import { parseWireBenchArgs } from './wire-args';
+
+/** Rotating the pair order each repetition, so no pair always runs first on a cold machine. */
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+async function main(): Promise<void> {
+  const args = parseWireBenchArgs(process.argv.slice(2));
+  const root = repoRoot();
+  const dataRoot = join(root, 'bench', '.data');
+  await mkdir(dataRoot, { recursive: true });
+  // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
+  await writeFile(join(dataRoot, '.gitignore'), '*\n');
+  const sides = benchSides();
+  process.stderr.write(`preparing ${args.sizeBytes} bytes, piece ${args.pieceLength} ...\n`);
+  const dataset = await prepareWireDataset(dataRoot, args.sizeBytes, args.pieceLength);
+  const runs: PairRuns[] = args.pairs.map(([seeder, leecher]) => {
+    const unavailable = sides.get(seeder)!.unavailable ?? sides.get(leecher)!.unavailable;
+    return { seeder, leecher, samples: [], skipped: unavailable };
+  });
+  const runnable = runs.filter((run) => !run.skipped);
+  for (const run of runs.filter((pair) => pair.skipped)) process.stderr.write(`skipping ${pairName(run.seeder, run.leecher)}: ${run.skipped}\n`);
+  const workDir = join(dataRoot, 'wire-run');
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (const run of rotated(runnable, rep)) {
+      const sample = await runTransfer(dataset, sides.get(run.seeder)!, sides.get(run.leecher)!, workDir, args.timeoutMs);
+      run.samples.push(sample);
+      process.stderr.write(
+        `rep ${rep + 1}/${args.reps} ${pairName(run.seeder, run.leecher)}: ${sample.goodputMiBs.toFixed(1)} MiB/s, ` +
+          `CPU ${sample.seeder.transferCpuSeconds.toFixed(2)} s / ${sample.leecher.transferCpuSeconds.toFixed(2)} s, ` +
+          `peak RSS ${(sample.seeder.peakRssBytes / 2 ** 20).toFixed(0)} / ${(sample.leecher.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
+      );
+    }
+  }
+  const summaries = summarizePairs(runs, args.sizeBytes);
+  const environment = {
+    date: new Date().toISOString(),
+    payload: `${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB, one file, v1 torrent made by libtorrent, piece ${args.pieceLength / 1024} KiB`,
+    repetitions: String(args.reps),
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    node: process.version,
+    kernel: release(),
+    method:
+      'seeder and leecher are separate processes on 127.0.0.1 (TCP); each verifies its data before the clock starts; the clock runs from the ' +
+      "leecher's connect to its complete event; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
+      'anon = highest RssAnon sampled every 100 ms (libtorrent 2.0 maps files, so its VmHWM counts page cache); the received file is SHA-256 checked; pair order rotates each repetition',
+    sides: [...sides.values()].map((side) => `${side.id} = ${side.name} (${side.settings})`).join('; '),
+  };
+  const markdown = renderWireMarkdown(summaries, environment);
+  const results = join(root, 'bench', 'results');
+  await mkdir(results, { recursive: true });
+  await writeFile(join(results, 'wire.md'), markdown);
+  await writeFile(join(results, 'wire.json'), JSON.stringify({ environment, summaries, runs }, null, 2));
+  process.stdout.write(markdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

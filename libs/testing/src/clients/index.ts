@@ -1,0 +1,10 @@
+export { sha256File, sha256Tree } from './content-hash';
+export { freePort } from './free-port';
+export { startLibtorrentPeer } from './libtorrent-peer';
+export { ManagedProcess, type ProcessExit, type SpawnOptions } from './managed-process';
+export { startOpentracker, type Opentracker, type SwarmCounts } from './opentracker';
+export { peerScriptArgs, type PeerScriptArgs, type PeerScriptCommand, type PeerScriptEvent, type ScriptedPeerOptions } from './peer-script-protocol';
+export type { PeerAddress, PeerProgress, PeerRole, ReferencePeer, StartPeerOptions } from './peer-types';
+export { ProcessStatsSampler, readProcessStats, type ProcessStats, type SampledStats } from './process-stats';
+export { PeerProcessError, ScriptedPeer } from './scripted-peer';
+export { waitFor, WaitTimeoutError, type WaitOptions } from './wait-for';
