@@ -21,7 +21,10 @@ export class Session {
   readonly peerId: Buffer;
   private readonly limits: ConnectionLimits<Torrent>;
   private readonly listener: Listener<Torrent>;
+  /** By v1 info hash (hex); the map the session's lists and lookups use. */
   private readonly torrents = new Map<string, Torrent>();
+  /** By the 20 bytes a peer's handshake may carry: v1 info hash, and for hybrids the truncated v2 one. */
+  private readonly routes = new Map<string, Torrent>();
   private readonly hashPool: HashPool;
   private readonly ownsPool: boolean;
   private readonly clock: () => number;
@@ -45,7 +48,7 @@ export class Session {
       port: options.port ?? 0,
       limits: this.limits,
       route: (infoHash) => {
-        const torrent = this.torrents.get(infoHash.toString('hex'));
+        const torrent = this.routes.get(infoHash.toString('hex'));
         return torrent?.acceptsPeers ? { torrent, peerId: this.peerId, flags: FLAGS } : undefined;
       },
       onConnection: ({ torrent, ...connection }) => torrent.acceptIncoming(connection),
@@ -70,6 +73,7 @@ export class Session {
     const key = torrent.infoHash.toString('hex');
     if (this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
     this.torrents.set(key, torrent);
+    for (const hash of wireHashes(torrent)) this.routes.set(hash, torrent);
     void torrent.start();
     return torrent;
   }
@@ -104,8 +108,19 @@ export class Session {
       port: () => this.listenPort,
       removed: (torrent) => {
         const key = torrent.infoHash.toString('hex');
-        if (this.torrents.get(key) === torrent) this.torrents.delete(key);
+        if (this.torrents.get(key) !== torrent) return;
+        this.torrents.delete(key);
+        for (const hash of wireHashes(torrent)) this.routes.delete(hash);
       },
     };
   }
+}
+
+/**
+ * The info hashes a peer may greet a torrent with. A hybrid's v2 peers use the truncated SHA-256 one
+ * (BEP 52); its pieces are the same, so they are served like v1 peers.
+ */
+function wireHashes(torrent: Torrent): string[] {
+  const v2 = torrent.metainfo.infoHashV2;
+  return [torrent.infoHash.toString('hex'), ...(v2 ? [v2.subarray(0, 20).toString('hex')] : [])];
 }
