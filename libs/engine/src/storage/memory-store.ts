@@ -42,6 +42,7 @@ export class MemoryPieceStore implements PieceStore {
   }
 
   async readPiece(index: number): Promise<Buffer> {
+    this.check(index, 0, 0);
     return this.readBlock(index, 0, pieceSize(this.layout, index));
   }
 
