@@ -16,7 +16,7 @@ export interface TorrentSpec {
   readonly version: TorrentVersion;
   readonly pieceLength: number;
   /** Paths below the torrent name; one entry whose path equals `name` makes a single-file torrent. */
-  readonly files: readonly { readonly path: string; readonly size: number }[];
+  readonly files: readonly { readonly path: string; readonly size: number; readonly mode?: number }[];
 }
 
 /**
@@ -26,7 +26,7 @@ export interface TorrentSpec {
 export async function torrentOnDisk(root: string, spec: TorrentSpec, pool: HashPool): Promise<TorrentOnDisk> {
   const directory = join(root, 'seed');
   const single = spec.files.length === 1 && spec.files[0].path === spec.name;
-  const tree: FileSpec[] = spec.files.map((file) => ({ path: single ? file.path : `${spec.name}/${file.path}`, size: file.size, seed: file.path }));
+  const tree: FileSpec[] = spec.files.map((file) => ({ path: single ? file.path : `${spec.name}/${file.path}`, size: file.size, seed: file.path, mode: file.mode }));
   await writeFileTree(directory, tree);
   const created = await createTorrentFromPath(join(directory, spec.name), { pool, version: spec.version, pieceLength: spec.pieceLength });
   const metainfo = parseTorrent(created.torrent);
