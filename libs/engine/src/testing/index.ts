@@ -1,2 +1,3 @@
 export { type SwarmHarness, type SwarmMember, startSwarm } from './swarm-harness';
 export { makeTestTorrent, seededBytes, storeContent, type TestTorrent } from './test-torrent';
+export { DiscardingStore, SyntheticContent, SyntheticSeedStore, syntheticTorrent } from './synthetic-stores';
