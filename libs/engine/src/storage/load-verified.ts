@@ -100,6 +100,7 @@ async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: B
       const index = indexes[next++];
       if (!knownEmpty(index)) {
         const piece = await readIfPresent(store, index);
+        signal?.throwIfAborted();
         if (piece !== undefined) {
           hashed++;
           if (await verifier.verify(index, piece)) have.set(index);
