@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/{bencode,metainfo,hashing,wire,engine,rollout}/**/*.ts'],
+    files: ['libs/{bencode,metainfo,hashing,wire,engine,rollout,tracker}/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', frameworkImports] },
   },
 );

@@ -1,0 +1,118 @@
+import { selectPeers } from '../policy/select-peers';
+import type { SwarmStore } from '../store/swarm-store';
+import { AnswerCache } from './answer-cache';
+import { failure, isFailure, type TrackerFailure } from './failure';
+import { validateTrackerOptions, type TrackerOptions } from './tracker-options';
+import type { Announce, SwarmCounts, SwarmPeer } from './types';
+
+export interface AnnounceReply extends SwarmCounts {
+  readonly intervalSeconds: number;
+  readonly minIntervalSeconds: number;
+  readonly trackerId: string;
+  readonly peers: readonly SwarmPeer[];
+}
+
+export interface ScrapeReply {
+  /** Only the hashes the tracker serves, keyed by hex info hash, in request order. */
+  readonly files: ReadonlyMap<string, SwarmCounts>;
+}
+
+export interface TrackerClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/**
+ * Announce and scrape semantics, independent of transport: access rules, numwant cap, min-interval
+ * answers from cache, peer selection. The HTTP and UDP front ends only parse and encode.
+ */
+export class Tracker {
+  private readonly answers: AnswerCache<AnnounceReply>;
+
+  constructor(
+    private readonly store: SwarmStore,
+    readonly options: TrackerOptions,
+    private readonly clock: TrackerClock = { now: () => Date.now() },
+    private readonly random: () => number = Math.random,
+  ) {
+    validateTrackerOptions(options);
+    this.answers = new AnswerCache(options.answerCacheEntries, options.minIntervalSeconds * 1000);
+  }
+
+  get isPrivate(): boolean {
+    return this.options.access.kind === 'private';
+  }
+
+  /** numwant as the client sent it (undefined: not sent), capped. */
+  numWant(requested: number | undefined): number {
+    if (requested === undefined || requested < 0) return this.options.defaultNumWant;
+    return Math.min(requested, this.options.maxNumWant);
+  }
+
+  async announce(request: Announce): Promise<AnnounceReply | TrackerFailure> {
+    const denied = this.checkAccess(request.infoHash, request.passkey);
+    if (denied) return denied;
+    const now = this.clock.now();
+    const cacheKey = `${request.infoHash.toString('hex')}${request.peerId.toString('hex')}${request.address.ip}|${request.address.port}|${request.seeder ? 1 : 0}|${request.passkey ?? ''}`;
+    if (request.event === 'none') {
+      const cached = this.answers.get(cacheKey, now);
+      if (cached) return trim(cached, request.numWant);
+    } else {
+      this.answers.delete(cacheKey);
+    }
+    const stored = await this.store.announce({
+      infoHash: request.infoHash,
+      peerId: request.peerId,
+      address: request.address,
+      event: request.event,
+      seeder: request.seeder,
+      passkey: request.passkey,
+      requireRegistered: this.isPrivate,
+      sampleSize: request.event === 'stopped' ? 0 : this.options.maxNumWant,
+      now,
+    });
+    if (isFailure(stored)) return stored;
+    const requester = { peerId: request.peerId, address: request.address, seeder: request.seeder, locality: stored.locality };
+    const reply: AnnounceReply = {
+      ...stored.counts,
+      intervalSeconds: this.options.intervalSeconds,
+      minIntervalSeconds: this.options.minIntervalSeconds,
+      trackerId: this.options.trackerId,
+      // Selected up to the cap so a cached answer can serve a later, larger numwant.
+      peers: selectPeers(stored.candidates, requester, this.options.maxNumWant, this.random),
+    };
+    if (request.event !== 'stopped' && this.options.minIntervalSeconds > 0) this.answers.set(cacheKey, reply, now);
+    return trim(reply, request.numWant);
+  }
+
+  async scrape(infoHashes: readonly Buffer[], passkey?: string): Promise<ScrapeReply | TrackerFailure> {
+    if (this.isPrivate && passkey === undefined) return passkeyRequired();
+    if (infoHashes.length === 0) return failure('malformed-request', 'full scrape is not supported: name the torrents with info_hash');
+    if (infoHashes.length > this.options.maxScrapeHashes) return failure('request-too-large', `at most ${this.options.maxScrapeHashes} info hashes per scrape`);
+    const allowList = this.options.access.kind === 'open' ? this.options.access.allow : undefined;
+    const served = allowList ? infoHashes.filter((hash) => allowList.has(hash.toString('hex'))) : infoHashes;
+    const counts = served.length === 0 ? [] : await this.store.scrape({ infoHashes: served, passkey, requireRegistered: this.isPrivate, now: this.clock.now() });
+    if (isFailure(counts)) return counts;
+    const files = new Map<string, SwarmCounts>();
+    served.forEach((hash, index) => {
+      const found = counts[index];
+      if (found) files.set(hash.toString('hex'), found);
+    });
+    return { files };
+  }
+
+  private checkAccess(infoHash: Buffer, passkey: string | undefined): TrackerFailure | undefined {
+    const access = this.options.access;
+    if (access.kind === 'private') return passkey === undefined ? passkeyRequired() : undefined;
+    if (access.allow && !access.allow.has(infoHash.toString('hex'))) return failure('unregistered-info-hash', 'this torrent is not on the tracker\'s allow list');
+    return undefined;
+  }
+}
+
+function trim(reply: AnnounceReply, numWant: number): AnnounceReply {
+  return reply.peers.length <= numWant ? reply : { ...reply, peers: reply.peers.slice(0, numWant) };
+}
+
+function passkeyRequired(): TrackerFailure {
+  return failure('passkey-required', 'this is a private tracker: announce to /announce/<passkey> as written in your torrent file');
+}

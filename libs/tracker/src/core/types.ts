@@ -1,0 +1,53 @@
+/** A peer's reachable address as the tracker hands it out: IPv4 dotted or IPv6 text, and a TCP port. */
+export interface PeerAddress {
+  readonly ip: string;
+  readonly family: 4 | 6;
+  readonly port: number;
+}
+
+export type AnnounceEvent = 'none' | 'started' | 'completed' | 'stopped';
+
+/** Locality labels an agent registered with its passkey; empty when unknown (open mode). */
+export interface Locality {
+  readonly zone: string;
+  readonly region: string;
+}
+
+export const NO_LOCALITY: Locality = { zone: '', region: '' };
+
+/** One announce after parsing and access checks, independent of HTTP or UDP. */
+export interface Announce {
+  /** 20 bytes: a v1 info hash or a v2 info hash truncated to 20 bytes (BEP 52). */
+  readonly infoHash: Buffer;
+  /** 20 bytes. */
+  readonly peerId: Buffer;
+  readonly address: PeerAddress;
+  readonly event: AnnounceEvent;
+  /** `left == 0`: the peer has everything. */
+  readonly seeder: boolean;
+  /** Already capped by the tracker's limit. */
+  readonly numWant: number;
+  /** Private mode only: the passkey from the announce URL. */
+  readonly passkey?: string;
+}
+
+/** A peer in a swarm as the store returns it for selection. */
+export interface SwarmPeer {
+  readonly peerId: Buffer;
+  readonly address: PeerAddress;
+  readonly seeder: boolean;
+  readonly locality: Locality;
+}
+
+export interface SwarmCounts {
+  /** Seeders. */
+  readonly complete: number;
+  /** Leechers. */
+  readonly incomplete: number;
+  /** Completed downloads reported so far. */
+  readonly downloaded: number;
+}
+
+export interface AnnounceAnswer extends SwarmCounts {
+  readonly peers: readonly SwarmPeer[];
+}

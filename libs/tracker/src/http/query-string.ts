@@ -1,0 +1,47 @@
+import { failure, type TrackerFailure } from '../core/failure';
+
+/** Parameters as raw bytes: info_hash and peer_id are binary, so no text decoding happens here. */
+export type RawQuery = ReadonlyMap<string, readonly Buffer[]>;
+
+const HEX = /^[0-9A-Fa-f]{2}$/;
+
+/**
+ * Splits `a=1&info_hash=%12%34...` into byte values per name. `+` is a space (form encoding, as
+ * opentracker reads it). A `%` not followed by two hex digits is malformed rather than guessed at.
+ */
+export function parseRawQuery(query: string, maxParameters: number): RawQuery | TrackerFailure {
+  const parameters = new Map<string, Buffer[]>();
+  if (query === '') return parameters;
+  const pairs = query.split('&');
+  if (pairs.length > maxParameters) return failure('request-too-large', `at most ${maxParameters} query parameters`);
+  for (const pair of pairs) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = percentDecode(equals < 0 ? pair : pair.slice(0, equals));
+    const value = percentDecode(equals < 0 ? '' : pair.slice(equals + 1));
+    if (name === undefined || value === undefined) return failure('malformed-request', 'malformed percent-encoding in the query string');
+    const key = name.toString('latin1');
+    const values = parameters.get(key);
+    if (values) values.push(value);
+    else parameters.set(key, [value]);
+  }
+  return parameters;
+}
+
+function percentDecode(text: string): Buffer | undefined {
+  if (!text.includes('%') && !text.includes('+')) return Buffer.from(text, 'latin1');
+  const out = Buffer.allocUnsafe(text.length);
+  let length = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 0x25) {
+      const hex = text.slice(index + 1, index + 3);
+      if (!HEX.test(hex)) return undefined;
+      out[length++] = parseInt(hex, 16);
+      index += 2;
+    } else {
+      out[length++] = char === 0x2b ? 0x20 : char & 0xff;
+    }
+  }
+  return out.subarray(0, length);
+}

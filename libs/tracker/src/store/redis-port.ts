@@ -1,0 +1,13 @@
+/**
+ * The one thing the tracker needs from a Redis client: send a command, get the reply with bulk strings as
+ * Buffers (members are binary: peer id + compact address). Apps adapt their client (ioredis:
+ * `(command, args) => redis.callBuffer(command, ...args)`), so this library imports no Redis client.
+ */
+export interface RedisPort {
+  send(command: string, args: readonly (string | Buffer | number)[]): Promise<unknown>;
+}
+
+/** Raised when Redis answers something the scripts never return: a version or key-layout mismatch. */
+export class RedisReplyError extends Error {
+  override readonly name = 'RedisReplyError';
+}

@@ -1,0 +1,127 @@
+import { compactAddress, parseCompactAddress } from '../core/address';
+import type { TrackerFailure } from '../core/failure';
+import type { Locality, SwarmCounts, SwarmPeer } from '../core/types';
+import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
+import { unknownPasskey, unregistered } from './memory-swarm-store';
+import { RedisReplyError, type RedisPort } from './redis-port';
+import { RedisScript } from './redis-script';
+import { checkRegistration, type StoreAnnounce, type StoreAnnounceResult, type StoreScrape, type SwarmStore, type SwarmStoreOptions, type TrackerRegistry } from './swarm-store';
+
+export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
+  /** Prepended to every key, e.g. "seedfleet:tracker:"; lets one Redis hold several trackers. */
+  readonly keyPrefix: string;
+  /** How long a swarm's completed counter outlives its last completion (default 30 days). */
+  readonly downloadedTtlMs?: number;
+}
+
+const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
+const scrapeScript = new RedisScript(SCRAPE_SCRIPT);
+const PEER_ID_LENGTH = 20;
+
+/**
+ * Swarms in Redis, shared by any number of tracker replicas. Keys (prefix P, info hash hex H):
+ * P swarm:H:seeders / :leechers (zset member -> expiry), :meta (hash), :downloaded, :z:ZONE / :r:REGION
+ * (locality sets); P passkeys (hash passkey -> "zone|region"), P torrents (set of hex info hashes).
+ * An announce or a scrape is one EVALSHA. Not for Redis Cluster: the scripts touch keys of several slots.
+ */
+export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
+  /** Commands sent so far; the bench and the tests read it to check one round trip per announce. */
+  roundTrips = 0;
+  private readonly counted: RedisPort;
+
+  constructor(
+    redis: RedisPort,
+    private readonly options: RedisSwarmStoreOptions,
+  ) {
+    this.counted = {
+      send: (command, args) => {
+        this.roundTrips++;
+        return redis.send(command, args);
+      },
+    };
+  }
+
+  async announce(request: StoreAnnounce): Promise<StoreAnnounceResult | TrackerFailure> {
+    const hex = request.infoHash.toString('hex');
+    const base = this.swarmBase(hex);
+    const member = Buffer.concat([request.peerId, compactAddress(request.address)]);
+    const reply = await announceScript.run(
+      this.counted,
+      [`${base}seeders`, `${base}leechers`, `${base}meta`, `${base}downloaded`, this.passkeysKey, this.torrentsKey],
+      [
+        request.now,
+        this.options.peerTtlMs,
+        member,
+        request.event,
+        request.seeder ? '1' : '0',
+        request.sampleSize,
+        request.passkey ?? '',
+        request.requireRegistered ? '1' : '0',
+        hex,
+        base,
+        this.options.downloadedTtlMs ?? 30 * 24 * 3600_000,
+      ],
+    );
+    if (!Array.isArray(reply)) throw new RedisReplyError(`announce script returned ${typeof reply}`);
+    if (reply[0] === 1) return unknownPasskey();
+    if (reply[0] === 2) return unregistered();
+    const [, complete, incomplete, downloaded, zone, region] = reply as [number, number, number, number, Buffer, Buffer];
+    const candidates: SwarmPeer[] = [];
+    for (let index = 6; index + 1 < reply.length; index += 2) {
+      const peer = parseMember(reply[index] as Buffer, reply[index + 1] as Buffer);
+      if (peer) candidates.push(peer);
+    }
+    return { counts: { complete, incomplete, downloaded }, candidates, locality: { zone: String(zone), region: String(region) } };
+  }
+
+  async scrape(request: StoreScrape): Promise<readonly (SwarmCounts | undefined)[] | TrackerFailure> {
+    const reply = await scrapeScript.run(
+      this.counted,
+      [this.passkeysKey, this.torrentsKey],
+      [request.now, request.passkey ?? '', request.requireRegistered ? '1' : '0', `${this.options.keyPrefix}swarm:`, ...request.infoHashes.map((hash) => hash.toString('hex'))],
+    );
+    if (!Array.isArray(reply)) throw new RedisReplyError(`scrape script returned ${typeof reply}`);
+    if (reply[0] === 1) return unknownPasskey();
+    return request.infoHashes.map((_, index) => {
+      const [registered, complete, incomplete, downloaded] = reply.slice(1 + index * 4, 5 + index * 4) as number[];
+      return registered === 1 ? { complete, incomplete, downloaded } : undefined;
+    });
+  }
+
+  async registerInfoHash(infoHash: Buffer): Promise<void> {
+    await this.counted.send('SADD', [this.torrentsKey, infoHash.toString('hex')]);
+  }
+
+  async unregisterInfoHash(infoHash: Buffer): Promise<void> {
+    await this.counted.send('SREM', [this.torrentsKey, infoHash.toString('hex')]);
+  }
+
+  async registerPasskey(passkey: string, locality: Locality): Promise<void> {
+    checkRegistration(passkey, locality);
+    await this.counted.send('HSET', [this.passkeysKey, passkey, `${locality.zone}|${locality.region}`]);
+  }
+
+  async revokePasskey(passkey: string): Promise<void> {
+    await this.counted.send('HDEL', [this.passkeysKey, passkey]);
+  }
+
+  private swarmBase(hex: string): string {
+    return `${this.options.keyPrefix}swarm:${hex}:`;
+  }
+
+  private get passkeysKey(): string {
+    return `${this.options.keyPrefix}passkeys`;
+  }
+
+  private get torrentsKey(): string {
+    return `${this.options.keyPrefix}torrents`;
+  }
+}
+
+/** member = peer id + compact address; meta = "s|zone|region" or "l|zone|region". */
+function parseMember(member: Buffer, meta: Buffer): SwarmPeer | undefined {
+  const address = parseCompactAddress(member.subarray(PEER_ID_LENGTH));
+  if (!address || member.length < PEER_ID_LENGTH) return undefined;
+  const [flag, zone = '', region = ''] = meta.toString('latin1').split('|');
+  return { peerId: Buffer.from(member.subarray(0, PEER_ID_LENGTH)), address, seeder: flag === 's', locality: { zone, region } };
+}

@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { isFailure } from '../core/failure';
+import type { AnnounceEvent, PeerAddress, SwarmPeer } from '../core/types';
+import type { StoreAnnounce, StoreAnnounceResult, SwarmStore, TrackerRegistry } from '../store/swarm-store';
+
+export interface StoreUnderTest {
+  readonly store: SwarmStore & TrackerRegistry;
+  /** Removes whatever the store wrote (its Redis keys). */
+  cleanup(): Promise<void>;
+}
+
+export const CONFORMANCE_PEER_TTL_MS = 60_000;
+
+/** The behaviour every SwarmStore adapter shares (STYLE.md 5): run it with each adapter's factory. */
+export function describeSwarmStore(name: string, create: () => Promise<StoreUnderTest>): void {
+  describe(`${name} (swarm store conformance)`, () => {
+    let subject: StoreUnderTest;
+    let store: SwarmStore & TrackerRegistry;
+    beforeEach(async () => {
+      subject = await create();
+      store = subject.store;
+    });
+    afterEach(() => subject.cleanup());
+
+    const infoHash = Buffer.alloc(20, 0xab);
+    const otherHash = Buffer.alloc(20, 0xcd);
+    const T0 = 1_700_000_000_000;
+
+    function peerId(n: number): Buffer {
+      return Buffer.from(`-SF0001-${String(n).padStart(12, '0')}`);
+    }
+
+    function v4(n: number): PeerAddress {
+      return { ip: `10.0.${n >> 8}.${n & 255}`, family: 4, port: 6881 };
+    }
+
+    async function announce(n: number, overrides: Partial<StoreAnnounce> = {}): Promise<StoreAnnounceResult> {
+      const result = await store.announce({
+        infoHash,
+        peerId: peerId(n),
+        address: v4(n),
+        event: 'started' as AnnounceEvent,
+        seeder: false,
+        requireRegistered: false,
+        sampleSize: 50,
+        now: T0,
+        ...overrides,
+      });
+      if (isFailure(result)) throw new Error(`announce refused: ${result.reason}`);
+      return result;
+    }
+
+    const others = (result: StoreAnnounceResult, self: number): string[] =>
+      result.candidates
+        .filter((peer) => !peer.peerId.equals(peerId(self)))
+        .map((peer) => peer.address.ip)
+        .sort();
+
+    it('counts seeders and leechers and hands out the other live peers', async () => {
+      await announce(1, { seeder: true });
+      await announce(2);
+      const third = await announce(3);
+      expect(third.counts).toEqual({ complete: 1, incomplete: 2, downloaded: 0 });
+      expect(others(third, 3)).toEqual(['10.0.0.1', '10.0.0.2']);
+      const seeder = third.candidates.find((peer) => peer.peerId.equals(peerId(1))) as SwarmPeer;
+      expect(seeder).toMatchObject({ seeder: true, address: v4(1), locality: { zone: '', region: '' } });
+    });
+
+    it('moves a peer from leechers to seeders and counts a completion once', async () => {
+      await announce(1);
+      await announce(1, { event: 'completed', seeder: true, now: T0 + 1 });
+      const again = await announce(1, { event: 'completed', seeder: true, now: T0 + 2 });
+      expect(again.counts).toEqual({ complete: 1, incomplete: 0, downloaded: 1 });
+    });
+
+    it('forgets a peer that stopped', async () => {
+      await announce(1);
+      await announce(2);
+      const stopped = await announce(1, { event: 'stopped', now: T0 + 1 });
+      expect(stopped.counts).toEqual({ complete: 0, incomplete: 1, downloaded: 0 });
+      expect(others(await announce(3, { now: T0 + 2 }), 3)).toEqual(['10.0.0.2']);
+    });
+
+    it('expires peers that stop announcing, in announces and scrapes', async () => {
+      await announce(1, { seeder: true });
+      await announce(2, { now: T0 + CONFORMANCE_PEER_TTL_MS / 2 });
+      const later = T0 + CONFORMANCE_PEER_TTL_MS + 1;
+      expect(await store.scrape({ infoHashes: [infoHash], requireRegistered: false, now: later })).toEqual([{ complete: 0, incomplete: 1, downloaded: 0 }]);
+      const third = await announce(3, { now: later });
+      expect(third.counts).toEqual({ complete: 0, incomplete: 2, downloaded: 0 });
+      expect(others(third, 3)).toEqual(['10.0.0.2']);
+    });
+
+    it('keeps IPv6 addresses and swarms apart', async () => {
+      const address: PeerAddress = { ip: '2001:db8::7', family: 6, port: 51413 };
+      await announce(1, { address });
+      const other = await announce(2, { infoHash: otherHash });
+      expect(other.counts.incomplete).toBe(1);
+      const same = await announce(3);
+      expect(same.candidates.find((peer) => peer.peerId.equals(peerId(1)))?.address).toEqual(address);
+    });
+
+    it('scrapes several swarms at once, zeros for unknown ones', async () => {
+      await announce(1, { seeder: true });
+      await announce(2);
+      const counts = await store.scrape({ infoHashes: [infoHash, otherHash], requireRegistered: false, now: T0 });
+      expect(counts).toEqual([
+        { complete: 1, incomplete: 1, downloaded: 0 },
+        { complete: 0, incomplete: 0, downloaded: 0 },
+      ]);
+    });
+
+    describe('private mode', () => {
+      beforeEach(async () => {
+        await store.registerInfoHash(infoHash);
+        await store.registerPasskey('agent-one-passkey', { zone: 'eu-west-1a', region: 'eu-west-1' });
+      });
+
+      it('refuses unknown passkeys and unregistered info hashes', async () => {
+        const base = { peerId: peerId(1), address: v4(1), event: 'started' as const, seeder: false, requireRegistered: true, sampleSize: 10, now: T0 };
+        expect(await store.announce({ ...base, infoHash, passkey: 'nobody-knows-this' })).toMatchObject({ failure: 'unknown-passkey' });
+        expect(await store.announce({ ...base, infoHash: otherHash, passkey: 'agent-one-passkey' })).toMatchObject({ failure: 'unregistered-info-hash' });
+        expect(await store.scrape({ infoHashes: [infoHash], passkey: 'nobody-knows-this', requireRegistered: true, now: T0 })).toMatchObject({ failure: 'unknown-passkey' });
+      });
+
+      it('labels peers with their passkey locality and scrapes only registered hashes', async () => {
+        const result = await announce(1, { passkey: 'agent-one-passkey', requireRegistered: true });
+        expect(result.locality).toEqual({ zone: 'eu-west-1a', region: 'eu-west-1' });
+        const second = await announce(2, { passkey: 'agent-one-passkey', requireRegistered: true });
+        expect(second.candidates.find((peer) => peer.peerId.equals(peerId(1)))?.locality).toEqual({ zone: 'eu-west-1a', region: 'eu-west-1' });
+        const counts = await store.scrape({ infoHashes: [infoHash, otherHash], passkey: 'agent-one-passkey', requireRegistered: true, now: T0 });
+        expect(counts).toEqual([{ complete: 0, incomplete: 2, downloaded: 0 }, undefined]);
+      });
+
+      it('stops serving a revoked passkey and an unregistered torrent', async () => {
+        await announce(1, { passkey: 'agent-one-passkey', requireRegistered: true });
+        await store.revokePasskey('agent-one-passkey');
+        expect(await store.announce({ infoHash, peerId: peerId(1), address: v4(1), event: 'none', seeder: false, passkey: 'agent-one-passkey', requireRegistered: true, sampleSize: 10, now: T0 })).toMatchObject({
+          failure: 'unknown-passkey',
+        });
+        await store.unregisterInfoHash(infoHash);
+        expect(await store.announce({ infoHash, peerId: peerId(1), address: v4(1), event: 'none', seeder: false, requireRegistered: true, sampleSize: 10, now: T0 })).toMatchObject({ failure: 'unregistered-info-hash' });
+      });
+
+      it('refuses malformed registrations', async () => {
+        await expect(store.registerPasskey('short', { zone: '', region: '' })).rejects.toThrow(RangeError);
+        await expect(store.registerPasskey('agent-two-passkey', { zone: 'a|b', region: '' })).rejects.toThrow(RangeError);
+      });
+
+      it('includes every same-zone peer in the candidates of a large swarm', async () => {
+        await store.registerPasskey('agent-far-passkey', { zone: 'us-east-1a', region: 'us-east-1' });
+        for (let n = 10; n < 210; n++) await announce(n, { passkey: 'agent-far-passkey', requireRegistered: true });
+        for (let n = 1; n <= 5; n++) await announce(n, { passkey: 'agent-one-passkey', requireRegistered: true });
+        const result = await announce(6, { passkey: 'agent-one-passkey', requireRegistered: true, sampleSize: 10 });
+        expect(result.counts.incomplete).toBe(206);
+        const sameZone = result.candidates.filter((peer) => peer.locality.zone === 'eu-west-1a' && !peer.peerId.equals(peerId(6)));
+        expect(sameZone.map((peer) => peer.address.ip).sort()).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5']);
+      });
+    });
+  });
+}
