@@ -200,6 +200,7 @@ describe('FileStore failures and limits', () => {
     const store = new FileStore({ metainfo: torrent.metainfo, directory: join(dir.path, 'download'), maxWriteBytes: 16384 });
     await store.open();
     const writes = torrent.pieces.map((piece, index) => store.writePiece(index, Buffer.from(piece)));
+    expect(store.writeBytesInFlight).toBe(16384); // the bounded write queue admitted one piece, the rest wait
     await store.close();
     await Promise.all(writes);
     await sameFiles(torrent, ['release/a.bin', 'release/lib/run', 'release/lib/z.dat']);

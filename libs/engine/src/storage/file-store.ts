@@ -72,6 +72,11 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
     this.writtenSinceOpen = new Uint8Array(options.metainfo.pieceCount);
   }
 
+  /** Piece bytes being written now (at most maxWriteBytes, or one oversized piece). */
+  get writeBytesInFlight(): number {
+    return this.writeBudget.inFlight;
+  }
+
   open(): Promise<void> {
     if (this.state === 'open') return Promise.resolve();
     if (this.state === 'closing') return Promise.reject(new StorageError('closed', 'store is closing'));
