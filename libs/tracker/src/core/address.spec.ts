@@ -1,0 +1,30 @@
+import { compactAddress, parseCompactAddress, peerAddress } from './address';
+
+describe('addresses', () => {
+  it.each([
+    ['1.2.3.4', 4, '1.2.3.4'],
+    ['::ffff:1.2.3.4', 4, '1.2.3.4'],
+    ['2001:0db8:0000:0000:0000:0000:0000:0001', 6, '2001:db8::1'],
+    ['::1', 6, '::1'],
+    ['fe80::1:0:0:2', 6, 'fe80::1:0:0:2'],
+    ['1:0:0:2:0:0:0:3', 6, '1:0:0:2::3'],
+    ['::', 6, '::'],
+  ])('normalises %s', (text, family, ip) => {
+    expect(peerAddress(text, 80)).toEqual({ ip, family, port: 80 });
+  });
+
+  it('refuses names and garbage', () => {
+    expect(peerAddress('example.com', 80)).toBeUndefined();
+    expect(peerAddress('1.2.3.256', 80)).toBeUndefined();
+  });
+
+  it('round-trips compact forms (BEP 23, BEP 7)', () => {
+    const v4 = peerAddress('192.0.2.1', 6881)!;
+    const v6 = peerAddress('2001:db8::abcd', 51413)!;
+    expect(compactAddress(v4)).toEqual(Buffer.from([192, 0, 2, 1, 0x1a, 0xe1]));
+    expect(compactAddress(v6)).toHaveLength(18);
+    expect(parseCompactAddress(compactAddress(v4))).toEqual(v4);
+    expect(parseCompactAddress(compactAddress(v6))).toEqual(v6);
+    expect(parseCompactAddress(Buffer.alloc(7))).toBeUndefined();
+  });
+});
