@@ -20,3 +20,4 @@ export { ConnectionIds } from './udp/connection-ids';
 export { startUdpTrackerServer } from './udp/udp-server';
 export { UdpTracker, type Datagram } from './udp/udp-tracker';
 export * as udpMessages from './udp/udp-messages';
+export { startTrackerServers, type TrackerServers, type TrackerServersOptions } from './standalone';
