@@ -9,7 +9,6 @@ import { parsePort } from '../args/network';
 import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { CliError, describeSystemError } from '../cli-error';
-import type { CliIo } from '../io';
 import { defineCommand } from './command';
 
 export const trackerCommand = defineCommand({
