@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createTempDir, type TempDir } from '@seedfleet/testing';
 import type { PeerAddress } from '@seedfleet/wire';
-import { announce, type AnnounceParams, scrape, TrackerError, UdpConnectionCache } from '../../libs/engine/src/tracker';
+import { announce, Announcer, type AnnounceParams, scrape, TrackerError, UdpConnectionCache } from '../../libs/engine/src/tracker';
 
 // Our tracker client against a real opentracker (the Debian build, which runs in whitelist mode): two
 // peers find each other over HTTP and over UDP, scrape counts them, a stopped peer disappears, and an
@@ -116,5 +116,43 @@ describe.each([
     expect(error).toBeInstanceOf(TrackerError);
     expect((error as TrackerError).code).toBe(refusal.code);
     expect((error as TrackerError).message).toMatch(refusal.message);
+  });
+});
+
+describe('Announcers on opentracker', () => {
+  it('find each other through a dead UDP tier falling back to HTTP, and leave with stopped', async () => {
+    const httpUrl = `http://127.0.0.1:${port}/announce`;
+    const deadUdp = `udp://127.0.0.1:${await freePort()}/announce`;
+    const errors: Error[] = [];
+    const make = (peer: typeof peerA, onPeers: (peers: PeerAddress[]) => void, onAnswer: () => void) =>
+      new Announcer({
+        tiers: [[deadUdp], [httpUrl]],
+        infoHash: udpHash,
+        peerId: peer.peerId,
+        port: peer.port,
+        stats: () => ({ uploaded: 0, downloaded: 0, left: 500 }),
+        onPeers,
+        onAnswer,
+        onError: (error) => errors.push(error),
+        request: { timeoutMs: 300, udpRetransmitBaseMs: 100, udpConnections: new UdpConnectionCache() },
+      });
+    let aAnswered!: () => void;
+    let bSawA!: () => void;
+    const aIn = new Promise<void>((resolve) => (aAnswered = resolve));
+    const bFound = new Promise<void>((resolve) => (bSawA = resolve));
+    const a = make(peerA, () => undefined, () => aAnswered());
+    const b = make(peerB, (peers) => hasPeer(peers, peerA) && bSawA(), () => undefined);
+    a.start();
+    await aIn;
+    b.start();
+    await bFound;
+    expect(errors.map((error) => [(error as TrackerError).code, (error as TrackerError).url])).toEqual([
+      ['timeout', deadUdp],
+      ['timeout', deadUdp],
+    ]);
+
+    await Promise.all([a.stop(), b.stop()]);
+    const counts = (await scrape(httpUrl, [udpHash])).get(udpHash.toString('hex'));
+    expect(counts).toMatchObject({ complete: 0, incomplete: 0 });
   });
 });

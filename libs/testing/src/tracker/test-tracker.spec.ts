@@ -80,4 +80,17 @@ describe('startTestTracker', () => {
     const files = (await fetchDict(`${tracker.url.replace('/announce', '/scrape')}?info_hash=${escape(infoHash)}`)).get('files') as BDict;
     expect(files.get(infoHash.toString('latin1'))).toEqual(new Map([['complete', 1], ['downloaded', 0], ['incomplete', 1]]));
   });
+
+  it('serves IPv6 peers as BEP 7 peers6', async () => {
+    const v6 = await startTestTracker({ host: '::1' });
+    try {
+      expect(v6.url).toBe(`http://[::1]:${v6.port}/announce`);
+      await announceAs(v6, 1, '&compact=1');
+      const answer = await announceAs(v6, 2, '&compact=1');
+      expect(answer.get('peers')).toEqual(Buffer.alloc(0));
+      expect(decodeCompactPeers(answer.get('peers6') as Buffer, 'ipv6')).toEqual([{ host: '::1', port: 7001 }]);
+    } finally {
+      await v6.close();
+    }
+  });
 });

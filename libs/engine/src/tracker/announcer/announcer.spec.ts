@@ -1,5 +1,6 @@
 import { startTestTracker, type TestTracker } from '@seedfleet/testing';
 import type { PeerAddress } from '@seedfleet/wire';
+import type { ServerResponse } from 'node:http';
 import { announce } from '../announce';
 import { ManualTimers } from '../testing/manual-timers';
 import { serveHttp } from '../testing/test-servers';
@@ -28,6 +29,23 @@ async function brokenTracker(): Promise<{ url: string; received: string[] }> {
   const server = await serveHttp((_request, response) => response.writeHead(500).end());
   closers.push(() => server.close());
   return { url: `${server.base}/announce`, received: server.received };
+}
+
+/** A tracker whose answers the test writes itself, request by request. */
+async function heldTracker(): Promise<{ url: string; received: string[]; nextRequest(): Promise<ServerResponse> }> {
+  const waiting: ServerResponse[] = [];
+  let wake: (() => void) | undefined;
+  const server = await serveHttp((_request, response) => {
+    waiting.push(response);
+    wake?.();
+  });
+  closers.push(() => server.close());
+  const nextRequest = async (): Promise<ServerResponse> => {
+    if (waiting.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+    return waiting.shift()!;
+  };
+  return { url: `${server.base}/announce`, received: server.received, nextRequest };
 }
 
 interface Harness {
@@ -184,6 +202,20 @@ describe('Announcer', () => {
     expect(ours(server).map((announce) => announce.event)).toEqual(['started', 'completed', undefined]);
   });
 
+  it('queues completed() that arrives during a round and sends it right after', async () => {
+    const server = await heldTracker();
+    const { announcer, timers } = harness([[server.url]]);
+    announcer.start();
+    const first = await server.nextRequest();
+    announcer.completed();
+    first.end('d8:intervali60e5:peers0:e');
+    const second = await server.nextRequest();
+    expect(timers.pendingDelays()).toEqual([]);
+    second.end('d8:intervali60e5:peers0:e');
+    expect(await timers.nextTimer()).toBe(60_000);
+    expect(server.received.map((url) => url.match(/event=(\w+)/)?.[1])).toEqual(['started', 'completed']);
+  });
+
   it('sends stopped to every tracker that has us, and nothing more after stop()', async () => {
     const first = await tracker();
     const second = await tracker();
@@ -202,13 +234,10 @@ describe('Announcer', () => {
   });
 
   it('stop() aborts a round in flight and waits for stopped at most stopTimeoutMs', async () => {
-    let arrived!: () => void;
-    const arrival = new Promise<void>((resolve) => (arrived = resolve));
-    const silent = await serveHttp(() => arrived());
-    closers.push(() => silent.close());
-    const { announcer } = harness([[`${silent.base}/announce`]], { request: { timeoutMs: 60_000 } });
+    const silent = await heldTracker();
+    const { announcer } = harness([[silent.url]], { request: { timeoutMs: 60_000 } });
     announcer.start();
-    await arrival;
+    await silent.nextRequest();
     await announcer.stop();
     expect(silent.received).toHaveLength(1);
 

@@ -129,42 +129,54 @@ export class Announcer {
     }
     this.cancelTimer();
     const abort = new AbortController();
-    const promise = this.announceRound(abort.signal).finally(() => {
-      this.round = undefined;
-      if (this.roundRequested && this.state === 'running') {
-        this.roundRequested = false;
-        this.runRound();
-      }
-    });
-    this.round = { promise, abort };
+    const round = { abort, promise: Promise.resolve() };
+    this.round = round;
+    round.promise = this.announceRound(abort.signal).catch((error: unknown) => this.report(error));
   }
 
-  /** BEP 12: trackers in tier order until one answers. */
+  /**
+   * One round, then the next one decided in the same synchronous step that ends this one, so callers of
+   * announceNow() and completed() never see a finished round still marked in flight.
+   */
   private async announceRound(signal: AbortSignal): Promise<void> {
+    const answer = await this.firstAnswer(signal);
+    this.round = undefined;
+    if (signal.aborted) return;
+    if (answer === undefined) this.failures++;
+    else this.recordAnswer(answer.url, answer.event, answer.result);
+    if (this.roundRequested) {
+      this.roundRequested = false;
+      this.runRound();
+    } else {
+      this.scheduleRound(answer === undefined ? retryDelayMs(this.failures, this.schedule) : intervalDelayMs(answer.result, this.schedule));
+    }
+    if (answer !== undefined) this.deliver(answer.url, answer.result);
+  }
+
+  /** BEP 12: trackers in tier order until one answers; the others' errors are reported. */
+  private async firstAnswer(signal: AbortSignal): Promise<{ url: string; event?: TrackerEvent; result: AnnounceResult } | undefined> {
     for (const url of this.tiers.order()) {
-      if (signal.aborted) return;
+      if (signal.aborted) return undefined;
       const event = this.sessions.eventFor(url, this.completedOwed);
       try {
         const result = await announce(url, this.params(url, event), { ...this.options.request, signal });
-        this.answered(url, event, result);
-        return;
+        return { url, event, result };
       } catch (error) {
-        if (signal.aborted) return;
-        this.report(error);
+        if (!signal.aborted) this.report(error);
       }
     }
-    if (signal.aborted) return;
-    this.failures++;
-    this.scheduleRound(retryDelayMs(this.failures, this.schedule));
+    return undefined;
   }
 
-  private answered(url: string, event: TrackerEvent | undefined, result: AnnounceResult): void {
+  private recordAnswer(url: string, event: TrackerEvent | undefined, result: AnnounceResult): void {
     this.failures = 0;
     this.tiers.promote(url);
     this.sessions.answered(url, result);
     if (event === 'completed') this.completedOwed = false;
     this.earliestAnnounceAt = this.clock() + minIntervalMs(result, this.schedule);
-    if (this.state === 'running' && !this.roundRequested) this.scheduleRound(intervalDelayMs(result, this.schedule));
+  }
+
+  private deliver(url: string, result: AnnounceResult): void {
     this.callSafely(() => this.options.onAnswer?.(result, url));
     if (result.peers.length > 0) this.callSafely(() => this.options.onPeers(result.peers, url));
   }

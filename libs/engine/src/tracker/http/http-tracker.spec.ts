@@ -4,7 +4,7 @@ import { parseRawQuery } from '@seedfleet/testing';
 import type { ServerResponse } from 'node:http';
 import { announce, scrape } from '../announce';
 import { closedTcpPort, serveHttp } from '../testing/test-servers';
-import { TrackerError } from '../tracker-error';
+import { trackerFailure } from '../testing/expect-tracker-error';
 import type { AnnounceParams } from '../types';
 
 // Binary bytes that percent-encoding must carry exactly: unreserved, reserved and high bytes.
@@ -27,14 +27,6 @@ async function trackerSaying(body: BEncodable | Buffer, status = 200) {
   return trackerAnswering((response) => response.writeHead(status).end(Buffer.isBuffer(body) ? body : encode(body)));
 }
 
-async function failure(promise: Promise<unknown>): Promise<TrackerError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TrackerError);
-  return error as TrackerError;
-}
 
 describe('HTTP announce', () => {
   it('sends BEP 3 parameters with binary hashes percent-encoded, keeping the URL query', async () => {
@@ -109,30 +101,30 @@ describe('HTTP announce', () => {
     expect(target.received).toEqual(hop.received);
 
     const loop = await trackerAnswering((response) => response.writeHead(307, { location: '/announce' }).end());
-    expect((await failure(announce(`${loop.base}/announce`, params, { maxRedirects: 3 }))).code).toBe('too-many-redirects');
+    expect((await trackerFailure(announce(`${loop.base}/announce`, params, { maxRedirects: 3 }))).code).toBe('too-many-redirects');
     expect(loop.received).toHaveLength(4);
   });
 
   it('refuses a redirect to another scheme', async () => {
     const server = await trackerAnswering((response) => response.writeHead(301, { location: 'file:///etc/passwd' }).end());
-    expect((await failure(announce(`${server.base}/announce`, params))).code).toBe('bad-response');
+    expect((await trackerFailure(announce(`${server.base}/announce`, params))).code).toBe('bad-response');
   });
 });
 
 describe('HTTP announce against hostile or broken trackers', () => {
   it('turns a failure reason into code "failure", with or without a 200', async () => {
     const refused = await trackerSaying({ 'failure reason': 'unregistered torrent' });
-    const error = await failure(announce(`${refused.base}/announce`, params));
+    const error = await trackerFailure(announce(`${refused.base}/announce`, params));
     expect([error.code, error.message, error.url]).toEqual(['failure', 'the tracker refused: unregistered torrent', `${refused.base}/announce`]);
 
     const refused400 = await trackerSaying({ 'failure reason': 'bad passkey' }, 400);
-    const error400 = await failure(announce(`${refused400.base}/announce`, params));
+    const error400 = await trackerFailure(announce(`${refused400.base}/announce`, params));
     expect([error400.code, error400.status]).toEqual(['failure', 400]);
   });
 
   it('reports other statuses as "http-status"', async () => {
     const server = await trackerSaying(Buffer.from('<html>oops</html>'), 503);
-    const error = await failure(announce(`${server.base}/announce`, params));
+    const error = await trackerFailure(announce(`${server.base}/announce`, params));
     expect([error.code, error.status]).toEqual(['http-status', 503]);
   });
 
@@ -150,12 +142,12 @@ describe('HTTP announce against hostile or broken trackers', () => {
     ['an empty body', Buffer.alloc(0)],
   ])('rejects %s as "bad-response"', async (_name, body) => {
     const server = await trackerSaying(body);
-    expect((await failure(announce(`${server.base}/announce`, params))).code).toBe('bad-response');
+    expect((await trackerFailure(announce(`${server.base}/announce`, params))).code).toBe('bad-response');
   });
 
   it('refuses a body over the size limit, declared or streamed', async () => {
     const declared = await trackerSaying(Buffer.alloc(5000, 0x61));
-    expect((await failure(announce(`${declared.base}/announce`, params, { maxResponseBytes: 4096 }))).code).toBe('too-large');
+    expect((await trackerFailure(announce(`${declared.base}/announce`, params, { maxResponseBytes: 4096 }))).code).toBe('too-large');
 
     // Chunked and endless: the client must stop reading, not buffer forever.
     const endless = await trackerAnswering((response) => {
@@ -167,18 +159,18 @@ describe('HTTP announce against hostile or broken trackers', () => {
       };
       pump();
     });
-    expect((await failure(announce(`${endless.base}/announce`, params, { maxResponseBytes: 1024 * 1024 }))).code).toBe('too-large');
+    expect((await trackerFailure(announce(`${endless.base}/announce`, params, { maxResponseBytes: 1024 * 1024 }))).code).toBe('too-large');
   });
 
   it('times out on a tracker that never answers, and on one that stops mid-body', async () => {
     const silent = await trackerAnswering(() => undefined);
-    expect((await failure(announce(`${silent.base}/announce`, params, { timeoutMs: 200 }))).code).toBe('timeout');
+    expect((await trackerFailure(announce(`${silent.base}/announce`, params, { timeoutMs: 200 }))).code).toBe('timeout');
 
     const stalling = await trackerAnswering((response) => {
       response.writeHead(200, { 'content-length': 100 });
       response.write('d8:interval');
     });
-    expect((await failure(announce(`${stalling.base}/announce`, params, { timeoutMs: 200 }))).code).toBe('timeout');
+    expect((await trackerFailure(announce(`${stalling.base}/announce`, params, { timeoutMs: 200 }))).code).toBe('timeout');
   });
 
   it('reports a connection reset mid-body and a refused connection as "network"', async () => {
@@ -186,10 +178,10 @@ describe('HTTP announce against hostile or broken trackers', () => {
       response.writeHead(200, { 'content-length': 100 });
       response.write('d8:interval', () => response.socket?.resetAndDestroy());
     });
-    expect((await failure(announce(`${resetting.base}/announce`, params))).code).toBe('network');
+    expect((await trackerFailure(announce(`${resetting.base}/announce`, params))).code).toBe('network');
 
     const port = await closedTcpPort();
-    expect((await failure(announce(`http://127.0.0.1:${port}/announce`, params))).code).toBe('network');
+    expect((await trackerFailure(announce(`http://127.0.0.1:${port}/announce`, params))).code).toBe('network');
   });
 
   it('stops when the caller aborts', async () => {
@@ -198,17 +190,17 @@ describe('HTTP announce against hostile or broken trackers', () => {
     const pending = announce(`${silent.base}/announce`, params, { signal: controller.signal });
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
-    expect((await failure(pending)).code).toBe('aborted');
+    expect((await trackerFailure(pending)).code).toBe('aborted');
 
-    expect((await failure(announce(`${silent.base}/announce`, params, { signal: AbortSignal.abort() }))).code).toBe('aborted');
+    expect((await trackerFailure(announce(`${silent.base}/announce`, params, { signal: AbortSignal.abort() }))).code).toBe('aborted');
   });
 });
 
 describe('announce parameter and URL checks', () => {
   it('refuses URLs that are not http(s) or udp', async () => {
-    expect((await failure(announce('wss://tracker.example/announce', params))).code).toBe('unsupported-url');
-    expect((await failure(announce('not a url', params))).code).toBe('unsupported-url');
-    expect((await failure(announce('udp://tracker.example/announce', params))).code).toBe('unsupported-url');
+    expect((await trackerFailure(announce('wss://tracker.example/announce', params))).code).toBe('unsupported-url');
+    expect((await trackerFailure(announce('not a url', params))).code).toBe('unsupported-url');
+    expect((await trackerFailure(announce('udp://tracker.example/announce', params))).code).toBe('unsupported-url');
   });
 
   it.each([
@@ -219,7 +211,7 @@ describe('announce parameter and URL checks', () => {
     ['fractional uploaded', { uploaded: 1.5 }],
     ['a 33-bit key', { key: 2 ** 32 }],
   ])('refuses %s as "bad-params"', async (_name, change) => {
-    expect((await failure(announce('http://127.0.0.1:1/announce', { ...params, ...change }))).code).toBe('bad-params');
+    expect((await trackerFailure(announce('http://127.0.0.1:1/announce', { ...params, ...change }))).code).toBe('bad-params');
   });
 });
 
@@ -241,8 +233,8 @@ describe('HTTP scrape', () => {
   });
 
   it('refuses a URL without "announce" and broken answers', async () => {
-    expect((await failure(scrape('http://127.0.0.1:1/tracker', [infoHash]))).code).toBe('unsupported-url');
+    expect((await trackerFailure(scrape('http://127.0.0.1:1/tracker', [infoHash]))).code).toBe('unsupported-url');
     const server = await trackerSaying({ files: new Map([[Buffer.alloc(5), { complete: 1 }]]) });
-    expect((await failure(scrape(`${server.base}/announce`, [infoHash]))).code).toBe('bad-response');
+    expect((await trackerFailure(scrape(`${server.base}/announce`, [infoHash]))).code).toBe('bad-response');
   });
 });

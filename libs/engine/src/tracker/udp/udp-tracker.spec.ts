@@ -1,7 +1,7 @@
 import { encodeCompactPeers } from '@seedfleet/wire';
 import { announce, scrape } from '../announce';
 import { serveUdp } from '../testing/test-servers';
-import { TrackerError } from '../tracker-error';
+import { trackerFailure } from '../testing/expect-tracker-error';
 import type { AnnounceParams, TrackerRequestOptions } from '../types';
 import { UdpConnectionCache } from './connection-cache';
 import { UDP_PROTOCOL_ID } from './udp-messages';
@@ -51,14 +51,6 @@ async function udpTracker(script: Script, type: 'udp4' | 'udp6' = 'udp4') {
 /** Fast retransmissions and a private connection id cache per test. */
 const fast = (extra: TrackerRequestOptions = {}): TrackerRequestOptions => ({ udpRetransmitBaseMs: 25, udpMaxRetransmits: 3, udpConnections: new UdpConnectionCache(), ...extra });
 
-async function failure(promise: Promise<unknown>): Promise<TrackerError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TrackerError);
-  return error as TrackerError;
-}
 
 describe('UDP announce (BEP 15)', () => {
   it('connects, then announces with every field in place', async () => {
@@ -132,21 +124,21 @@ describe('UDP announce (BEP 15)', () => {
 
   it('times out after the last retransmission', async () => {
     const tracker = await udpTracker(() => undefined);
-    const error = await failure(announce(tracker.url, params, fast({ udpMaxRetransmits: 2 })));
+    const error = await trackerFailure(announce(tracker.url, params, fast({ udpMaxRetransmits: 2 })));
     expect(error.code).toBe('timeout');
     expect(tracker.received).toHaveLength(3);
   });
 
   it('is bounded by timeoutMs whatever the retransmission schedule', async () => {
     const tracker = await udpTracker(() => undefined);
-    const error = await failure(announce(tracker.url, params, fast({ udpRetransmitBaseMs: 60_000, timeoutMs: 100 })));
+    const error = await trackerFailure(announce(tracker.url, params, fast({ udpRetransmitBaseMs: 60_000, timeoutMs: 100 })));
     expect(error.code).toBe('timeout');
     expect(tracker.received).toHaveLength(1);
   });
 
   it('turns an error action into code "failure"', async () => {
     const tracker = await udpTracker(connecting((packet, reply) => reply(errorAnswer(packet, 'torrent not registered'))));
-    const error = await failure(announce(tracker.url, params, fast()));
+    const error = await trackerFailure(announce(tracker.url, params, fast()));
     expect([error.code, error.message]).toEqual(['failure', 'the tracker refused: torrent not registered']);
   });
 
@@ -156,7 +148,7 @@ describe('UDP announce (BEP 15)', () => {
     const tracker = await udpTracker(connecting((packet, reply) => reply(refuse ? errorAnswer(packet, 'bad connection id') : announceAnswer(packet, Buffer.alloc(0)))));
     await announce(tracker.url, params, fast({ udpConnections }));
     refuse = true;
-    const error = await failure(announce(tracker.url, params, fast({ udpConnections })));
+    const error = await trackerFailure(announce(tracker.url, params, fast({ udpConnections })));
     expect(error.code).toBe('failure');
     expect(tracker.received.map(actionOf)).toEqual([0, 1, 1, 0, 1]);
   });
@@ -166,7 +158,7 @@ describe('UDP announce (BEP 15)', () => {
       reply(Buffer.from([1, 2, 3]));
       reply(connectAnswer(Buffer.concat([packet.subarray(0, 12), Buffer.from([0, 0, 0, 0])])));
     });
-    expect((await failure(announce(tracker.url, params, fast({ udpMaxRetransmits: 1 })))).code).toBe('timeout');
+    expect((await trackerFailure(announce(tracker.url, params, fast({ udpMaxRetransmits: 1 })))).code).toBe('timeout');
   });
 
   it.each([
@@ -175,12 +167,12 @@ describe('UDP announce (BEP 15)', () => {
     ['a scrape answer to an announce', (packet: Buffer) => header(2, packet.readUInt32BE(12), 12)],
   ])('rejects %s as "bad-response"', async (_name, answer) => {
     const tracker = await udpTracker(connecting((packet, reply) => reply(answer(packet))));
-    expect((await failure(announce(tracker.url, params, fast()))).code).toBe('bad-response');
+    expect((await trackerFailure(announce(tracker.url, params, fast()))).code).toBe('bad-response');
   });
 
   it('rejects a short connect answer', async () => {
     const tracker = await udpTracker((packet, reply) => reply(header(0, packet.readUInt32BE(12), 4)));
-    expect((await failure(announce(tracker.url, params, fast()))).code).toBe('bad-response');
+    expect((await trackerFailure(announce(tracker.url, params, fast()))).code).toBe('bad-response');
   });
 
   it('stops when the caller aborts', async () => {
@@ -189,11 +181,11 @@ describe('UDP announce (BEP 15)', () => {
     const pending = announce(tracker.url, params, fast({ udpRetransmitBaseMs: 60_000, signal: controller.signal }));
     await new Promise((resolve) => tracker.socket.once('message', resolve));
     controller.abort();
-    expect((await failure(pending)).code).toBe('aborted');
+    expect((await trackerFailure(pending)).code).toBe('aborted');
   });
 
   it('refuses a URL without a port', async () => {
-    expect((await failure(announce('udp://127.0.0.1/announce', params, fast()))).code).toBe('unsupported-url');
+    expect((await trackerFailure(announce('udp://127.0.0.1/announce', params, fast()))).code).toBe('unsupported-url');
   });
 });
 
@@ -219,7 +211,7 @@ describe('UDP scrape', () => {
 
   it('rejects a short scrape answer and too many hashes', async () => {
     const tracker = await udpTracker(connecting((packet, reply) => reply(header(2, packet.readUInt32BE(12), 11))));
-    expect((await failure(scrape(tracker.url, [infoHash], fast()))).code).toBe('bad-response');
-    expect((await failure(scrape(tracker.url, Array(75).fill(infoHash), fast()))).code).toBe('bad-params');
+    expect((await trackerFailure(scrape(tracker.url, [infoHash], fast()))).code).toBe('bad-response');
+    expect((await trackerFailure(scrape(tracker.url, Array(75).fill(infoHash), fast()))).code).toBe('bad-params');
   });
 });
