@@ -46,6 +46,7 @@ export {
   type AddTorrentOptions,
   type PeerAddress,
   type PeerEvent,
+  type StartupCheck,
   Torrent,
   TorrentError,
   type TorrentErrorCode,
@@ -53,5 +54,5 @@ export {
   type TorrentProgress,
   type TorrentState,
 } from './torrent';
-export { MemoryPieceStore } from './storage/memory-store';
-export { type PieceStore, StorageError, type StorageErrorCode } from './storage/piece-store';
+export * from './storage';
+export * from './tracker';

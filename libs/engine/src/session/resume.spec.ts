@@ -1,3 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTempDir, type TempDir } from '@seedfleet/testing';
+import { FileStore } from '../storage/file-store';
 import type { MemoryPieceStore } from '../storage/memory-store';
 import { makeTestTorrent, startSwarm, storeContent, type SwarmHarness } from '../testing';
 import { Session } from './session';
@@ -6,10 +10,12 @@ jest.setTimeout(60_000);
 
 let swarm: SwarmHarness | undefined;
 let restarted: Session | undefined;
+let dir: TempDir | undefined;
 afterEach(async () => {
   await restarted?.close();
   await swarm?.close();
-  swarm = restarted = undefined;
+  await dir?.remove();
+  swarm = restarted = dir = undefined;
 });
 
 it('a torrent stopped mid-download and added again with the same store fetches only the missing pieces', async () => {
@@ -38,4 +44,41 @@ it('a torrent stopped mid-download and added again with the same store fetches o
   const missingBytes = torrent.content.length - kept.downloaded;
   expect(again.bytesReceived).toBeGreaterThanOrEqual(missingBytes);
   expect(again.bytesReceived).toBeLessThan(missingBytes + 4 * torrent.metainfo.pieceLength);
+});
+
+it('with a FileStore and resume data, a restart trusts the saved pieces and fetches only the rest', async () => {
+  const torrent = await makeTestTorrent({ size: 4 * 1024 * 1024, pieceLength: 64 * 1024, seed: 'resume-files' });
+  const { metainfo } = torrent;
+  dir = await createTempDir('seedfleet-resume-');
+  const resumePath = join(dir.path, 'payload.resume');
+  swarm = await startSwarm(torrent, { seeders: 1, leechers: 0 });
+  const first = await swarm.addLeecher({ store: new FileStore({ metainfo, directory: dir.path }), resumePath, maxDownRate: 1024 * 1024 });
+  swarm.leechers.splice(0);
+  await new Promise<void>((resolve) => first.torrent.on('piece', () => first.torrent.progress().piecesHave >= metainfo.pieceCount / 4 && resolve()));
+  await first.session.close();
+  const kept = first.torrent.progress();
+  expect(kept.piecesHave).toBeLessThan(metainfo.pieceCount);
+
+  restarted = new Session({ host: '127.0.0.1', hashPool: swarm.hashPool });
+  await restarted.listen();
+  const again = await restarted.add({
+    metainfo,
+    store: new FileStore({ metainfo, directory: dir.path }),
+    resumePath,
+    peers: [{ host: '127.0.0.1', port: swarm.seeders[0].port }],
+  });
+  await again.whenComplete();
+  expect(again.startupCheck).toEqual({ checkedPieces: 0, trustedPieces: kept.piecesHave, resumeIgnored: undefined });
+  expect((await readFile(join(dir.path, metainfo.name))).equals(torrent.content)).toBe(true);
+  const missingBytes = torrent.content.length - kept.downloaded;
+  expect(again.bytesReceived).toBeGreaterThanOrEqual(missingBytes);
+  expect(again.bytesReceived).toBeLessThan(missingBytes + 4 * metainfo.pieceLength);
+  await restarted.close();
+  // Completion and stop saved resume data again: a third start finds everything without a peer.
+  const third = new Session({ host: '127.0.0.1', hashPool: swarm.hashPool });
+  restarted = third;
+  const seeding = await third.add({ metainfo, store: new FileStore({ metainfo, directory: dir.path }), resumePath });
+  await seeding.whenComplete();
+  expect(seeding.progress()).toMatchObject({ state: 'seeding', piecesHave: metainfo.pieceCount });
+  expect(seeding.startupCheck).toMatchObject({ checkedPieces: 0, trustedPieces: metainfo.pieceCount });
 });

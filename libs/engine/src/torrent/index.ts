@@ -1,4 +1,4 @@
 export { Torrent } from './torrent';
 export type { AddTorrentOptions } from './torrent-options';
 export type { PeerAddress } from './swarm';
-export { TorrentError, type PeerEvent, type TorrentErrorCode, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';
+export { type PeerEvent, type StartupCheck, TorrentError, type TorrentErrorCode, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';

@@ -10,7 +10,7 @@ import type { PeerAddress } from './swarm';
 export interface AddTorrentOptions {
   readonly metainfo: Metainfo;
   readonly store: PieceStore;
-  /** Where resume data is saved on stop (used once storage/ resume data is wired in). */
+  /** Resume data file: read at start (trusted pieces skip the check), saved periodically, at completion and on stop. */
   readonly resumePath?: string;
   /** Tracker tiers on top of the torrent's own. */
   readonly trackers?: readonly (readonly string[])[];
@@ -28,6 +28,8 @@ export interface AddTorrentOptions {
   readonly unchokeSlots?: number;
   /** Bytes of piece buffers in flight (default 32 MiB, at least two pieces). */
   readonly assemblyBudget?: number;
+  /** Bytes of whole pieces cached for seeding (default 16 MiB). */
+  readonly readCacheBytes?: number;
 }
 
 /** What a torrent gets from its session. */

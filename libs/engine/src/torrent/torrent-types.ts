@@ -22,6 +22,15 @@ export interface TorrentProgress {
   readonly error?: string;
 }
 
+export interface StartupCheck {
+  /** Pieces read and hashed. */
+  readonly checkedPieces: number;
+  /** Pieces taken from resume data without hashing. */
+  readonly trustedPieces: number;
+  /** Why the resume data was not used, if it was not. */
+  readonly resumeIgnored?: string;
+}
+
 export interface PeerEvent {
   readonly type: 'connected' | 'disconnected';
   /** host:port */

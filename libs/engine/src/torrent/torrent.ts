@@ -5,25 +5,30 @@ import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reas
 import { PeerConnection } from '../peer/peer-connection';
 import type { PieceGeometry } from '../peer/peer-options';
 import { blockCountsOf, type ChokeMode, PiecePicker, type TokenBucket } from '../policy';
+import { loadVerifiedPieces } from '../storage/load-verified';
 import { StorageError } from '../storage/piece-store';
+import { PieceVerifier } from '../storage/piece-verifier';
+import { ReadCache } from '../storage/read-cache';
+import { saveResumeData } from '../storage/resume-file';
 import { ChokeLoop } from './choke-loop';
 import { DEFAULT_ASSEMBLY_BUDGET, PieceAssembler } from './piece-assembler';
+import { ResumeSaver } from './resume-saver';
 import { PieceCompletion } from './piece-completion';
 import { PeerEvents } from './peer-events';
 import { limitBucket, RateGate } from './rate-limits';
 import { Requester } from './requester';
-import { Sha1Verifier } from './sha1-verifier';
 import { SmartBan } from './smart-ban';
-import { checkStoredPieces } from './startup-check';
 import { addressKey, type PeerAddress, Swarm } from './swarm';
 import { type TorrentCore, TransferStats } from './torrent-core';
 import { TorrentEventEmitter } from './torrent-events';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import { TorrentPeer } from './torrent-peer';
-import { TorrentError, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';
+import { type StartupCheck, TorrentError, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';
 import { Uploader } from './uploader';
 
 const TICK_MS = 1000;
+/** Whole pieces kept for seeding: peers fetch a piece's blocks one after another. */
+const DEFAULT_READ_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * One torrent: the state machine (STATE.md) over small collaborators. Swarm finds and dials peers,
@@ -41,7 +46,8 @@ export class Torrent {
   private readonly uploader: Uploader;
   private readonly chokeLoop: ChokeLoop;
   private readonly completion: PieceCompletion;
-  private readonly verifier: Sha1Verifier;
+  private readonly verifier: PieceVerifier;
+  private readonly resumeSaver: ResumeSaver | undefined;
   private readonly handler: PeerEvents;
   private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
   private readonly candidateOf = new Map<TorrentPeer, string>();
@@ -53,6 +59,7 @@ export class Torrent {
   private nextPeerNumber = 0;
   private haveBytes = 0;
   private checked: { done: number; total: number } | undefined;
+  private startupResult: StartupCheck | undefined;
   private errorText: string | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
@@ -86,14 +93,15 @@ export class Torrent {
       upGate: new RateGate(() => buckets(session.upBucket, this.upBucket)),
       stats: new TransferStats(now),
     };
-    this.verifier = new Sha1Verifier(metainfo, session.hashPool);
+    this.verifier = new PieceVerifier(metainfo, session.hashPool);
+    this.resumeSaver = options.resumePath === undefined ? undefined : new ResumeSaver(() => saveResumeData(options.resumePath!, { metainfo, have: this.core.have, store: options.store }), session.clock);
     this.completion = new PieceCompletion(this.core, this.verifier, {
       onStored: (index, data) => this.pieceStored(index, data),
       onFailed: (index, data, senders) => this.pieceFailed(index, data, senders),
       onStorageError: (error) => this.fail(error),
     });
     this.requester = new Requester(this.core, (index) => this.completion.complete(index));
-    this.uploader = new Uploader(this.core, options.store, (error) => this.fail(error));
+    this.uploader = new Uploader(this.core, new ReadCache(options.store, { maxBytes: options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES }), (error) => this.fail(error));
     const cooperative = options.chokeMode === 'cooperative';
     this.chokeLoop = new ChokeLoop(this.core, {
       mode: (): ChokeMode => (cooperative ? 'cooperative' : this.stateValue === 'seeding' ? 'seeding' : 'tit-for-tat'),
@@ -174,6 +182,11 @@ export class Torrent {
     return this.core.stats.received;
   }
 
+  /** How the startup check went: pieces hashed, pieces trusted from resume data, why resume data was not used. */
+  get startupCheck(): StartupCheck | undefined {
+    return this.startupResult;
+  }
+
   addPeer(peer: PeerAddress): void {
     this.swarm.add([peer]);
   }
@@ -212,11 +225,11 @@ export class Torrent {
     const wasError = this.stateValue === 'error';
     this.setState('stopped');
     if (!this.core.have.isFull) this.complete.reject(new TorrentError('stopped', `torrent "${this.metainfo.name}" stopped before completing`));
+    if (!wasError) await this.saveResume('final');
     try {
-      if (!wasError) await this.core.store.flush();
       await this.core.store.close();
     } catch {
-      // Best effort on the way out; a failed write already put the torrent in error.
+      // Closing is best effort on the way out; a failed write already put the torrent in error.
     }
     try {
       this.session.limits.removeTorrent(this);
@@ -236,12 +249,17 @@ export class Torrent {
     if (this.options.seedOnly) return Bitfield.full(pieceCount);
     if (this.options.have) return this.options.have;
     this.checked = { done: 0, total: pieceCount };
-    return checkStoredPieces({
-      pieceCount,
+    const result = await loadVerifiedPieces({
+      metainfo: this.metainfo,
       store: this.core.store,
-      verifier: this.verifier,
+      // The pool transfers what it hashes, and a store may hand out views of its own memory
+      // (MemoryPieceStore does): hash a copy so the store keeps its bytes.
+      verifier: { verify: (index, data) => this.verifier.verify(index, Buffer.from(data)) },
+      resumePath: this.options.resumePath,
       onProgress: (done, total) => (this.checked = { done, total }),
     });
+    this.startupResult = { checkedPieces: result.checkedPieces, trustedPieces: result.trustedPieces, resumeIgnored: result.resumeIgnored };
+    return result.have;
   }
 
   private activate(): void {
@@ -267,6 +285,7 @@ export class Torrent {
   }
 
   private tick(): void {
+    void this.saveResume('periodic');
     this.requester.checkTimeouts();
     this.requester.fillAll();
     this.swarm.connectMore();
@@ -349,14 +368,32 @@ export class Torrent {
       this.dropIfBothSeeds(peer);
     }
     this.emitProgress();
+    void this.saveResume('final');
     this.events.emit('complete', undefined);
     this.complete.resolve();
+  }
+
+  /**
+   * Resume data: at most every 30 s while pieces arrive, and at completion and stop. A failure to save is
+   * reported but does not stop the torrent: the data is fine, only a restart would re-check more.
+   */
+  private async saveResume(when: 'periodic' | 'final'): Promise<void> {
+    if (!this.resumeSaver || this.stateValue === 'checking') return;
+    try {
+      await this.resumeSaver.save(this.core.have.count, when === 'final');
+    } catch (error) {
+      process.emitWarning(`torrent "${this.metainfo.name}": saving resume data failed: ${(error as Error).message}`, 'TorrentResumeWarning');
+    }
   }
 
   /** A piece failed its hash: SmartBan names the culprits, now or once the piece passes. */
   private pieceFailed(index: number, data: Buffer, senders: readonly string[]): void {
     this.requester.dropIdleBuffers([index]);
     for (const peerIdHex of this.smartBan.failed(index, data, senders)) this.ban(peerIdHex, `sent data for piece ${index} that failed its hash check`);
+    // The piece is wanted again: peers we lost interest in while it was verifying may have it.
+    for (const peer of this.core.peers.values()) {
+      if (!peer.connection.amInterested) this.requester.updateInterest(peer);
+    }
     this.requester.fillAll();
   }
 
