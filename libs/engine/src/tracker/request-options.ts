@@ -11,6 +11,7 @@ export interface ResolvedRequestOptions {
   readonly udpMaxRetransmits: number;
   readonly udpConnections: UdpConnectionCache;
   readonly userAgent: string;
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
 }
 
 export const DEFAULT_TRACKER_TIMEOUT_MS = 30_000;
@@ -26,5 +27,6 @@ export function resolveRequestOptions(options: TrackerRequestOptions = {}): Reso
     udpMaxRetransmits: options.udpMaxRetransmits ?? 8,
     udpConnections: options.udpConnections ?? defaultUdpConnections,
     userAgent: options.userAgent ?? 'seedfleet',
+    ca: options.ca,
   };
 }

@@ -65,6 +65,8 @@ export interface TrackerRequestOptions {
   readonly udpMaxRetransmits?: number;
   /** Where UDP connection ids are kept for reuse (default: one cache per process). */
   readonly udpConnections?: UdpConnectionCache;
+  /** Extra trusted CA certificates (PEM) for https:// trackers, e.g. a private fleet CA; replaces Node's list when set. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Sent as User-Agent over HTTP (default 'seedfleet'). */
   readonly userAgent?: string;
 }

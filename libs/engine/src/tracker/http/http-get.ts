@@ -7,6 +7,7 @@ export interface HttpGetLimits {
   readonly maxResponseBytes: number;
   readonly maxRedirects: number;
   readonly userAgent: string;
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
 }
 
 export interface HttpAnswer {
@@ -66,6 +67,7 @@ function openResponse(url: string, limits: HttpGetLimits, deadline: RequestDeadl
     const request = send(target, {
       method: 'GET',
       agent: false,
+      ...(limits.ca === undefined ? {} : { ca: limits.ca as (string | Buffer)[] }),
       signal: deadline.signal,
       headers: { 'user-agent': limits.userAgent, 'accept-encoding': 'identity', connection: 'close' },
     });
