@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { PublisherConfig } from './config/publisher-config';
 import { HealthController } from './health/health.controller';
 import { REDIS } from './redis/redis.tokens';
+import { TrackerModule } from './tracker/tracker.module';
 
 export const PUBLISHER_CONFIG = Symbol('PUBLISHER_CONFIG');
 
@@ -19,6 +20,7 @@ export class AppModule {
   static forRoot(config: PublisherConfig, redisUrl: string): DynamicModule {
     return {
       module: AppModule,
+      imports: [TrackerModule.forRoot(redisUrl, config.host)],
       controllers: [HealthController],
       providers: [
         { provide: PUBLISHER_CONFIG, useValue: config },
