@@ -67,8 +67,10 @@ export class Swarm<Owner> {
     this.connectMore();
   }
 
+  /** Starts dialing; on resume, addresses we left ourselves are tried again at once. */
   start(): void {
     this.running = true;
+    for (const candidate of this.candidates.values()) if (candidate.failures === 0) candidate.retryAt = 0;
     this.connectMore();
   }
 
