@@ -1,6 +1,8 @@
 import type { CliCommand } from './command';
+import { getCommand } from './get';
+import { seedCommand } from './seed';
 import { torrentCreateCommand } from './torrent-create';
 import { torrentInfoCommand } from './torrent-info';
 
 /** Every `seedfleet` command; add a command by adding its file under commands/ and listing it here. */
-export const commands: readonly CliCommand[] = [torrentCreateCommand, torrentInfoCommand];
+export const commands: readonly CliCommand[] = [getCommand, seedCommand, torrentCreateCommand, torrentInfoCommand];

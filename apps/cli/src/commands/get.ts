@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { parsePeerAddress, parsePort, parseRate } from '../args/network';
+import { flag, list, value } from '../args/option-spec';
+import { UsageError } from '../args/usage-error';
+import { parseTrackerTier } from '../args/urls';
+import { loadTorrentSource } from '../transfer/load-torrent-source';
+import { runTransfer } from '../transfer/run-transfer';
+import { defineCommand } from './command';
+
+export const getCommand = defineCommand({
+  name: 'get',
+  summary: 'Download a torrent into a directory, verify it, and optionally keep seeding.',
+  details: `
+The content is written as DIR/<name> (a file for a single-file torrent, a directory otherwise); resume
+data is kept in DIR/.seedfleet/, so running the same command again after an interruption (Ctrl-C, a
+crash, a reboot) re-verifies only what it must and continues. Peers come from the torrent's trackers,
+from --tracker and from --peer.
+Exit codes: 0 complete (or, with --seed, stopped by SIGINT/SIGTERM), 1 error, 2 usage, 130 interrupted
+before completion.
+With --json-progress, one JSON object per line on stdout, about once a second:
+  {"state","downloaded","total","downRate","upRate","peers","uploaded","seeds","piecesHave","pieceCount"}
+(state: checking, downloading, seeding, stopped, error; bytes and bytes per second).`,
+  args: {
+    positionals: [{ name: 'torrent', description: 'a .torrent file, or an http(s) URL of one', required: true }],
+    options: {
+      output: value('DIR', 'where to put the content (required)', { short: 'o' }),
+      seed: flag('keep seeding after the download completes, until interrupted'),
+      port: value('N', 'TCP port to listen on (default 6881, or any free port if it is taken; 0 = any)', { parse: parsePort }),
+      peer: list('HOST:PORT', 'connect to this peer (repeatable)', { parse: parsePeerAddress }),
+      tracker: list('URL[,URL...]', 'announce to these trackers too (one tier per --tracker)', { parse: parseTrackerTier }),
+      'max-down': value('RATE', 'download rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
+      'max-up': value('RATE', 'upload rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
+      'json-progress': flag('print progress as one JSON object per line on stdout'),
+    },
+  },
+  async run({ options, positionals: [source] }, io) {
+    if (options.output === undefined) throw new UsageError('-o DIR is required: where should the content go?');
+    const metainfo = await loadTorrentSource(io.cwd, source, io.signal);
+    return runTransfer(
+      {
+        metainfo,
+        directory: resolve(io.cwd, options.output),
+        mode: 'download',
+        seedAfter: options.seed ?? false,
+        port: options.port,
+        peers: options.peer,
+        trackers: options.tracker,
+        maxDownRate: options['max-down'] ?? 0,
+        maxUpRate: options['max-up'] ?? 0,
+        jsonProgress: options['json-progress'] ?? false,
+      },
+      io,
+    );
+  },
+});
