@@ -27,8 +27,9 @@ export interface SwarmHarness {
 
 /**
  * N seeders and M leechers, each its own Session on 127.0.0.1 with its own port, in this process.
- * Leechers know every earlier member's address (as a tracker would tell them), so they trade among
- * themselves too. Pass `leecherOptions` to give them limits or stores of your own.
+ * Leechers know every earlier member's address (as a tracker would tell them), or, with `trackerUrl`,
+ * learn them from that tracker; either way they trade among themselves too. Pass `leecherOptions` to
+ * give them limits or stores of your own.
  */
 export async function startSwarm(
   torrent: TestTorrent,
@@ -38,6 +39,8 @@ export async function startSwarm(
     seederOptions?: Partial<AddTorrentOptions>;
     leecherOptions?: Partial<AddTorrentOptions>;
     sessionOptions?: SessionOptions;
+    /** Peers find each other through this tracker only (no addresses handed over directly). */
+    trackerUrl?: string;
   } = {},
 ): Promise<SwarmHarness> {
   const hashPool = new HashPool({ size: 2 });
@@ -48,8 +51,10 @@ export async function startSwarm(
   const start = async (add: Partial<AddTorrentOptions> & { store: PieceStore }, sessionOptions?: SessionOptions): Promise<SwarmMember> => {
     const session = new Session({ host: '127.0.0.1', port: 0, hashPool, ...options.sessionOptions, ...sessionOptions });
     const { port } = await session.listen();
-    const peers = members.map((member) => ({ host: '127.0.0.1', port: member.port }));
-    const added = await session.add({ metainfo: torrent.metainfo, peers, ...add });
+    const discovery = options.trackerUrl
+      ? { trackers: [[options.trackerUrl]] }
+      : { peers: members.map((member) => ({ host: '127.0.0.1', port: member.port })) };
+    const added = await session.add({ metainfo: torrent.metainfo, ...discovery, ...add });
     const member = { session, torrent: added, store: add.store, port };
     members.push(member);
     return member;

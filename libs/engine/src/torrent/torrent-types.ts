@@ -49,6 +49,8 @@ export interface TorrentEvents {
   peer: PeerEvent;
   error: Error;
   complete: undefined;
+  /** A tracker announce failed (the torrent goes on; the announcer retries with backoff). */
+  tracker: { readonly error: string };
 }
 
 export type TorrentErrorCode = 'storage' | 'unsupported' | 'check-failed' | 'stopped';

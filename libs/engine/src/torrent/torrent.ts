@@ -10,6 +10,7 @@ import { StorageError } from '../storage/piece-store';
 import { PieceVerifier } from '../storage/piece-verifier';
 import { ReadCache } from '../storage/read-cache';
 import { saveResumeData } from '../storage/resume-file';
+import { Announcing } from './announcing';
 import { ChokeLoop } from './choke-loop';
 import { DEFAULT_ASSEMBLY_BUDGET, PieceAssembler } from './piece-assembler';
 import { ResumeSaver } from './resume-saver';
@@ -48,6 +49,7 @@ export class Torrent {
   private readonly completion: PieceCompletion;
   private readonly verifier: PieceVerifier;
   private readonly resumeSaver: ResumeSaver | undefined;
+  private readonly announcing: Announcing;
   private readonly handler: PeerEvents;
   private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
   private readonly candidateOf = new Map<TorrentPeer, string>();
@@ -124,6 +126,17 @@ export class Torrent {
       flags: session.flags,
       clock: session.clock,
       onConnected: (connection, candidate) => this.attach(connection, candidate),
+    });
+    this.announcing = new Announcing({
+      tiers: [...metainfo.announce, ...(options.trackers ?? [])].filter((tier) => tier.length > 0),
+      infoHash: this.infoHash,
+      peerId: session.peerId,
+      port: session.port,
+      stats: () => ({ uploaded: this.core.stats.uploaded, downloaded: this.core.stats.received, left: this.metainfo.totalSize - this.haveBytes }),
+      onPeers: (peers) => this.swarm.add(peers),
+      onError: (error) => this.events.emit('tracker', { error: error.message }),
+      clock: session.clock,
+      random: session.random,
     });
     if (options.maxConnections !== undefined) session.limits.setTorrentLimit(this, options.maxConnections);
     let resolve!: () => void;
@@ -220,12 +233,14 @@ export class Torrent {
   async stop(): Promise<void> {
     if (this.stateValue === 'stopped') return;
     this.deactivate(disconnectReason('shutdown', 'torrent stopped'));
+    const announced = this.announcing.stop();
     this.completion.stop();
     this.core.assembler.clear();
     const wasError = this.stateValue === 'error';
     this.setState('stopped');
     if (!this.core.have.isFull) this.complete.reject(new TorrentError('stopped', `torrent "${this.metainfo.name}" stopped before completing`));
     if (!wasError) await this.saveResume('final');
+    await announced;
     try {
       await this.core.store.close();
     } catch {
@@ -269,12 +284,14 @@ export class Torrent {
     this.uploader.start();
     this.swarm.start();
     this.chokeLoop.start();
+    this.announcing.start();
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
     if (this.stateValue === 'seeding') this.events.emit('complete', undefined);
   }
 
   private deactivate(reason: DisconnectReason): void {
+    void this.announcing.stop();
     clearInterval(this.tickTimer);
     this.tickTimer = undefined;
     this.swarm.stop();
@@ -289,6 +306,7 @@ export class Torrent {
     this.requester.checkTimeouts();
     this.requester.fillAll();
     this.swarm.connectMore();
+    if (this.core.peers.size === 0 && this.stateValue === 'downloading') this.announcing.wantPeers();
     this.emitProgress();
   }
 
@@ -369,6 +387,7 @@ export class Torrent {
     }
     this.emitProgress();
     void this.saveResume('final');
+    this.announcing.completed();
     this.events.emit('complete', undefined);
     this.complete.resolve();
   }
