@@ -3,6 +3,7 @@ import { getCommand } from './get';
 import { seedCommand } from './seed';
 import { torrentCreateCommand } from './torrent-create';
 import { torrentInfoCommand } from './torrent-info';
+import { trackerCommand } from './tracker';
 
 /** Every `seedfleet` command; add a command by adding its file under commands/ and listing it here. */
-export const commands: readonly CliCommand[] = [getCommand, seedCommand, torrentCreateCommand, torrentInfoCommand];
+export const commands: readonly CliCommand[] = [getCommand, seedCommand, torrentCreateCommand, torrentInfoCommand, trackerCommand];
