@@ -1,5 +1,6 @@
 import type { AnnounceResult } from '../types';
 import { TrackerError } from '../tracker-error';
+import { uniquePeers } from '../unique-peers';
 import { parsePeerField } from './peer-list';
 import { TrackerDict } from './tracker-dict';
 
@@ -16,7 +17,7 @@ export function parseAnnounceResponse(body: Buffer, url: string, maxPeers: numbe
   return withoutUndefined({
     interval: dict.requiredCount('interval', MAX_INTERVAL_SECONDS),
     minInterval: dict.count('min interval', MAX_INTERVAL_SECONDS),
-    peers,
+    peers: uniquePeers(peers),
     complete: dict.count('complete'),
     incomplete: dict.count('incomplete'),
     trackerId: dict.bytes('tracker id')?.toString('latin1'),

@@ -87,6 +87,12 @@ describe('HTTP announce', () => {
     ]);
   });
 
+  it('lists an address once even when the tracker repeats it', async () => {
+    const twice = [{ host: '10.0.0.1', port: 1 }, { host: '10.0.0.2', port: 1 }, { host: '10.0.0.1', port: 1 }];
+    const server = await trackerSaying({ interval: 60, peers: encodeCompactPeers(twice, 'ipv4') });
+    expect((await announce(`${server.base}/announce`, params)).peers).toEqual(twice.slice(0, 2));
+  });
+
   it('keeps at most maxPeers peers', async () => {
     const many = Array.from({ length: 50 }, (_, index) => ({ host: `10.0.0.${index + 1}`, port: 1000 + index }));
     const server = await trackerSaying({ interval: 60, peers: encodeCompactPeers(many, 'ipv4'), peers6: encodeCompactPeers([{ host: '::1', port: 1 }], 'ipv6') });

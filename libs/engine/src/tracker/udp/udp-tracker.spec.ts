@@ -55,7 +55,8 @@ const fast = (extra: TrackerRequestOptions = {}): TrackerRequestOptions => ({ ud
 describe('UDP announce (BEP 15)', () => {
   it('connects, then announces with every field in place', async () => {
     const peers = [{ host: '10.1.2.3', port: 51413 }, { host: '127.0.0.1', port: 6882 }];
-    const tracker = await udpTracker(connecting((packet, reply) => reply(announceAnswer(packet, encodeCompactPeers(peers, 'ipv4')))));
+    const listed = [...peers, peers[0]];
+    const tracker = await udpTracker(connecting((packet, reply) => reply(announceAnswer(packet, encodeCompactPeers(listed, 'ipv4')))));
     const result = await announce(tracker.url, params, fast());
     expect(result).toEqual({ interval: 900, peers, complete: 5, incomplete: 4 });
 

@@ -2,6 +2,7 @@ import type { ResolvedRequestOptions } from '../request-options';
 import { withDeadline } from '../request-deadline';
 import { TrackerError } from '../tracker-error';
 import type { AnnounceParams, AnnounceResult, ScrapeResult } from '../types';
+import { uniquePeers } from '../unique-peers';
 import type { UdpConnection } from './connection-cache';
 import {
   encodeAnnounce,
@@ -21,7 +22,7 @@ export function udpAnnounce(url: string, params: AnnounceParams, options: Resolv
   return withUdpTracker(url, options, async (session) => {
     const packet = await session.request(UdpAction.announce, (id, transactionId) => encodeAnnounce(id, transactionId, params));
     const answer = parseAnnounceResponse(packet, session.socket.family, options.maxPeers, url);
-    return { interval: answer.interval, peers: answer.peers, complete: answer.seeders, incomplete: answer.leechers };
+    return { interval: answer.interval, peers: uniquePeers(answer.peers), complete: answer.seeders, incomplete: answer.leechers };
   });
 }
 
