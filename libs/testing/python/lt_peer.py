@@ -16,7 +16,8 @@ stdout, one JSON object per line:
   {"event": "progress", "state", "downloaded", "total", "uploaded", "downRate", "upRate", "peers", "seeds"}
   {"event": "complete"}                                       when every wanted byte is verified
   {"event": "error", "message": text}                         then exits 1
-stdin, one JSON object per line: {"command": "connect", "host": h, "port": n}. EOF on stdin = shut down.
+stdin, one JSON object per line: {"command": "connect", "host": h, "port": n} or {"command": "announce"}
+(announce to the trackers now). EOF on stdin = shut down.
 """
 import json
 import os
@@ -92,7 +93,7 @@ def main():
     commands = queue.Queue()
     threading.Thread(target=read_commands, args=(commands,), daemon=True).start()
     interval = args.get("progressIntervalMs", 1000) / 1000
-    ready = complete = False
+    ready = complete = announced_complete = False
     pending_peers = list(args.get("peers", []))
     next_progress = 0.0
     while True:
@@ -111,7 +112,16 @@ def main():
             emit("ready", port=session.listen_port(), infoHash=str(info.info_hashes().v1), state=state)
         if ready and not complete and state == "seeding":
             complete = True
-            emit("complete")
+            next_progress = 0.0
+        if time.monotonic() >= next_progress:
+            next_progress = time.monotonic() + interval
+            emit("progress", state=state, downloaded=status.total_wanted_done, total=status.total_wanted,
+                 uploaded=status.all_time_upload, downRate=status.download_payload_rate,
+                 upRate=status.upload_payload_rate, peers=status.num_peers, seeds=status.num_seeds)
+            # The complete line follows a progress line showing every byte, so readers see both agree.
+            if complete and not announced_complete:
+                announced_complete = True
+                emit("complete")
         while True:
             try:
                 command = commands.get_nowait()
@@ -121,15 +131,12 @@ def main():
                 return
             if command.get("command") == "connect":
                 pending_peers.append(command)
+            elif command.get("command") == "announce":
+                handle.force_reannounce(0, -1, lt.reannounce_flags_t.ignore_min_interval)
         # Peers named before the torrent is checked wait: libtorrent drops connections to a checking torrent.
         while ready and pending_peers:
             peer = pending_peers.pop(0)
             handle.connect_peer((peer["host"], peer["port"]))
-        if time.monotonic() >= next_progress:
-            next_progress = time.monotonic() + interval
-            emit("progress", state=state, downloaded=status.total_wanted_done, total=status.total_wanted,
-                 uploaded=status.all_time_upload, downRate=status.download_payload_rate,
-                 upRate=status.upload_payload_rate, peers=status.num_peers, seeds=status.num_seeds)
 
 
 main()

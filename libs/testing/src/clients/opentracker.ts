@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BDict, decode } from '@seedfleet/bencode';
 import { createTempDir, type TempDir } from '../temp-dir';
@@ -61,6 +61,9 @@ function bdict(value: unknown): BDict {
 export async function startOpentracker(options: { infoHashes?: readonly string[] } = {}): Promise<Opentracker> {
   const dir = await createTempDir('seedfleet-opentracker-');
   try {
+    // Run as root, opentracker drops to "nobody" after binding and then re-reads the whitelist as that
+    // user on SIGHUP: mkdtemp's 0700 would hide it.
+    await chmod(dir.path, 0o755);
     const whitelist = join(dir.path, 'whitelist');
     const allowed = new Set(options.infoHashes ?? []);
     await writeFile(whitelist, [...allowed].map((hash) => `${hash}\n`).join(''));
@@ -93,9 +96,13 @@ function trackerHandle(child: ManagedProcess, port: number, dir: TempDir, whitel
   const base = `http://127.0.0.1:${port}`;
   const probePeerId = escapeBytes(Buffer.from('-OTPROBE-00000000000').toString('hex'));
   const accepts = async (hash: string): Promise<boolean> => {
-    // event=stopped: the probe never joins the swarm it asks about.
-    const answer = bdict(decode(await httpGet(`${base}/announce?info_hash=${escapeBytes(hash)}&peer_id=${probePeerId}&port=1&left=0&event=stopped`)).value);
-    return !answer.has('failure reason');
+    // opentracker accepts event=stopped for any torrent, so the probe announces for real (as a leecher on
+    // port 1, which nobody can connect to) and then leaves the swarm.
+    const probe = `${base}/announce?info_hash=${escapeBytes(hash)}&peer_id=${probePeerId}&port=1&left=1`;
+    const answer = bdict(decode(await httpGet(probe)).value);
+    if (answer.has('failure reason')) return false;
+    await httpGet(`${probe}&event=stopped`);
+    return true;
   };
   const scrape = async (infoHash: string): Promise<SwarmCounts> => {
     const answer = bdict(decode(await httpGet(`${base}/scrape?info_hash=${escapeBytes(infoHash)}`)).value);

@@ -28,8 +28,11 @@ export type PeerScriptEvent =
   | { readonly event: 'complete' }
   | { readonly event: 'error'; readonly message: string };
 
-/** One line on the script's stdin; closing stdin asks the script to shut down. */
-export type PeerScriptCommand = { readonly command: 'connect' } & PeerAddress;
+/**
+ * One line on the script's stdin; closing stdin asks the script to shut down. 'announce' = announce to
+ * the trackers now (to learn of a peer that joined after the last announce).
+ */
+export type PeerScriptCommand = ({ readonly command: 'connect' } & PeerAddress) | { readonly command: 'announce' };
 
 /** What starting a scripted peer takes; turned into PeerScriptArgs by peerScriptArgs. */
 export interface ScriptedPeerOptions extends StartPeerOptions {

@@ -25,6 +25,11 @@ export interface ReferencePeer {
   readonly pid: number;
   /** The peer-wire listen port. */
   readonly port: number;
+  /**
+   * False for Transmission 3.00, which drops 127.x peers from tracker answers as "martian" addresses and
+   * so never dials a loopback peer: the other side has to connect to it (it accepts incoming ones).
+   */
+  readonly dialsLoopbackPeers: boolean;
   progress(): Promise<PeerProgress>;
   /** Resolves when every byte is verified; rejects if the client reports an error, exits, or time runs out. */
   whenComplete(timeoutMs: number): Promise<void>;

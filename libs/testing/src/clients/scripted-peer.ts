@@ -15,6 +15,7 @@ const defaultReadyTimeoutMs = 120_000;
  * our bench/wire/our-peer.js). Readiness and completion come from its own lines, never from sleeps.
  */
 export class ScriptedPeer implements ReferencePeer {
+  readonly dialsLoopbackPeers = true;
   readonly port: number;
   readonly infoHash: string;
   /** performance.now() when the complete line arrived. */
@@ -70,7 +71,15 @@ export class ScriptedPeer implements ReferencePeer {
 
   /** Asks the peer to connect to another one (used once both sides are ready, so the transfer starts on cue). */
   connect(address: PeerAddress): void {
-    const command: PeerScriptCommand = { command: 'connect', host: address.host, port: address.port };
+    this.send({ command: 'connect', host: address.host, port: address.port });
+  }
+
+  /** Asks the peer to announce to its trackers now (it then dials the new peers the tracker returns). */
+  announce(): void {
+    this.send({ command: 'announce' });
+  }
+
+  private send(command: PeerScriptCommand): void {
     this.process.child.stdin.write(`${JSON.stringify(command)}\n`);
   }
 
