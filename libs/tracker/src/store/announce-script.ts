@@ -20,7 +20,8 @@ local ttl = tonumber(ARGV[2])
 local member = ARGV[3]
 local event = ARGV[4]
 local seeder = ARGV[5] == '1'
-local sample = tonumber(ARGV[6])
+-- One more than asked, since the requester itself may be drawn.
+local sample = tonumber(ARGV[6]) + 1
 local passkey = ARGV[7]
 local base = ARGV[10]
 
@@ -102,7 +103,7 @@ local function offer(members)
     end
   end
 end
-if event ~= 'stopped' and sample > 0 then
+if event ~= 'stopped' and sample > 1 then
   if zone ~= '' then offer(redis.call('SRANDMEMBER', base .. 'z:' .. zone, sample)) end
   if region ~= '' then offer(redis.call('SRANDMEMBER', base .. 'r:' .. region, sample)) end
   if not seeder then offer(redis.call('ZRANDMEMBER', KEYS[1], sample)) end

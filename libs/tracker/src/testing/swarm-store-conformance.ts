@@ -91,6 +91,14 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
       expect(others(third, 3)).toEqual(['10.0.0.2']);
     });
 
+    it('hands out at least sampleSize other peers when the swarm has them', async () => {
+      for (let n = 1; n <= 8; n++) await announce(n);
+      for (let round = 0; round < 20; round++) {
+        const result = await announce(9, { sampleSize: 5, event: 'none' });
+        expect(others(result, 9).length).toBeGreaterThanOrEqual(5);
+      }
+    });
+
     it('keeps IPv6 addresses and swarms apart', async () => {
       const address: PeerAddress = { ip: '2001:db8::7', family: 6, port: 51413 };
       await announce(1, { address });
