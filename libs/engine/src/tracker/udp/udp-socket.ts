@@ -18,7 +18,7 @@ export const EXPIRED = Symbol('expired');
 
 /**
  * One UDP socket talking to one tracker for the length of one request. Answers are matched to the
- * outstanding transaction id; anything else that arrives is ignored. The retransmission counter n is
+ * outstanding transaction id and must come from the tracker's address; anything else is ignored. The retransmission counter n is
  * shared by every exchange of the request (connect, then announce), as BEP 15 describes.
  */
 export class UdpTrackerSocket {
@@ -34,7 +34,9 @@ export class UdpTrackerSocket {
     private readonly deadline: RequestDeadline,
     private readonly policy: RetransmitPolicy,
   ) {
-    socket.on('message', (packet) => {
+    socket.on('message', (packet, from) => {
+      // Only the tracker's own address may answer: the transaction id is not the sole defence against spoofing.
+      if (from.address !== address || from.port !== port) return;
       const header = readHeader(packet);
       if (header !== undefined && header.transactionId === this.pending?.transactionId) this.pending.deliver(packet);
     });

@@ -1,4 +1,5 @@
 import { encodeCompactPeers } from '@seedfleet/wire';
+import type { RemoteInfo } from 'node:dgram';
 import { announce, scrape } from '../announce';
 import { serveUdp } from '../testing/test-servers';
 import { trackerFailure } from '../testing/expect-tracker-error';
@@ -31,10 +32,10 @@ function announceAnswer(request: Buffer, peers: Buffer, interval = 900): Buffer 
 const errorAnswer = (request: Buffer, message: string): Buffer => Buffer.concat([header(3, request.readUInt32BE(12)), Buffer.from(message)]);
 const actionOf = (packet: Buffer): number => packet.readUInt32BE(8);
 
-type Script = (packet: Buffer, reply: (answer: Buffer) => void) => void;
+type Script = (packet: Buffer, reply: (answer: Buffer) => void, remote: RemoteInfo) => void;
 
 /** A tracker that connects anyone and answers announces with `onAnnounce`. */
-const connecting = (onAnnounce: Script): Script => (packet, reply) => (actionOf(packet) === 0 ? reply(connectAnswer(packet)) : onAnnounce(packet, reply));
+const connecting = (onAnnounce: Script): Script => (packet, reply, remote) => (actionOf(packet) === 0 ? reply(connectAnswer(packet)) : onAnnounce(packet, reply, remote));
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -160,6 +161,14 @@ describe('UDP announce (BEP 15)', () => {
       reply(connectAnswer(Buffer.concat([packet.subarray(0, 12), Buffer.from([0, 0, 0, 0])])));
     });
     expect((await trackerFailure(announce(tracker.url, params, fast({ udpMaxRetransmits: 1 })))).code).toBe('timeout');
+  });
+
+  it('ignores answers from any other address', async () => {
+    const impostor = await serveUdp(() => undefined);
+    servers.push(impostor);
+    const tracker = await udpTracker((packet, _reply, remote) => impostor.socket.send(connectAnswer(packet), remote.port, remote.address));
+    expect((await trackerFailure(announce(tracker.url, params, fast({ udpMaxRetransmits: 1 })))).code).toBe('timeout');
+    expect(tracker.received).toHaveLength(2);
   });
 
   it.each([
