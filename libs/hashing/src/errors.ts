@@ -17,3 +17,20 @@ export class HashPoolClosedError extends Error {
     super('hash pool is closed');
   }
 }
+
+/** Why a job's file range could not be read: a system error, or the file is not the declared length. */
+export type HashReadReason = 'unreadable' | 'shorter' | 'longer';
+
+/** A job's `fill` ranges could not be read in full (see FileRange). */
+export class HashReadError extends Error {
+  override readonly name = 'HashReadError';
+  constructor(
+    readonly path: string,
+    readonly reason: HashReadReason,
+    /** The system error code (ENOENT, EACCES, ...) when `reason` is 'unreadable'. */
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,37 +1,46 @@
 /** Bytes the pool takes ownership of: their ArrayBuffer is transferred to a worker when the view spans all of it. */
 export type HashInput = Uint8Array;
 
-/** SHA-1 of the bytes (a v1 piece). */
-export interface Sha1Job {
-  readonly kind: 'sha1';
-  readonly data: HashInput;
+/**
+ * Bytes of a local file that are part of a job: `length` bytes from `position` in the file are the job's
+ * bytes at `at`. Ranges are in `at` order and do not overlap; bytes no range covers are zeros.
+ */
+export interface FileRange {
+  readonly path: string;
+  readonly position: number;
+  readonly length: number;
+  readonly at: number;
+  /** When set, the range ends the file: the worker checks the file is exactly this long. */
+  readonly fileLength?: number;
 }
+
+/**
+ * Where a job's bytes come from: memory (`data`, transferred to the worker and handed back), or files
+ * (`fill`, `length` bytes in all) that the worker reads itself. Reading on the worker thread in small
+ * chunks that are hashed while still in the CPU cache costs a quarter of the kernel time of reading whole
+ * pieces (measured: 0.4 s instead of 1.6 s for 4 GiB), no main-thread time and no thread-pool round trips.
+ */
+export type JobBytes = { readonly data: HashInput; readonly fill?: undefined } | { readonly data?: undefined; readonly length: number; readonly fill: readonly FileRange[] };
+
+/** SHA-1 of the bytes (a v1 piece). */
+export type Sha1Job = { readonly kind: 'sha1' } & JobBytes;
 
 /**
  * SHA-256 of each 16 KiB block and the root of the subtree over them, padded with zero hashes to `width`
  * leaves (a power of two, default the next one >= the block count): a v2 piece, or a whole small file.
  */
-export interface V2Job {
-  readonly kind: 'v2';
-  readonly data: HashInput;
-  readonly width?: number;
-}
+export type V2Job = { readonly kind: 'v2'; readonly width?: number } & JobBytes;
 
 /**
  * A hybrid piece: SHA-1 over all the bytes (the file's data plus the zeros of the pad file after it) and
  * the v2 hashes over the first `v2Length` bytes (the file's data only; default all).
  */
-export interface HybridJob {
-  readonly kind: 'hybrid';
-  readonly data: HashInput;
-  readonly v2Length?: number;
-  readonly width?: number;
-}
+export type HybridJob = { readonly kind: 'hybrid'; readonly v2Length?: number; readonly width?: number } & JobBytes;
 
 export type HashJob = Sha1Job | V2Job | HybridJob;
 
 interface ResultBase {
-  /** The job's bytes, handed back so the caller can reuse the memory. */
+  /** The job's `data`, handed back so the caller can reuse the memory (empty for a `fill` job). */
   readonly data: Buffer;
 }
 export interface Sha1Result extends ResultBase {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { HashPoolClosedError } from './errors';
+import { HashPoolClosedError, HashReadError } from './errors';
 import type { HashJob, HashResultFor } from './hash-job';
 import { HashWorker } from './hash-worker';
 import { type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
@@ -148,7 +148,9 @@ export class HashPool {
 }
 
 function toResult(reply: ReplyMessage): HashResultFor<HashJob> {
-  const data = Buffer.from(reply.data);
+  const failure = reply.readFailure;
+  if (failure !== undefined) throw new HashReadError(failure.path, failure.reason, failure.code, `${failure.path}: ${failure.message}`);
+  const data = reply.data === undefined ? Buffer.alloc(0) : Buffer.from(reply.data);
   const sha1 = reply.sha1 && Buffer.from(reply.sha1.buffer, reply.sha1.byteOffset, reply.sha1.byteLength);
   const root = reply.root && Buffer.from(reply.root.buffer, reply.root.byteOffset, reply.root.byteLength);
   const blockHashes = reply.blocks && Buffer.from(reply.blocks);

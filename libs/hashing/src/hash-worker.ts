@@ -37,7 +37,7 @@ export class HashWorker {
   run(message: JobMessage, job: InFlightJob): void {
     if (this.inFlight.size === 0) this.thread.ref();
     this.inFlight.set(message.id, job);
-    this.thread.postMessage(message, [message.data]);
+    this.thread.postMessage(message, message.data === undefined ? [] : [message.data]);
   }
 
   async terminate(): Promise<void> {

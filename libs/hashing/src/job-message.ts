@@ -1,4 +1,4 @@
-import type { HashJob } from './hash-job';
+import type { FileRange, HashJob } from './hash-job';
 
 const BLOCK_SIZE = 16384;
 /** 2^20 leaves is 16 GiB of data in one job, far above any piece; it keeps the worker's shifts in range. */
@@ -8,34 +8,63 @@ const MAX_WIDTH = 2 ** 20;
 export interface JobMessage {
   readonly id: number;
   readonly kind: HashJob['kind'];
-  readonly data: ArrayBuffer;
+  /** Absent for a fill job. */
+  readonly data: ArrayBuffer | undefined;
+  readonly length: number;
   readonly v2Length: number;
   readonly width: number;
+  readonly fill: readonly FileRange[] | undefined;
+}
+
+/** A fill range the worker could not read; see HashReadError. */
+export interface ReadFailure {
+  readonly path: string;
+  readonly reason: 'unreadable' | 'shorter' | 'longer';
+  readonly code?: string;
+  readonly message: string;
 }
 
 /** What a worker answers. */
 export interface ReplyMessage {
   readonly id: number;
-  readonly data: ArrayBuffer;
+  readonly data: ArrayBuffer | undefined;
   readonly sha1?: Uint8Array;
   readonly blocks?: ArrayBuffer;
   readonly root?: Uint8Array;
+  readonly readFailure?: ReadFailure;
 }
 
 /** Validates a job and turns it into a transferable message (no copy when the view spans its buffer). */
 export function toJobMessage(id: number, job: HashJob): JobMessage {
-  if (!(job.data instanceof Uint8Array)) throw new TypeError(`hash job data must be a Uint8Array, got ${typeof job.data}`);
-  if (job.kind === 'sha1') return { id, kind: job.kind, data: transferable(job.data), v2Length: 0, width: 1 };
-  const v2Length = job.kind === 'hybrid' ? (job.v2Length ?? job.data.length) : job.data.length;
-  if (!Number.isSafeInteger(v2Length) || v2Length < 0 || v2Length > job.data.length) {
-    throw new RangeError(`v2Length must be an integer in [0, ${job.data.length}], got ${v2Length}`);
+  const { data, length } = jobBytes(job);
+  if (job.kind === 'sha1') return { id, kind: job.kind, data, length, v2Length: 0, width: 1, fill: job.fill };
+  const v2Length = job.kind === 'hybrid' ? (job.v2Length ?? length) : length;
+  if (!Number.isSafeInteger(v2Length) || v2Length < 0 || v2Length > length) {
+    throw new RangeError(`v2Length must be an integer in [0, ${length}], got ${v2Length}`);
   }
   const blocks = Math.ceil(v2Length / BLOCK_SIZE);
   const width = job.width ?? nextPowerOfTwo(blocks);
   if (!Number.isInteger(Math.log2(width)) || width < blocks || width > MAX_WIDTH) {
     throw new RangeError(`merkle width must be a power of two in [${blocks} blocks, 2^20], got ${width}`);
   }
-  return { id, kind: job.kind, data: transferable(job.data), v2Length, width };
+  return { id, kind: job.kind, data, length, v2Length, width, fill: job.fill };
+}
+
+function jobBytes(job: HashJob): { data: ArrayBuffer | undefined; length: number } {
+  if (job.fill === undefined) {
+    if (!(job.data instanceof Uint8Array)) throw new TypeError(`hash job data must be a Uint8Array, got ${typeof job.data}`);
+    return { data: transferable(job.data), length: job.data.length };
+  }
+  if (!Number.isSafeInteger(job.length) || job.length < 0) throw new RangeError(`a fill job's length must be a non-negative integer, got ${job.length}`);
+  let end = 0;
+  for (const range of job.fill) {
+    const { path, position, length, at, fileLength } = range;
+    const inJob = Number.isSafeInteger(at) && Number.isSafeInteger(length) && at >= end && length >= 0 && at + length <= job.length;
+    const inFile = Number.isSafeInteger(position) && position >= 0 && (fileLength === undefined || position + length === fileLength);
+    if (typeof path !== 'string' || !inJob || !inFile) throw new RangeError(`fill ranges must be in order, inside the job and their file: ${JSON.stringify(range)}`);
+    end = at + length;
+  }
+  return { data: undefined, length: job.length };
 }
 
 function transferable(view: Uint8Array): ArrayBuffer {
