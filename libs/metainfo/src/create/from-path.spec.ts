@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { HashPool } from '@seedfleet/hashing';
 import { parseTorrent } from '../parse';
 import { CreateTorrentError } from './create-error';
+import { createTorrent } from './create-torrent';
 import { createTorrentFromPath } from './from-path';
-import { bytesOf, naivePiecesRoot } from './test-sources';
+import { localSourceFile } from './local-source';
+import { bytesOf, memoryFile, naivePiecesRoot } from './test-sources';
 
 describe('createTorrentFromPath', () => {
   let pool: HashPool;
@@ -63,5 +65,36 @@ describe('createTorrentFromPath', () => {
 
   it('refuses a path that does not exist with the system error', async () => {
     await expect(files(join(root, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.each(['v1', 'v2', 'hybrid'] as const)('%s: files read by the hash workers give the same torrent as the same bytes streamed from memory', async (version) => {
+    const dir = join(root, 'tree');
+    // Small files sharing pieces, one spanning several pieces, an empty one, and one ending on a piece boundary.
+    const contents: Record<string, Buffer> = { 'big.bin': bytesOf(100_000, 1), 'empty': Buffer.alloc(0), 'exact.bin': bytesOf(32_768, 2) };
+    for (let i = 0; i < 40; i++) contents[`small/${String(i).padStart(2, '0')}.txt`] = bytesOf(1 + ((i * 997) % 3000), 10 + i);
+    await mkdir(join(dir, 'small'), { recursive: true });
+    await Promise.all(Object.entries(contents).map(([path, bytes]) => writeFile(join(dir, path), bytes)));
+    const options = { pool, pieceLength: 16384, version, name: 'tree' };
+    const fromDisk = await createTorrentFromPath(dir, options);
+    const fromMemory = await createTorrent(Object.entries(contents).map(([path, bytes]) => memoryFile(path.split('/'), bytes)), options);
+    expect(fromDisk.torrent).toEqual(fromMemory.torrent);
+  });
+
+  it('refuses a file that is longer or shorter than when it was listed', async () => {
+    await writeFile(join(root, 'a'), bytesOf(1000, 1));
+    await writeFile(join(root, 'b'), bytesOf(1000, 2));
+    const listed = (length: number) => [localSourceFile(join(root, 'a'), ['a'], length, ''), localSourceFile(join(root, 'b'), ['b'], 1000, '')];
+    for (const version of ['v1', 'hybrid'] as const) {
+      const grew = createTorrent(listed(900), { pool, version, name: 'd', pieceLength: 16384 });
+      await expect(grew).rejects.toBeInstanceOf(CreateTorrentError);
+      await expect(grew).rejects.toThrow('a: is longer than its declared 900 bytes (did it change while hashing?)');
+      await expect(createTorrent(listed(1100), { pool, version, name: 'd', pieceLength: 16384 })).rejects.toThrow('a: is shorter than its declared 1100 bytes');
+    }
+  });
+
+  it('reports a file that vanished after it was listed with the system error as cause', async () => {
+    const created = createTorrent([localSourceFile(join(root, 'gone'), ['gone'], 10, ''), localSourceFile(join(root, 'gone2'), ['x'], 10, '')], { pool, version: 'v1', name: 'd' });
+    await expect(created).rejects.toThrow(/^gone: cannot be read: .*ENOENT/);
+    await expect(created).rejects.toMatchObject({ cause: expect.objectContaining({ code: 'ENOENT' }) });
   });
 });

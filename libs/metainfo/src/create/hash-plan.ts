@@ -1,9 +1,12 @@
-import type { HashPool, HashResult } from '@seedfleet/hashing';
+import { type HashPool, HashReadError, type HashResult } from '@seedfleet/hashing';
 import { BLOCK_SIZE, merkleRoot } from '../v2/merkle';
 import type { CreateOptions } from './create-options';
+import { allLocal } from './local-source';
 import { PieceBuffers } from './piece-buffers';
+import { localPieces } from './local-pieces';
 import { filePieces, linearPieces, type PieceWork } from './piece-work';
 import type { CreationPlan, PlannedFile } from './plan';
+import { readError } from './read-error';
 import { runHashJobs, windowFor } from './run-hash-jobs';
 
 export interface FileHashes {
@@ -37,12 +40,16 @@ export async function hashPlan(plan: CreationPlan, pool: HashPool, options: Crea
     hashedBytes += work.fileBytes;
     options.onProgress?.({ hashedBytes, totalBytes: plan.totalSize });
   };
-  await runHashJobs(pool, allPieces(plan, buffers, options.signal), window, onHashed, options.signal);
+  const works = allLocal(plan.files) ? localPieces(plan, options.signal) : allPieces(plan, buffers, options.signal);
+  await runHashJobs(pool, works, window, onHashed, options.signal).catch((error: unknown) => {
+    throw error instanceof HashReadError ? readError(plan, error) : error;
+  });
   const files = new Map<PlannedFile, FileHashes>();
   for (const [file, roots] of pieceRoots) files.set(file, fileHashes(file, roots, plan.pieceLength));
   return { pieces, files };
 }
 
+/** Sources that are not local files stream through open(), cut into pieces as chunks arrive. */
 async function* allPieces(plan: CreationPlan, buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
   if (plan.version === 'v1') return yield* linearPieces(plan.files, buffers, signal);
   for (const file of plan.files) {

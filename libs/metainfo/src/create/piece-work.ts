@@ -1,4 +1,4 @@
-import type { HashJob } from '@seedfleet/hashing';
+import type { HashJob, JobBytes } from '@seedfleet/hashing';
 import { BLOCK_SIZE, nextPowerOfTwo } from '../v2/merkle';
 import type { PieceBuffers } from './piece-buffers';
 import { PieceCutter } from './piece-cutter';
@@ -24,36 +24,41 @@ export async function* linearPieces(files: readonly PlannedFile[], buffers: Piec
   let index = 0;
   for (const file of files) {
     for await (const chunk of readSource(file.source!, signal)) {
-      for (const piece of cutter.push(chunk)) yield linear(piece, piece.length, index++);
+      for (const piece of cutter.push(chunk)) yield v1PieceWork({ data: piece }, piece.length, index++);
     }
   }
   const { piece, filled } = cutter.rest();
   // A subarray cannot be transferred, so the pool hashes a copy and the buffer stays ours.
-  if (filled > 0) yield linear(piece.subarray(0, filled), filled, index);
+  if (filled > 0) yield v1PieceWork({ data: piece.subarray(0, filled) }, filled, index);
   cutter.release();
 }
 
-function linear(data: Buffer, fileBytes: number, v1Index: number): PieceWork {
-  return { job: { kind: 'sha1', data }, fileBytes, file: null, v1Index, filePiece: 0 };
+/** A v1 piece: SHA-1 only. */
+export function v1PieceWork(bytes: JobBytes, fileBytes: number, v1Index: number): PieceWork {
+  return { job: { kind: 'sha1', ...bytes }, fileBytes, file: null, v1Index, filePiece: 0 };
 }
 
 /**
- * v2 and hybrid: one file cut into its own pieces. A piece's merkle subtree is `blocks per piece` wide,
- * except in a file of one piece or less, whose pieces root is the tree over just its blocks. A hybrid
- * piece followed by a pad file is hashed for v1 together with the pad's zeros.
+ * Piece `filePiece` of one file (v2, hybrid). A piece's merkle subtree is `blocks per piece` wide, except
+ * in a file of one piece or less, whose pieces root is the tree over just its blocks. A hybrid piece
+ * followed by a pad file is hashed for v1 together with the pad's zeros (`bytes` then hold them too).
  */
-export async function* filePieces(file: PlannedFile, kind: 'v2' | 'hybrid', buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
-  const pieceLength = buffers.pieceLength;
+export function filePieceWork(file: PlannedFile, kind: 'v2' | 'hybrid', pieceLength: number, filePiece: number, bytes: JobBytes, fileBytes: number): PieceWork {
   const width = file.length > pieceLength ? pieceLength / BLOCK_SIZE : nextPowerOfTwo(Math.ceil(file.length / BLOCK_SIZE));
-  const firstV1Index = kind === 'hybrid' ? file.offset / pieceLength : null;
-  let filePiece = 0;
-  const work = (data: Buffer, fileBytes: number): PieceWork => ({
-    job: kind === 'hybrid' ? { kind, data, v2Length: fileBytes, width } : { kind, data, width },
+  return {
+    job: kind === 'hybrid' ? { kind, ...bytes, v2Length: fileBytes, width } : { kind, ...bytes, width },
     fileBytes,
     file,
-    v1Index: firstV1Index === null ? null : firstV1Index + filePiece,
-    filePiece: filePiece++,
-  });
+    v1Index: kind === 'hybrid' ? file.offset / pieceLength + filePiece : null,
+    filePiece,
+  };
+}
+
+/** v2 and hybrid: one file cut into its own pieces. */
+export async function* filePieces(file: PlannedFile, kind: 'v2' | 'hybrid', buffers: PieceBuffers, signal?: AbortSignal): AsyncGenerator<PieceWork> {
+  const pieceLength = buffers.pieceLength;
+  let filePiece = 0;
+  const work = (data: Buffer, fileBytes: number): PieceWork => filePieceWork(file, kind, pieceLength, filePiece++, { data }, fileBytes);
   const cutter = new PieceCutter(buffers);
   for await (const chunk of readSource(file.source!, signal)) {
     for (const piece of cutter.push(chunk)) yield work(piece, pieceLength);

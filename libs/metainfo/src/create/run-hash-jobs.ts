@@ -14,7 +14,7 @@ export function windowFor(pool: HashPool, pieceLength: number): number {
  */
 export async function runHashJobs(
   pool: HashPool,
-  works: AsyncIterable<PieceWork>,
+  works: AsyncIterable<PieceWork> | Iterable<PieceWork>,
   window: number,
   onHashed: (work: PieceWork, result: HashResult) => void,
   signal?: AbortSignal,
