@@ -28,6 +28,16 @@ async function garbagePeer(torrent: TestTorrent, garbage: Buffer): Promise<numbe
   return (server.address() as { port: number }).port;
 }
 
+/** A peer that has every piece, unchokes, and never answers a request. */
+async function silentSeed(torrent: TestTorrent): Promise<number> {
+  const pieceCount = torrent.metainfo.pieceCount;
+  const bitfield = Buffer.alloc(Math.ceil(pieceCount / 8), 0);
+  for (let index = 0; index < pieceCount; index++) bitfield[index >> 3] |= 0x80 >> (index & 7);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(1 + bitfield.length);
+  return garbagePeer(torrent, Buffer.concat([length, Buffer.from([5]), bitfield, Buffer.from([0, 0, 0, 1, 1])]));
+}
+
 function disconnections(events: PeerEvent[], port: number): PeerEvent[] {
   return events.filter((event) => event.type === 'disconnected' && event.address.endsWith(`:${port}`));
 }
@@ -68,6 +78,21 @@ it.each([
   await swarm.allComplete(30_000);
   await waitFor(() => disconnections(events, port).length > 0);
   expect(disconnections(events, port)[0].reason).toMatch(reason);
+  expect((await storeContent(leecher.store as MemoryPieceStore, torrent.metainfo)).equals(torrent.content)).toBe(true);
+});
+
+it('a peer that unchokes and never answers does not stall the download', async () => {
+  const torrent = await makeTestTorrent({ size: 1024 * 1024, pieceLength: 64 * 1024, seed: 'silent' });
+  const port = await silentSeed(torrent);
+  swarm = await startSwarm(torrent, { seeders: 0, leechers: 0 });
+  // The silent peer first, so the leecher's first requests go to it.
+  const leecher = await swarm.addLeecher({ peers: [{ host: '127.0.0.1', port }] });
+  const connected = new Promise<void>((resolve) => leecher.torrent.on('peer', (event) => event.type === 'connected' && resolve()));
+  await connected;
+  const honest = await swarm.addLeecher({ store: torrent.seederStore(), seedOnly: true });
+  swarm.leechers.splice(1);
+  leecher.torrent.addPeer({ host: '127.0.0.1', port: honest.port });
+  await swarm.allComplete(30_000);
   expect((await storeContent(leecher.store as MemoryPieceStore, torrent.metainfo)).equals(torrent.content)).toBe(true);
 });
 

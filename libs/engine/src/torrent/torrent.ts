@@ -317,7 +317,8 @@ export class Torrent {
   private attach(established: EstablishedConnection, candidate: string | undefined): void {
     const { limits } = this.session;
     const peerIdHex = established.remote.peerId.toString('hex');
-    const duplicate = [...this.core.peers.values()].some((peer) => peer.connection.peerId.equals(established.remote.peerId));
+    const existing = [...this.core.peers.values()].find((peer) => peer.peerIdHex === peerIdHex);
+    const duplicate = existing !== undefined && !this.replaces(existing, candidate !== undefined);
     if (!this.acceptsPeers || this.bannedIds.has(peerIdHex) || duplicate) {
       established.socket.destroy();
       limits.close(this);
@@ -340,6 +341,19 @@ export class Torrent {
     }
     this.events.emit('peer', { type: 'connected', address: peer.address, client: peer.client });
     connection.start();
+  }
+
+  /**
+   * Two peers that dial each other at once end up with two connections, and each side must drop the
+   * same one: the connection dialed by the side with the lower peer id survives. Returns whether the new
+   * connection wins (the existing one is closed then).
+   */
+  private replaces(existing: TorrentPeer, newIsOutgoing: boolean): boolean {
+    if (existing.outgoing === newIsOutgoing) return false;
+    const weDialSurvivor = Buffer.compare(this.session.peerId, existing.connection.peerId) < 0;
+    if (newIsOutgoing !== weDialSurvivor) return false;
+    existing.connection.close(disconnectReason('duplicate', 'a second connection to this peer replaces this one'));
+    return true;
   }
 
   private peerClosed(peer: TorrentPeer, reason: DisconnectReason): void {
