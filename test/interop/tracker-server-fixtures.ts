@@ -160,20 +160,17 @@ export class UdpTrackerClient {
     });
   }
 
-  /** Sends bytes that should get no answer; resolves true if nothing came back within `ms`. */
-  async staysSilent(message: Buffer, ms: number): Promise<boolean> {
-    return new Promise((resolveSilence) => {
-      const listener = () => {
-        clearTimeout(timer);
-        resolveSilence(false);
-      };
-      const timer = setTimeout(() => {
-        this.socket.off('message', listener);
-        resolveSilence(true);
-      }, ms);
-      this.socket.once('message', listener);
-      this.socket.send(message, this.port, this.host);
-    });
+  /**
+   * Sends `ignored` and then `followUp`, and resolves to the first reply that arrives: the follow-up's
+   * reply proves the first datagram got none, without waiting for a silence to last.
+   */
+  async firstReplyAfter(ignored: Buffer, followUp: Buffer): Promise<Buffer> {
+    const first = new Promise<Buffer>((resolveReply) => this.socket.once('message', resolveReply));
+    this.socket.send(ignored, this.port, this.host);
+    const answered = this.request(followUp);
+    const reply = await first;
+    await answered;
+    return reply;
   }
 
   transaction(): number {
