@@ -222,3 +222,18 @@ async function openDescriptorsBelow(root: string): Promise<number> {
   }
   return count;
 }
+
+describe('FileStore open/close races', () => {
+  it('close() right after open() (not awaited) waits for the open, and concurrent closes share one close', async () => {
+    const torrent = await torrentOnDisk(dir.path, multi('v1'), pool);
+    const store = new FileStore({ metainfo: torrent.metainfo, directory: torrent.directory });
+    const opening = store.open();
+    const [first, second] = [store.close(), store.close()];
+    await Promise.all([opening, first, second]);
+    await expect(store.readPiece(0)).rejects.toMatchObject({ code: 'closed' });
+    expect(await openDescriptorsBelow(torrent.directory)).toBe(0);
+    await store.open();
+    expect((await store.readPiece(0)).equals(torrent.pieces[0])).toBe(true);
+    await store.close();
+  });
+});

@@ -62,6 +62,7 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
   private writtenSinceOpen: Uint8Array;
   private state: StoreState = 'new';
   private opening: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(options: FileStoreOptions) {
     this.metainfo = options.metainfo;
@@ -128,21 +129,10 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
     await this.sync();
   }
 
-  async close(): Promise<void> {
-    if (this.state === 'new' || this.state === 'closed') {
-      this.state = 'closed';
-      return;
-    }
-    if (this.state === 'closing') throw new StorageError('closed', 'store is already closing');
-    await this.opening?.catch(() => undefined);
-    this.state = 'closing';
-    try {
-      await Promise.allSettled([...this.reading]);
-      await this.sync();
-    } finally {
-      await this.handles.closeAll();
-      this.state = 'closed';
-    }
+  /** Waits for reads and writes in flight, fsyncs, releases handles. Calls during a close share it. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown().finally(() => (this.closing = undefined));
+    return this.closing;
   }
 
   /** Size and mtime of every stored file, in metainfo order (pads and symlinks left out). Works closed too. */
@@ -160,6 +150,22 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
       const holeStart = this.holeStarts.get(span.fileIndex);
       return holeStart !== undefined && span.fileOffset + span.length > holeStart;
     });
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    if (this.state !== 'open') {
+      this.state = 'closed';
+      return;
+    }
+    this.state = 'closing';
+    try {
+      await Promise.allSettled([...this.reading]);
+      await this.sync();
+    } finally {
+      await this.handles.closeAll();
+      this.state = 'closed';
+    }
   }
 
   private async prepare(): Promise<void> {
