@@ -1,0 +1,31 @@
+import { PieceAssembler } from './piece-assembler';
+
+const geometry = { pieceCount: 4, pieceSize: (index: number) => (index === 3 ? 20_000 : 32_768) };
+
+it('fills a piece block by block (copying the views) and hands it over with the sender of each block', () => {
+  const assembler = new PieceAssembler(geometry);
+  const chunk = Buffer.alloc(16_384, 1);
+  assembler.write(0, 1, 16_384, chunk, 'b');
+  chunk.fill(9); // the socket's chunk is reused: the piece must hold its own copy
+  assembler.write(0, 0, 0, Buffer.alloc(16_384, 2), 'a');
+  expect(assembler.pieces).toBe(1);
+  expect(assembler.bytes).toBe(32_768);
+  const piece = assembler.take(0)!;
+  expect(piece.senders).toEqual(['a', 'b']);
+  expect(piece.data.subarray(0, 16_384).every((byte) => byte === 2)).toBe(true);
+  expect(piece.data.subarray(16_384).every((byte) => byte === 1)).toBe(true);
+  // The buffer owns its memory, so the hash pool can transfer it.
+  expect(piece.data.byteLength).toBe(piece.data.buffer.byteLength);
+  expect(assembler.take(0)).toBeUndefined();
+  expect(assembler.pieces).toBe(0);
+});
+
+it('sizes the short last piece, drops pieces, and budgets at least two pieces', () => {
+  const assembler = new PieceAssembler(geometry);
+  assembler.write(3, 0, 0, Buffer.alloc(16_384), 'a');
+  expect(assembler.bytes).toBe(20_000);
+  assembler.drop(3);
+  expect(assembler.pieces).toBe(0);
+  expect(PieceAssembler.maxPieces(32 * 1024 * 1024, 1024 * 1024)).toBe(32);
+  expect(PieceAssembler.maxPieces(32 * 1024 * 1024, 64 * 1024 * 1024)).toBe(2);
+});
