@@ -330,6 +330,7 @@ export class Torrent {
       localFlags: this.session.flags,
       handler: this.handler,
       geometry: this.core.geometry,
+      clock: this.session.clock,
     });
     const peer = new TorrentPeer(`${addressKey(connection.remoteAddress, connection.remotePort)}#${this.nextPeerNumber++}`, connection, this.core.clock(), candidate !== undefined);
     this.byConnection.set(connection, peer);
