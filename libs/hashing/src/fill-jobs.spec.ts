@@ -47,6 +47,17 @@ describe('HashPool fill jobs (the worker reads file ranges itself)', () => {
     expect(result.data).toHaveLength(0);
   });
 
+  it('with pieceLength, hashes each piece of a job separately, from files or from memory', async () => {
+    const bytes = randomBytes(3 * BLOCK + 100);
+    const path = await file('pieces', bytes);
+    const pieces = [0, 1, 2, 3].map((i) => sha('sha1', bytes.subarray(i * BLOCK, (i + 1) * BLOCK)));
+    const fromFile = await pool.hash({ kind: 'sha1', pieceLength: BLOCK, length: bytes.length, fill: [{ path, position: 0, length: bytes.length, at: 0 }] });
+    expect(fromFile.sha1).toEqual(Buffer.concat(pieces));
+    const fromMemory = await pool.hash({ kind: 'sha1', pieceLength: BLOCK, data: new Uint8Array(bytes) });
+    expect(fromMemory.sha1).toEqual(Buffer.concat(pieces));
+    await expect(pool.hash({ kind: 'sha1', pieceLength: 0, data: new Uint8Array(1) })).rejects.toThrow(RangeError);
+  });
+
   it('gives the same v2 and hybrid hashes as the bytes in memory, pad zeros in SHA-1 only', async () => {
     const bytes = randomBytes(3 * BLOCK + 77);
     const path = await file('f', bytes);

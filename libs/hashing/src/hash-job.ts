@@ -22,8 +22,11 @@ export interface FileRange {
  */
 export type JobBytes = { readonly data: HashInput; readonly fill?: undefined } | { readonly data?: undefined; readonly length: number; readonly fill: readonly FileRange[] };
 
-/** SHA-1 of the bytes (a v1 piece). */
-export type Sha1Job = { readonly kind: 'sha1' } & JobBytes;
+/**
+ * SHA-1 of the bytes (a v1 piece), or with `pieceLength` of each run of that many bytes (the last may be
+ * shorter): several pieces in one job, so small pieces do not each pay a message round trip.
+ */
+export type Sha1Job = { readonly kind: 'sha1'; readonly pieceLength?: number } & JobBytes;
 
 /**
  * SHA-256 of each 16 KiB block and the root of the subtree over them, padded with zero hashes to `width`
@@ -44,6 +47,7 @@ interface ResultBase {
   readonly data: Buffer;
 }
 export interface Sha1Result extends ResultBase {
+  /** 20 bytes; for a job with `pieceLength`, 20 per piece, in order. */
   readonly sha1: Buffer;
 }
 export interface V2Result extends ResultBase {

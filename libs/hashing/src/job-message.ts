@@ -11,6 +11,8 @@ export interface JobMessage {
   /** Absent for a fill job. */
   readonly data: ArrayBuffer | undefined;
   readonly length: number;
+  /** SHA-1 per run of this many bytes (sha1 jobs); 0: one over all. */
+  readonly pieceLength: number;
   readonly v2Length: number;
   readonly width: number;
   readonly fill: readonly FileRange[] | undefined;
@@ -37,7 +39,11 @@ export interface ReplyMessage {
 /** Validates a job and turns it into a transferable message (no copy when the view spans its buffer). */
 export function toJobMessage(id: number, job: HashJob): JobMessage {
   const { data, length } = jobBytes(job);
-  if (job.kind === 'sha1') return { id, kind: job.kind, data, length, v2Length: 0, width: 1, fill: job.fill };
+  if (job.kind === 'sha1') {
+    const { pieceLength } = job;
+    if (pieceLength !== undefined && (!Number.isSafeInteger(pieceLength) || pieceLength < 1)) throw new RangeError(`pieceLength must be a positive integer, got ${pieceLength}`);
+    return { id, kind: job.kind, data, length, pieceLength: pieceLength ?? 0, v2Length: 0, width: 1, fill: job.fill };
+  }
   const v2Length = job.kind === 'hybrid' ? (job.v2Length ?? length) : length;
   if (!Number.isSafeInteger(v2Length) || v2Length < 0 || v2Length > length) {
     throw new RangeError(`v2Length must be an integer in [0, ${length}], got ${v2Length}`);
@@ -47,7 +53,7 @@ export function toJobMessage(id: number, job: HashJob): JobMessage {
   if (!Number.isInteger(Math.log2(width)) || width < blocks || width > MAX_WIDTH) {
     throw new RangeError(`merkle width must be a power of two in [${blocks} blocks, 2^20], got ${width}`);
   }
-  return { id, kind: job.kind, data, length, v2Length, width, fill: job.fill };
+  return { id, kind: job.kind, data, length, pieceLength: 0, v2Length, width, fill: job.fill };
 }
 
 function jobBytes(job: HashJob): { data: ArrayBuffer | undefined; length: number } {

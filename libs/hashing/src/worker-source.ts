@@ -3,7 +3,7 @@
  * string works the same under jest (SWC) and in the compiled dist, with no build step to copy a .js file.
  * It repeats the small merkle fold of libs/metainfo/src/v2/merkle.ts because a worker cannot import TS.
  *
- * Protocol: the pool posts { id, kind, data, length, v2Length, width, fill }. With `data` (an ArrayBuffer,
+ * Protocol: the pool posts { id, kind, data, length, pieceLength, v2Length, width, fill }. With `data` (an ArrayBuffer,
  * transferred) the worker hashes it and answers { id, data, sha1?, blocks?, root? }, transferring `data`
  * back so its owner can reuse it. With `fill` it reads the file ranges itself, synchronously (blocking this
  * thread is the point: it has nothing else to do), 64 KiB at a time into one scratch buffer that stays in
@@ -136,9 +136,41 @@ class FileReader {
   }
 }
 
+// SHA-1 of each pieceLength run of the bytes fed in (one over all when pieceLength is 0), back to back.
+class PieceDigests {
+  constructor(pieceLength, length) {
+    this.pieceLength = pieceLength || length;
+    this.hash = crypto.createHash('sha1');
+    this.inPiece = 0;
+    this.digests = [];
+  }
+
+  update(bytes) {
+    for (let used = 0; used < bytes.length; ) {
+      const take = Math.min(bytes.length - used, this.pieceLength - this.inPiece);
+      this.hash.update(bytes.subarray(used, used + take));
+      used += take;
+      this.inPiece += take;
+      if (this.inPiece === this.pieceLength) this.next();
+    }
+  }
+
+  // All digests; the last piece may be short (or the whole input empty).
+  end() {
+    if (this.inPiece > 0 || this.digests.length === 0) this.next();
+    return Buffer.concat(this.digests);
+  }
+
+  next() {
+    this.digests.push(this.hash.digest());
+    this.hash = crypto.createHash('sha1');
+    this.inPiece = 0;
+  }
+}
+
 // Hashes the job's bytes chunk by chunk: SHA-1 over all of them, v2 blocks over the first v2Length.
 function hashFill(job, reply) {
-  const sha1 = job.kind === 'v2' ? undefined : crypto.createHash('sha1');
+  const sha1 = job.kind === 'v2' ? undefined : new PieceDigests(job.pieceLength, job.length);
   const v2Length = job.kind === 'sha1' ? 0 : job.v2Length;
   const blocks = job.kind === 'sha1' ? undefined : Buffer.alloc(Math.ceil(v2Length / BLOCK_SIZE) * 32);
   const reader = new FileReader(job.fill.filter((range) => range.length > 0));
@@ -152,13 +184,19 @@ function hashFill(job, reply) {
   } finally {
     reader.close();
   }
-  if (sha1 !== undefined) reply.sha1 = sha1.digest();
+  if (sha1 !== undefined) reply.sha1 = sha1.end();
   if (blocks !== undefined) reply.blocks = blocks;
 }
 
 function hashData(job, reply) {
   const bytes = Buffer.from(job.data);
-  if (job.kind !== 'v2') reply.sha1 = digest('sha1', bytes);
+  if (job.kind === 'sha1' && job.pieceLength > 0) {
+    const digests = new PieceDigests(job.pieceLength, bytes.length);
+    digests.update(bytes);
+    reply.sha1 = digests.end();
+  } else if (job.kind !== 'v2') {
+    reply.sha1 = digest('sha1', bytes);
+  }
   if (job.kind !== 'sha1') {
     const v2Bytes = bytes.subarray(0, job.v2Length);
     reply.blocks = Buffer.alloc(Math.ceil(v2Bytes.length / BLOCK_SIZE) * 32);

@@ -80,6 +80,17 @@ describe('createTorrentFromPath', () => {
     expect(fromDisk.torrent).toEqual(fromMemory.torrent);
   });
 
+  it('v1: a tree of more small files than fit one hash job gives the same pieces as from memory', async () => {
+    const dir = join(root, 'many');
+    await mkdir(dir);
+    const contents = new Map(Array.from({ length: 1100 }, (_, i) => [`f${String(i).padStart(4, '0')}`, bytesOf(1 + (i % 50), i)] as const));
+    await Promise.all([...contents].map(([name, bytes]) => writeFile(join(dir, name), bytes)));
+    const options = { pool, pieceLength: 16384, version: 'v1' as const, name: 'many' };
+    const fromDisk = await createTorrentFromPath(dir, options);
+    const fromMemory = await createTorrent([...contents].map(([name, bytes]) => memoryFile([name], bytes)), options);
+    expect(fromDisk.torrent).toEqual(fromMemory.torrent);
+  });
+
   it('refuses a file that is longer or shorter than when it was listed', async () => {
     await writeFile(join(root, 'a'), bytesOf(1000, 1));
     await writeFile(join(root, 'b'), bytesOf(1000, 2));

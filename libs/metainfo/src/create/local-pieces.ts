@@ -15,28 +15,43 @@ export function* localPieces(plan: CreationPlan, signal?: AbortSignal): Generato
   }
 }
 
-/** v1: the files back to back; a piece may hold ranges of many files. */
+/**
+ * Pieces per v1 job: enough for ~4 MiB, so 256 KiB pieces of a tree of small files do not each pay a
+ * message round trip (10k files, 1267 pieces: ~15 % less CPU), but few enough ranges per message.
+ */
+const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_RANGES = 512;
+
+/** v1: the files back to back, a job of whole pieces at a time; a range may span pieces, a piece many files. */
 function* linearPieces(files: readonly PlannedFile[], pieceLength: number, signal?: AbortSignal): Generator<PieceWork> {
+  const batchLength = pieceLength * Math.max(1, Math.floor(BATCH_BYTES / pieceLength));
   let fill: FileRange[] = [];
   let filled = 0;
-  let index = 0;
+  let firstIndex = 0;
+  const batch = (): PieceWork => {
+    const work = v1PieceWork({ length: filled, fill }, filled, firstIndex, pieceLength);
+    firstIndex += Math.ceil(filled / pieceLength);
+    fill = [];
+    filled = 0;
+    return work;
+  };
   for (const { source, length: fileLength } of files) {
     const path = (source as LocalSourceFile).localPath;
     for (let position = 0; position < fileLength; ) {
-      const length = Math.min(fileLength - position, pieceLength - filled);
+      // With many ranges already, the job ends at the next piece boundary instead of the batch's.
+      const jobEnd = fill.length >= BATCH_RANGES ? Math.ceil((filled + 1) / pieceLength) * pieceLength : batchLength;
+      const length = Math.min(fileLength - position, jobEnd - filled);
       const ends = position + length === fileLength;
       fill.push({ path, position, length, at: filled, fileLength: ends ? fileLength : undefined });
       position += length;
       filled += length;
-      if (filled === pieceLength) {
+      if (filled === jobEnd) {
         signal?.throwIfAborted();
-        yield v1PieceWork({ length: filled, fill }, filled, index++);
-        fill = [];
-        filled = 0;
+        yield batch();
       }
     }
   }
-  if (filled > 0) yield v1PieceWork({ length: filled, fill }, filled, index);
+  if (filled > 0) yield batch();
 }
 
 /** v2 and hybrid: one file, cut into its own pieces; a hybrid file's last piece is hashed with its pad's zeros. */

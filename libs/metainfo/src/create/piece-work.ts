@@ -33,9 +33,9 @@ export async function* linearPieces(files: readonly PlannedFile[], buffers: Piec
   cutter.release();
 }
 
-/** A v1 piece: SHA-1 only. */
-export function v1PieceWork(bytes: JobBytes, fileBytes: number, v1Index: number): PieceWork {
-  return { job: { kind: 'sha1', ...bytes }, fileBytes, file: null, v1Index, filePiece: 0 };
+/** A v1 piece, or with `pieceLength` the consecutive pieces from `v1Index` on: SHA-1 only. */
+export function v1PieceWork(bytes: JobBytes, fileBytes: number, v1Index: number, pieceLength?: number): PieceWork {
+  return { job: { kind: 'sha1', ...bytes, pieceLength }, fileBytes, file: null, v1Index, filePiece: 0 };
 }
 
 /**
