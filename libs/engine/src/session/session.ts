@@ -69,10 +69,10 @@ export class Session {
   /** Adds a torrent and starts it (checking, then downloading or seeding). Resolves once added, not when checked. */
   async add(options: AddTorrentOptions): Promise<Torrent> {
     if (this.closed) throw new TorrentError('stopped', 'the session is closed');
+    const key = options.metainfo.infoHashV1?.toString('hex');
+    if (key !== undefined && this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
     const torrent = new Torrent(options, this.link());
-    const key = torrent.infoHash.toString('hex');
-    if (this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
-    this.torrents.set(key, torrent);
+    this.torrents.set(torrent.infoHash.toString('hex'), torrent);
     for (const hash of wireHashes(torrent)) this.routes.set(hash, torrent);
     void torrent.start();
     return torrent;

@@ -38,7 +38,9 @@ export class PieceCompletion {
     const piece = this.core.assembler.take(index);
     if (!piece) return;
     this.pending++;
-    void this.finish(index, piece.data, piece.senders).finally(() => this.pending--);
+    void this.finish(index, piece.data, piece.senders)
+      .catch((error: unknown) => this.stopped || this.hooks.onStorageError(error))
+      .finally(() => this.pending--);
   }
 
   stop(): void {
