@@ -42,6 +42,11 @@ export interface KnownEmptySource {
   isKnownEmpty(index: number): boolean;
 }
 
+/** A store that can read a piece into a caller's buffer, so a recheck can reuse a few buffers. */
+export interface ReadIntoSource {
+  readPieceInto(index: number, target: Buffer): Promise<Buffer>;
+}
+
 type StoreState = 'new' | 'open' | 'closing' | 'closed';
 
 /**
@@ -49,7 +54,7 @@ type StoreState = 'new' | 'open' | 'closing' | 'closed';
  * pad files are never written and read as zeros, v2 (piece-aligned) layouts work the same way.
  * See STATE.md for the open/close life cycle.
  */
-export class FileStore implements PieceStore, FileStateSource, KnownEmptySource {
+export class FileStore implements PieceStore, FileStateSource, KnownEmptySource, ReadIntoSource {
   private readonly metainfo: Metainfo;
   private readonly files: (StoredFile | undefined)[];
   private readonly preallocate: Preallocation;
@@ -109,19 +114,25 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
   async readBlock(index: number, begin: number, length: number): Promise<Buffer> {
     this.checkOpen();
     this.checkRange(index, begin, length);
-    // close() waits for reads in flight before it closes their handles.
-    const reading = this.read(index, begin, length);
-    this.reading.add(reading);
-    try {
-      return await reading;
-    } finally {
-      this.reading.delete(reading);
-    }
+    // An unpooled buffer owns its ArrayBuffer, so the hash pool can take it without a copy.
+    return this.track(this.read(index, begin, Buffer.allocUnsafeSlow(length)));
   }
 
   async readPiece(index: number): Promise<Buffer> {
     this.checkOpen();
     return this.readBlock(index, 0, this.checkRange(index, 0, 0));
+  }
+
+  /**
+   * readPiece into `target` (at least the piece's size); returns the view holding the piece. Recheck
+   * reuses its buffers this way: a fresh 1 MiB buffer per piece made the garbage collector run ~140 times
+   * per GiB checked, with pauses of tens of milliseconds on the event loop.
+   */
+  async readPieceInto(index: number, target: Buffer): Promise<Buffer> {
+    this.checkOpen();
+    const size = this.checkRange(index, 0, 0);
+    if (target.length < size) throw new StorageError('range', `piece ${index} is ${size} bytes, the buffer only ${target.length}`);
+    return this.track(this.read(index, 0, size === target.length ? target : target.subarray(0, size)));
   }
 
   async flush(): Promise<void> {
@@ -175,9 +186,19 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource 
     this.state = 'open';
   }
 
-  private async read(index: number, begin: number, length: number): Promise<Buffer> {
-    // An unpooled buffer owns its ArrayBuffer, so the hash pool can take it without a copy.
-    const block = Buffer.allocUnsafeSlow(length);
+  /** close() waits for reads in flight before it closes their handles. */
+  private async track(reading: Promise<Buffer>): Promise<Buffer> {
+    this.reading.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  /** Fills `block` with the piece's bytes from `begin` on. */
+  private async read(index: number, begin: number, block: Buffer): Promise<Buffer> {
+    const length = block.length;
     const start = pieceRange(this.metainfo, index).start;
     const end = begin + length;
     let covered = 0;

@@ -1,5 +1,6 @@
-export { type FileState, type FileStateSource, FileStore, type FileStoreOptions, type KnownEmptySource } from './file-store';
-export { type LoadVerifiedOptions, type LoadVerifiedResult, loadVerifiedPieces, type PieceVerifierLike, recheck, type RecheckOptions } from './load-verified';
+export { type FileState, type FileStateSource, FileStore, type FileStoreOptions, type KnownEmptySource, type ReadIntoSource } from './file-store';
+export { type LoadVerifiedOptions, type LoadVerifiedResult, loadVerifiedPieces, recheck, type RecheckOptions } from './load-verified';
+export type { PieceVerifierLike } from './piece-checker';
 export { MemoryPieceStore } from './memory-store';
 export { type PieceStore, StorageError, type StorageErrorCode } from './piece-store';
 export { PieceVerifier } from './piece-verifier';

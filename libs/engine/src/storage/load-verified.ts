@@ -1,13 +1,9 @@
 import { filePieceRange, type Metainfo } from '@seedfleet/metainfo';
 import { Bitfield } from '@seedfleet/wire';
 import type { KnownEmptySource } from './file-store';
-import { type PieceStore, StorageError } from './piece-store';
+import { PieceChecker, type PieceVerifierLike } from './piece-checker';
+import type { PieceStore } from './piece-store';
 import { hasFileStates, type ResumeRead, readResumeData } from './resume-file';
-
-/** The PieceVerifier shape (the torrent's Sha1Verifier fits too). */
-export interface PieceVerifierLike {
-  verify(index: number, data: Buffer): Promise<boolean>;
-}
 
 export interface RecheckOptions {
   readonly metainfo: Metainfo;
@@ -85,6 +81,7 @@ export async function recheck(options: RecheckOptions): Promise<LoadVerifiedResu
  */
 async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: Bitfield): Promise<number> {
   const { metainfo, store, verifier, signal, onProgress } = options;
+  const checker = new PieceChecker(store, verifier, metainfo.pieceLength);
   const knownEmpty = isKnownEmptySource(store) ? (index: number) => store.isKnownEmpty(index) : () => false;
   const indexes: number[] = [];
   for (let index = 0; index < toCheck.length; index++) if (toCheck[index] === 1) indexes.push(index);
@@ -99,12 +96,9 @@ async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: B
       signal?.throwIfAborted();
       const index = indexes[next++];
       if (!knownEmpty(index)) {
-        const piece = await readIfPresent(store, index);
-        signal?.throwIfAborted();
-        if (piece !== undefined) {
-          hashed++;
-          if (await verifier.verify(index, piece)) have.set(index);
-        }
+        const result = await checker.check(index, signal);
+        if (result !== 'absent') hashed++;
+        if (result === 'good') have.set(index);
       }
       onProgress?.(++done, total);
     }
@@ -120,16 +114,6 @@ async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: B
   );
   signal?.throwIfAborted();
   return hashed;
-}
-
-/** The piece's bytes, or undefined when its file is missing or too short: such a piece is simply absent. */
-async function readIfPresent(store: PieceStore, index: number): Promise<Buffer | undefined> {
-  try {
-    return await store.readPiece(index);
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'missing') return undefined;
-    throw error;
-  }
 }
 
 function isKnownEmptySource(store: PieceStore): store is PieceStore & KnownEmptySource {
