@@ -1,4 +1,4 @@
-import { type ChokeMode, type ChokePeer, decideChokes, isSnubbed } from '../policy';
+import { type ChokeMode, type ChokePeer, decideChokes } from '../policy';
 import type { TorrentCore } from './torrent-core';
 import type { TorrentPeer } from './torrent-peer';
 
@@ -92,7 +92,7 @@ export class ChokeLoop {
       downloadRate: connection.downloadRate(now),
       uploadRate: connection.uploadRate(now),
       isSeed: peer.isSeed,
-      snubbed: isSnubbed({ outstandingRequests: peer.outstanding.size, lastProgressAt: peer.lastProgressAt }, now),
+      snubbed: peer.isSnubbed(now),
       connectedAt: peer.connectedAt,
       lastOptimisticAt: peer.lastOptimisticAt,
       lastUnchokedAt: peer.lastUnchokedAt,

@@ -1,5 +1,5 @@
 import type { BlockRef as WireBlock } from '@seedfleet/wire';
-import { BLOCK_SIZE, type BlockRef as PickerBlock, isSnubbed, requestQueueDepth, requestTimeoutMs } from '../policy';
+import { BLOCK_SIZE, type BlockRef as PickerBlock, requestQueueDepth, requestTimeoutMs } from '../policy';
 import { blockNumber, toWireBlock } from './blocks';
 import type { TorrentCore } from './torrent-core';
 import type { TorrentPeer } from './torrent-peer';
@@ -61,7 +61,7 @@ export class Requester {
     if (choked && allowedFast.size === 0) return;
     const { picker, downGate, clock } = this.core;
     const now = clock();
-    const snubbed = isSnubbed({ outstandingRequests: peer.outstanding.size, lastProgressAt: peer.lastProgressAt }, now);
+    const snubbed = peer.isSnubbed(now);
     const depth = requestQueueDepth({ downloadRate: connection.downloadRate(now), peerMaxRequests: connection.extensions?.reqq, snubbed });
     const wanted = depth - peer.outstanding.size;
     if (wanted <= 0) return;
@@ -95,6 +95,7 @@ export class Requester {
     const now = clock();
     peer.removeOutstanding(index, begin);
     peer.lastProgressAt = now;
+    peer.timedOut = false;
     stats.addReceived(data.length, now);
     const block = blockNumber(this.core.geometry, index, begin, data.length);
     if (!peer.inPicker || block < 0) return;
@@ -136,6 +137,7 @@ export class Requester {
         if (now - request.sentAt < timeout) break;
         expired.push(request.block);
       }
+      if (expired.length > 0) peer.timedOut = true;
       for (const block of expired) {
         peer.removeOutstanding(block.index, block.begin);
         peer.connection.cancel(block);

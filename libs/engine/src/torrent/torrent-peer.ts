@@ -2,6 +2,7 @@ import type { BlockRef } from '@seedfleet/wire';
 import { blockKey } from '../peer/block-key';
 import type { PeerConnection } from '../peer/peer-connection';
 import { clientFromPeerId } from '../peer/peer-id';
+import { isSnubbed } from '../policy';
 
 /** A request we sent and when, for request timeouts. */
 export interface SentRequest {
@@ -28,6 +29,8 @@ export class TorrentPeer {
   /** In the picker: its pieces are known. */
   inPicker = false;
   lastProgressAt: number;
+  /** Requests timed out since its last block: snubbed until it delivers again. */
+  timedOut = false;
   lastUnchokedAt: number | undefined;
   lastOptimisticAt: number | undefined;
   /** Pieces the peer suggested (BEP 6), most recent last, bounded. */
@@ -52,6 +55,11 @@ export class TorrentPeer {
 
   removeOutstanding(index: number, begin: number): boolean {
     return this.outstanding.delete(blockKey(index, begin));
+  }
+
+  /** Snubbing us (policy/snub): a minute without a block while asked, or requests timed out since its last block. */
+  isSnubbed(now: number): boolean {
+    return this.timedOut || isSnubbed({ outstandingRequests: this.outstanding.size, lastProgressAt: this.lastProgressAt }, now);
   }
 
   get isSeed(): boolean {
