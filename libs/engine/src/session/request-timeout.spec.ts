@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 /** A seed that has everything, unchokes, records what it receives and never sends a block. */
-async function silentSeed(infoHash: Buffer, pieceCount: number): Promise<{ port: number; received: Message[]; until: (test: () => boolean) => Promise<void> }> {
+async function silentSeed(infoHash: Buffer): Promise<{ port: number; received: Message[]; until: (test: () => boolean) => Promise<void> }> {
   const received: Message[] = [];
   const waiters = new Set<() => void>();
   server = createServer((socket: Socket) => {
@@ -48,7 +48,7 @@ async function silentSeed(infoHash: Buffer, pieceCount: number): Promise<{ port:
 
 it('requests a silent peer does not answer time out: cancelled, and the peer then gets one request at a time (snubbed)', async () => {
   const torrent = await makeTestTorrent({ size: 1024 * 1024, pieceLength: 64 * 1024, seed: 'timeouts' });
-  const seed = await silentSeed(torrent.metainfo.infoHashV1!, torrent.metainfo.pieceCount);
+  const seed = await silentSeed(torrent.metainfo.infoHashV1!);
   let skew = 0;
   session = new Session({ host: '127.0.0.1', clock: () => performance.now() + skew });
   await session.listen();
