@@ -195,6 +195,14 @@ describe('FileStore failures and limits', () => {
     expect(await openDescriptorsBelow(torrent.directory)).toBe(0);
   });
 
+  it('500 small files, pieces spanning dozens of them, through 4 handles: every byte lands in the right file', async () => {
+    const files = Array.from({ length: 500 }, (_, i) => ({ path: `d${i % 7}/f${i}`, size: (i * 997) % 1500 }));
+    const torrent = await torrentOnDisk(dir.path, { name: 'tree', version: 'v1', pieceLength: 16384, files }, pool);
+    await download(torrent, { maxOpenFiles: 4 });
+    await sameFiles(torrent, files.map((file) => `tree/${file.path}`));
+    expect(await openDescriptorsBelow(join(dir.path, 'download'))).toBe(0);
+  });
+
   it('close() waits for writes in flight, which land on disk', async () => {
     const torrent = await torrentOnDisk(dir.path, multi('v1'), pool);
     const store = new FileStore({ metainfo: torrent.metainfo, directory: join(dir.path, 'download'), maxWriteBytes: 16384 });

@@ -6,7 +6,8 @@ import { readFully, writeFully } from './file-io';
 import { type StoredFile, storedFiles } from './file-paths';
 import { toStorageError } from './io-error';
 import { type PieceStore, StorageError } from './piece-store';
-import { type Preallocation, prepareFiles } from './prepare-files';
+import { mapLimit } from './map-limit';
+import { PARALLEL_FILES, type Preallocation, prepareFiles } from './prepare-files';
 
 export interface FileStoreOptions {
   readonly metainfo: Metainfo;
@@ -148,7 +149,7 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
 
   /** Size and mtime of every stored file, in metainfo order (pads and symlinks left out). Works closed too. */
   async fileStates(): Promise<FileState[]> {
-    return Promise.all(this.storedList().map((file) => fileState(file)));
+    return mapLimit(this.storedList(), PARALLEL_FILES, fileState);
   }
 
   /**

@@ -3,12 +3,13 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { StoredFile } from './file-paths';
 import { toStorageError } from './io-error';
+import { mapLimit } from './map-limit';
 import { StorageError } from './piece-store';
 
 export type Preallocation = 'sparse' | 'none';
 
 /** Files prepared at a time: enough to overlap the syscalls of a 10,000-file torrent, few descriptors. */
-const PARALLEL_FILES = 16;
+export const PARALLEL_FILES = 16;
 
 /**
  * Creates the directories and every file (empty files too, as other clients do) and, with 'sparse',
@@ -27,16 +28,8 @@ export async function prepareFiles(files: readonly StoredFile[], preallocate: Pr
       throw toStorageError(error, 'creating directory', directory);
     }
   }
-  const dataEnds = new Map<number, number>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++];
-      dataEnds.set(file.fileIndex, await prepareFile(file, preallocate));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, files.length) }, worker));
-  return dataEnds;
+  const dataEnds = await mapLimit(files, PARALLEL_FILES, (file) => prepareFile(file, preallocate));
+  return new Map(files.map((file, i) => [file.fileIndex, dataEnds[i]]));
 }
 
 async function prepareFile(file: StoredFile, preallocate: Preallocation): Promise<number> {
