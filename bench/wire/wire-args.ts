@@ -35,13 +35,13 @@ function parsePairs(text: string): (readonly [SideId, SideId])[] {
 }
 
 /**
- * `--size 1GiB` (env WIRE_BENCH_SIZE), `--piece-length 1MiB`, `--reps 3`, `--pairs lt-lt,ours-lt`
+ * `--size 1GiB` (env WIRE_BENCH_SIZE), `--piece-length 1MiB`, `--reps 3` (env WIRE_BENCH_REPS), `--pairs lt-lt,ours-lt`
  * (env WIRE_BENCH_PAIRS; default all four), `--quick` (64 MiB, 1 repetition: checks the script, not a result).
  */
 export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WireBenchArgs {
   let size = env.WIRE_BENCH_SIZE ?? '1GiB';
   let pieceLength = '1MiB';
-  let reps = 3;
+  let reps = env.WIRE_BENCH_REPS ? Number(env.WIRE_BENCH_REPS) : 3;
   let pairs = env.WIRE_BENCH_PAIRS ? parsePairs(env.WIRE_BENCH_PAIRS) : allPairs;
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);

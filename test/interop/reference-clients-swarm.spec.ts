@@ -81,3 +81,5 @@ it('libtorrent seeds, Transmission downloads', () => transfer('lt-to-transmissio
 it('libtorrent seeds, aria2 downloads', () => transfer('lt-to-aria2', startLibtorrentPeer, startAria2Peer));
 
 it('aria2 seeds, libtorrent downloads', () => transfer('aria2-to-lt', startAria2Peer, startLibtorrentPeer));
+
+it('Transmission seeds, libtorrent downloads', () => transfer('transmission-to-lt', startTransmissionPeer, startLibtorrentPeer));

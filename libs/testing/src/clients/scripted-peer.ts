@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ManagedProcess } from './managed-process';
 import type { PeerScriptCommand, PeerScriptEvent } from './peer-script-protocol';
@@ -83,10 +83,22 @@ export class ScriptedPeer implements ReferencePeer {
     this.process.child.stdin.write(`${JSON.stringify(command)}\n`);
   }
 
-  async progress(): Promise<PeerProgress> {
-    if (this.latest) return this.latest;
-    const [progress] = (await once(this.events, 'progress')) as [PeerProgress];
-    return progress;
+  /** The last progress line (waits for the first one; rejects if the peer fails before sending any). */
+  progress(): Promise<PeerProgress> {
+    if (this.latest) return Promise.resolve(this.latest);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const onProgress = (progress: PeerProgress): void => {
+        this.events.off('failure', onFailure);
+        resolve(progress);
+      };
+      const onFailure = (error: Error): void => {
+        this.events.off('progress', onProgress);
+        reject(error);
+      };
+      this.events.once('progress', onProgress);
+      this.events.once('failure', onFailure);
+    });
   }
 
   whenComplete(timeoutMs: number): Promise<void> {
