@@ -13,6 +13,8 @@ export interface PairRuns {
 
 export interface PairSummary {
   readonly pair: string;
+  readonly seeder: SideId;
+  readonly leecher: SideId;
   readonly runs: number;
   readonly skipped?: string;
   readonly goodputMiBs?: Spread;
@@ -36,7 +38,7 @@ export function summarizePairs(runs: readonly PairRuns[], sizeBytes: number): Pa
   const gigabytes = sizeBytes / 1e9;
   const of = (samples: readonly TransferSample[], pick: (sample: TransferSample) => number): Spread => spread(samples.map(pick));
   const summaries = runs.map((run): PairSummary => {
-    const base = { pair: pairName(run.seeder, run.leecher), runs: run.samples.length, skipped: run.skipped };
+    const base = { pair: pairName(run.seeder, run.leecher), seeder: run.seeder, leecher: run.leecher, runs: run.samples.length, skipped: run.skipped };
     if (run.samples.length === 0) return base;
     return {
       ...base,
@@ -57,6 +59,31 @@ function cell(value: Spread | undefined, digits: number): string {
   if (!value) return '–';
   const text = (n: number): string => n.toFixed(digits);
   return value.min === value.max ? text(value.median) : `${text(value.median)} (${text(value.min)}–${text(value.max)})`;
+}
+
+/** The S2 loopback targets of QUALITY.md, checked against the medians (only for pairs that ran). */
+export function targetLines(summaries: readonly PairSummary[]): string[] {
+  const lines: string[] = [];
+  const find = (seeder: SideId, leecher: SideId): PairSummary | undefined => summaries.find((summary) => summary.seeder === seeder && summary.leecher === leecher && summary.goodputMiBs);
+  const ours = find('ours', 'ours');
+  const reference = find('lt', 'lt');
+  if (ours?.goodputRatio !== undefined) {
+    lines.push(`- goodput ours → ours ≥ 1.0× lt → lt: ${ours.goodputRatio.toFixed(2)}× (${ours.goodputRatio >= 1 ? 'met' : 'not met'})`);
+  }
+  if (ours && reference) {
+    const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
+    lines.push(`- CPU per GB, ours → ours vs lt → lt: seeder ${ratio(ours.seederCpuSecondsPerGB, reference.seederCpuSecondsPerGB)}, leecher ${ratio(ours.leecherCpuSecondsPerGB, reference.leecherCpuSecondsPerGB)}`);
+  }
+  // Our engine does not map files, so its VmHWM is its real footprint.
+  const ourPeaks = summaries.flatMap((summary) => [
+    ...(summary.seeder === 'ours' && summary.seederPeakRssMiB ? [summary.seederPeakRssMiB.max] : []),
+    ...(summary.leecher === 'ours' && summary.leecherPeakRssMiB ? [summary.leecherPeakRssMiB.max] : []),
+  ]);
+  if (ourPeaks.length > 0) {
+    const worst = Math.max(...ourPeaks);
+    lines.push(`- our peak RSS ≤ 80 MiB: worst ${worst.toFixed(0)} MiB (${worst <= 80 ? 'met' : 'not met'})`);
+  }
+  return lines;
 }
 
 export function renderWireMarkdown(summaries: readonly PairSummary[], environment: Record<string, string>): string {
@@ -82,6 +109,7 @@ export function renderWireMarkdown(summaries: readonly PairSummary[], environmen
     '',
     table,
     '',
+    ...(targetLines(summaries).length > 0 ? ['Targets (S2, loopback):', '', ...targetLines(summaries), ''] : []),
     ...notes,
     '',
   ].join('\n');

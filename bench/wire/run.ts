@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,16 @@ import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './r
 import { benchSides } from './sides';
 import { runTransfer } from './transfer';
 import { parseWireBenchArgs } from './wire-args';
+
+function gitCommit(root: string): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'libs', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in libs/ or bench/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** Rotating the pair order each repetition, so no pair always runs first on a cold machine. */
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -45,6 +56,7 @@ async function main(): Promise<void> {
   const summaries = summarizePairs(runs, args.sizeBytes);
   const environment = {
     date: new Date().toISOString(),
+    commit: gitCommit(root),
     payload: `${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB, one file, v1 torrent made by libtorrent, piece ${args.pieceLength / 1024} KiB`,
     repetitions: String(args.reps),
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
