@@ -59,6 +59,8 @@ export class Session {
   async listen(): Promise<{ port: number }> {
     const address = await this.listener.listen();
     this.listenPort = address.port;
+    // Torrents added before the port was known could not announce yet.
+    for (const torrent of this.torrents.values()) torrent.portKnown();
     return { port: address.port };
   }
 

@@ -254,6 +254,11 @@ export class Torrent {
     this.session.removed(this);
   }
 
+  /** The session's listen port became known: announce now if active. */
+  portKnown(): void {
+    if (this.acceptsPeers) this.announcing.start();
+  }
+
   /** An incoming connection the listener routed here (it holds an open slot). */
   acceptIncoming(connection: EstablishedConnection): void {
     this.attach(connection, undefined);
