@@ -1,6 +1,6 @@
 export { type FileState, type FileStateSource, FileStore, type FileStoreOptions, type KnownEmptySource, type ReadIntoSource } from './file-store';
 export { type LoadVerifiedOptions, type LoadVerifiedResult, loadVerifiedPieces, recheck, type RecheckOptions } from './load-verified';
-export type { PieceVerifierLike } from './piece-checker';
+export type { PieceVerifierLike } from './piece-rechecker';
 export { MemoryPieceStore } from './memory-store';
 export { type PieceStore, StorageError, type StorageErrorCode } from './piece-store';
 export { PieceVerifier } from './piece-verifier';

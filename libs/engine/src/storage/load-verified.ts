@@ -1,7 +1,7 @@
 import { filePieceRange, type Metainfo } from '@seedfleet/metainfo';
 import { Bitfield } from '@seedfleet/wire';
 import type { KnownEmptySource } from './file-store';
-import { PieceChecker, type PieceVerifierLike } from './piece-checker';
+import { PieceRechecker, type PieceVerifierLike } from './piece-rechecker';
 import type { PieceStore } from './piece-store';
 import { hasFileStates, type ResumeRead, readResumeData } from './resume-file';
 
@@ -81,7 +81,7 @@ export async function recheck(options: RecheckOptions): Promise<LoadVerifiedResu
  */
 async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: Bitfield): Promise<number> {
   const { metainfo, store, verifier, signal, onProgress } = options;
-  const checker = new PieceChecker(store, verifier, metainfo.pieceLength);
+  const checker = new PieceRechecker(store, verifier, metainfo.pieceLength);
   const knownEmpty = isKnownEmptySource(store) ? (index: number) => store.isKnownEmpty(index) : () => false;
   const indexes: number[] = [];
   for (let index = 0; index < toCheck.length; index++) if (toCheck[index] === 1) indexes.push(index);

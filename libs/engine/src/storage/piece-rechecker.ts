@@ -7,14 +7,14 @@ export interface PieceVerifierLike {
   verifyAndKeep?(index: number, data: Buffer): Promise<{ ok: boolean; data: Buffer }>;
 }
 
-export type PieceCheck = 'good' | 'bad' | 'absent';
+export type PieceCheckResult = 'good' | 'bad' | 'absent';
 
 /**
  * Reads one piece from the store and hashes it. When the store reads into given buffers and the verifier
  * hands bytes back, the same few piece buffers go round (disk → hash worker → back) instead of a new one
  * per piece: at GB/s, fresh buffers kept the garbage collector busy on the event loop.
  */
-export class PieceChecker {
+export class PieceRechecker {
   private readonly free: Buffer[] = [];
   private readonly reuse: boolean;
 
@@ -26,7 +26,7 @@ export class PieceChecker {
     this.reuse = isReadIntoSource(store) && typeof verifier.verifyAndKeep === 'function';
   }
 
-  async check(index: number, signal?: AbortSignal): Promise<PieceCheck> {
+  async check(index: number, signal?: AbortSignal): Promise<PieceCheckResult> {
     const buffer = this.reuse ? (this.free.pop() ?? Buffer.allocUnsafeSlow(this.pieceLength)) : undefined;
     const piece = await this.read(index, buffer);
     signal?.throwIfAborted();
