@@ -2,7 +2,7 @@
 
 Usage: engine-libtorrent-peer.py '<json>'
   {"mode": "seed", "dir", "size", "pieceLength", "version": "v1"|"hybrid"}
-      writes dir/payload.bin (random.Random(size) bytes), makes dir/payload.torrent, seeds it, prints
+      writes dir/payload.bin (random.Random(size) bytes, any size), makes dir/payload.torrent, seeds it, prints
       {"port": n, "torrent": path} and runs until stdin closes.
   {"mode": "leech", "torrent", "dir", "peer": [host, port], "timeout": seconds}
       downloads into dir from that peer only, prints {"done": true, "state": ...} once seeding (or
@@ -15,6 +15,9 @@ import sys
 import time
 
 import libtorrent as lt
+
+# randbytes of more than 256 MiB at once overflows; big payloads are written in chunks.
+CHUNK = 16 * 1024 * 1024
 
 SETTINGS = {
     "listen_interfaces": "127.0.0.1:0",
@@ -31,8 +34,10 @@ SETTINGS = {
 def seed(args):
     directory, size = args["dir"], args["size"]
     path = os.path.join(directory, "payload.bin")
+    generator = random.Random(size)
     with open(path, "wb") as out:
-        out.write(random.Random(size).randbytes(size))
+        for start in range(0, size, CHUNK):
+            out.write(generator.randbytes(min(CHUNK, size - start)))
     storage = lt.file_storage()
     lt.add_files(storage, path)
     flags = lt.create_torrent.v1_only if args.get("version", "v1") == "v1" else 0
