@@ -55,6 +55,7 @@ export class Tracker {
     const now = this.clock.now();
     const cacheKey = `${request.infoHash.toString('hex')}${request.peerId.toString('hex')}${request.address.ip}|${request.address.port}|${request.seeder ? 1 : 0}|${request.passkey ?? ''}`;
     if (request.event === 'none') {
+      // A cached answer was selected for the earlier numwant; a peer asking again too early gets no more.
       const cached = this.answers.get(cacheKey, now);
       if (cached) return trim(cached, request.numWant);
     } else {
@@ -68,7 +69,7 @@ export class Tracker {
       seeder: request.seeder,
       passkey: request.passkey,
       requireRegistered: this.isPrivate,
-      sampleSize: request.event === 'stopped' ? 0 : this.options.maxNumWant,
+      sampleSize: request.event === 'stopped' ? 0 : request.numWant,
       now,
     });
     if (isFailure(stored)) return stored;
@@ -78,11 +79,10 @@ export class Tracker {
       intervalSeconds: this.options.intervalSeconds,
       minIntervalSeconds: this.options.minIntervalSeconds,
       trackerId: this.options.trackerId,
-      // Selected up to the cap so a cached answer can serve a later, larger numwant.
-      peers: selectPeers(stored.candidates, requester, this.options.maxNumWant, this.random),
+      peers: selectPeers(stored.candidates, requester, request.numWant, this.random),
     };
     if (request.event !== 'stopped' && this.options.minIntervalSeconds > 0) this.answers.set(cacheKey, reply, now);
-    return trim(reply, request.numWant);
+    return reply;
   }
 
   async scrape(infoHashes: readonly Buffer[], passkey?: string): Promise<ScrapeReply | TrackerFailure> {

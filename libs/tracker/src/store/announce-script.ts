@@ -88,7 +88,9 @@ local live = '(' .. now
 local result = {0, redis.call('ZCOUNT', KEYS[1], live, '+inf'), redis.call('ZCOUNT', KEYS[2], live, '+inf'),
   tonumber(redis.call('GET', KEYS[4]) or '0'), zone, region}
 local seen = {[member] = true}
-local function offer(members)
+local labelled = zone ~= '' or region ~= ''
+-- From a locality set: look up the meta and the expiry of each member.
+local function offerIndexed(members)
   for _, m in ipairs(members) do
     if not seen[m] then
       seen[m] = true
@@ -103,11 +105,25 @@ local function offer(members)
     end
   end
 end
+-- From ZRANDMEMBER WITHSCORES: the expiry comes along, and the labels matter only to a labelled requester.
+local function offerScored(pairs, flag)
+  for i = 1, #pairs, 2 do
+    local m = pairs[i]
+    if not seen[m] and tonumber(pairs[i + 1]) > now then
+      seen[m] = true
+      local meta = labelled and redis.call('HGET', KEYS[3], m) or (flag .. '||')
+      if meta then
+        result[#result + 1] = m
+        result[#result + 1] = meta
+      end
+    end
+  end
+end
 if event ~= 'stopped' and sample > 1 then
-  if zone ~= '' then offer(redis.call('SRANDMEMBER', base .. 'z:' .. zone, sample)) end
-  if region ~= '' then offer(redis.call('SRANDMEMBER', base .. 'r:' .. region, sample)) end
-  if not seeder then offer(redis.call('ZRANDMEMBER', KEYS[1], sample)) end
-  offer(redis.call('ZRANDMEMBER', KEYS[2], sample))
+  if zone ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'z:' .. zone, sample)) end
+  if region ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'r:' .. region, sample)) end
+  if not seeder then offerScored(redis.call('ZRANDMEMBER', KEYS[1], sample, 'WITHSCORES'), 's') end
+  offerScored(redis.call('ZRANDMEMBER', KEYS[2], sample, 'WITHSCORES'), 'l')
 end
 return result
 `;
