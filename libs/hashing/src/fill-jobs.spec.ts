@@ -71,6 +71,25 @@ describe('HashPool fill jobs (the worker reads file ranges itself)', () => {
     expect(hybrid.root).toEqual(referenceV2(bytes, 8).root);
   });
 
+  it('answers a batch of fill jobs with one result per job, in order; one bad file fails the batch', async () => {
+    const a = randomBytes(3000);
+    const b = randomBytes(BLOCK + 1);
+    const [pa, pb] = await Promise.all([file('a', a), file('b', b)]);
+    const result = await pool.hash({
+      kind: 'batch',
+      jobs: [
+        { kind: 'sha1', length: a.length, fill: [{ path: pa, position: 0, length: a.length, at: 0, fileLength: a.length }] },
+        { kind: 'v2', length: b.length, width: 2, fill: [{ path: pb, position: 0, length: b.length, at: 0, fileLength: b.length }] },
+      ],
+    });
+    expect(result.results).toHaveLength(2);
+    expect(result.results[0]).toMatchObject({ sha1: sha('sha1', a) });
+    expect(result.results[1]).toMatchObject({ root: referenceV2(b, 2).root, blockHashes: referenceV2(b, 2).blocks });
+    const missing = { kind: 'sha1' as const, length: 1, fill: [{ path: join(dir, 'none'), position: 0, length: 1, at: 0 }] };
+    await expect(pool.hash({ kind: 'batch', jobs: [missing] })).rejects.toMatchObject({ reason: 'unreadable', code: 'ENOENT' });
+    await expect(pool.hash({ kind: 'batch', jobs: [{ kind: 'sha1', data: new Uint8Array(1) } as never] })).rejects.toThrow(TypeError);
+  });
+
   it('fails with reason "longer" when a file goes on past its declared end', async () => {
     const path = await file('grew', randomBytes(70_000));
     // Ending inside the 64 KiB chunk, the read asks one byte more; ending with the chunk, a probe reads it.

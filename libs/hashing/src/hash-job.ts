@@ -40,7 +40,19 @@ export type V2Job = { readonly kind: 'v2'; readonly width?: number } & JobBytes;
  */
 export type HybridJob = { readonly kind: 'hybrid'; readonly v2Length?: number; readonly width?: number } & JobBytes;
 
-export type HashJob = Sha1Job | V2Job | HybridJob;
+/** A job whose bytes the worker reads from files. */
+export type FillJob = (Sha1Job | V2Job | HybridJob) & { readonly fill: readonly FileRange[] };
+
+/**
+ * Several fill jobs in one message, answered together: a tree of small files has a v2 piece per file, and
+ * 10k round trips through the event loops cost more than hashing the files.
+ */
+export interface BatchJob {
+  readonly kind: 'batch';
+  readonly jobs: readonly FillJob[];
+}
+
+export type HashJob = Sha1Job | V2Job | HybridJob | BatchJob;
 
 interface ResultBase {
   /** The job's `data`, handed back so the caller can reuse the memory (empty for a `fill` job). */
@@ -56,6 +68,10 @@ export interface V2Result extends ResultBase {
   readonly root: Buffer;
 }
 export type HybridResult = Sha1Result & V2Result;
+export interface BatchResult extends ResultBase {
+  /** One per job of the batch, in order. */
+  readonly results: readonly (Sha1Result | V2Result | HybridResult)[];
+}
 
-export type HashResultFor<J extends HashJob> = J extends Sha1Job ? Sha1Result : J extends V2Job ? V2Result : HybridResult;
-export type HashResult = Sha1Result | V2Result | HybridResult;
+export type HashResultFor<J extends HashJob> = J extends BatchJob ? BatchResult : J extends Sha1Job ? Sha1Result : J extends V2Job ? V2Result : HybridResult;
+export type HashResult = Sha1Result | V2Result | HybridResult | BatchResult;

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { HashPoolClosedError, HashReadError } from './errors';
 import type { HashJob, HashResultFor } from './hash-job';
 import { HashWorker } from './hash-worker';
-import { type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
+import { type HashesMessage, type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
 
 export interface HashPoolOptions {
   /** Worker threads; default os.availableParallelism(). */
@@ -151,8 +151,13 @@ function toResult(reply: ReplyMessage): HashResultFor<HashJob> {
   const failure = reply.readFailure;
   if (failure !== undefined) throw new HashReadError(failure.path, failure.reason, failure.code, `${failure.path}: ${failure.message}`);
   const data = reply.data === undefined ? Buffer.alloc(0) : Buffer.from(reply.data);
-  const sha1 = reply.sha1 && Buffer.from(reply.sha1.buffer, reply.sha1.byteOffset, reply.sha1.byteLength);
-  const root = reply.root && Buffer.from(reply.root.buffer, reply.root.byteOffset, reply.root.byteLength);
-  const blockHashes = reply.blocks && Buffer.from(reply.blocks);
-  return { data, sha1, root, blockHashes } as HashResultFor<HashJob>;
+  if (reply.results !== undefined) return { data, results: reply.results.map((hashes) => ({ data: Buffer.alloc(0), ...toHashes(hashes) })) } as HashResultFor<HashJob>;
+  return { data, ...toHashes(reply) } as HashResultFor<HashJob>;
+}
+
+function toHashes(hashes: HashesMessage): { sha1?: Buffer; root?: Buffer; blockHashes?: Buffer } {
+  const sha1 = hashes.sha1 && Buffer.from(hashes.sha1.buffer, hashes.sha1.byteOffset, hashes.sha1.byteLength);
+  const root = hashes.root && Buffer.from(hashes.root.buffer, hashes.root.byteOffset, hashes.root.byteLength);
+  const blockHashes = hashes.blocks && Buffer.from(hashes.blocks);
+  return { sha1, root, blockHashes };
 }

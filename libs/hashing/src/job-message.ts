@@ -16,6 +16,8 @@ export interface JobMessage {
   readonly v2Length: number;
   readonly width: number;
   readonly fill: readonly FileRange[] | undefined;
+  /** A batch's jobs (kind 'batch'). */
+  readonly jobs?: readonly JobMessage[];
 }
 
 /** A fill range the worker could not read; see HashReadError. */
@@ -26,18 +28,28 @@ export interface ReadFailure {
   readonly message: string;
 }
 
-/** What a worker answers. */
-export interface ReplyMessage {
-  readonly id: number;
-  readonly data: ArrayBuffer | undefined;
+/** The hashes of one job. */
+export interface HashesMessage {
   readonly sha1?: Uint8Array;
   readonly blocks?: ArrayBuffer;
   readonly root?: Uint8Array;
+}
+
+/** What a worker answers. */
+export interface ReplyMessage extends HashesMessage {
+  readonly id: number;
+  readonly data: ArrayBuffer | undefined;
   readonly readFailure?: ReadFailure;
+  /** A batch's hashes, one per job. */
+  readonly results?: readonly HashesMessage[];
 }
 
 /** Validates a job and turns it into a transferable message (no copy when the view spans its buffer). */
 export function toJobMessage(id: number, job: HashJob): JobMessage {
+  if (job.kind === 'batch') {
+    if (!job.jobs.every((part) => part.fill !== undefined && (part.kind as string) !== 'batch')) throw new TypeError('a batch holds fill jobs only');
+    return { id, kind: job.kind, data: undefined, length: 0, pieceLength: 0, v2Length: 0, width: 1, fill: undefined, jobs: job.jobs.map((part) => toJobMessage(id, part)) };
+  }
   const { data, length } = jobBytes(job);
   if (job.kind === 'sha1') {
     const { pieceLength } = job;
@@ -56,7 +68,7 @@ export function toJobMessage(id: number, job: HashJob): JobMessage {
   return { id, kind: job.kind, data, length, pieceLength: 0, v2Length, width, fill: job.fill };
 }
 
-function jobBytes(job: HashJob): { data: ArrayBuffer | undefined; length: number } {
+function jobBytes(job: Exclude<HashJob, { kind: 'batch' }>): { data: ArrayBuffer | undefined; length: number } {
   if (job.fill === undefined) {
     if (!(job.data instanceof Uint8Array)) throw new TypeError(`hash job data must be a Uint8Array, got ${typeof job.data}`);
     return { data: transferable(job.data), length: job.data.length };

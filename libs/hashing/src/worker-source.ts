@@ -7,8 +7,9 @@
  * transferred) the worker hashes it and answers { id, data, sha1?, blocks?, root? }, transferring `data`
  * back so its owner can reuse it. With `fill` it reads the file ranges itself, synchronously (blocking this
  * thread is the point: it has nothing else to do), 64 KiB at a time into one scratch buffer that stays in
- * the CPU cache while it is hashed, and answers the same without data, or { id, readFailure }. A message
- * it cannot understand is a pool bug: it throws, the thread dies, the pool replaces it.
+ * the CPU cache while it is hashed, and answers the same without data, or { id, readFailure }. A batch
+ * { id, kind: 'batch', jobs } of fill jobs is answered { id, results: [{ sha1?, blocks?, root? }, ...] }.
+ * A message it cannot understand is a pool bug: it throws, the thread dies, the pool replaces it.
  */
 export const WORKER_SOURCE = `
 'use strict';
@@ -204,26 +205,48 @@ function hashData(job, reply) {
   }
 }
 
+// The hashes as exact-size ArrayBuffers, transferred: cloning a Buffer's view would copy the whole 8 KiB
+// pool slab it may live in.
+function hashesOf(job, hashed, transfer) {
+  const hashes = {};
+  const own = (bytes) => {
+    const copy = new Uint8Array(bytes.length);
+    copy.set(bytes);
+    transfer.push(copy.buffer);
+    return copy;
+  };
+  if (hashed.sha1 !== undefined) hashes.sha1 = own(hashed.sha1);
+  if (hashed.blocks !== undefined) {
+    hashes.root = own(merkleRoot(hashed.blocks, job.width));
+    hashes.blocks = hashed.blocks.buffer;
+    transfer.push(hashed.blocks.buffer);
+  }
+  return hashes;
+}
+
+function hashOne(job, transfer) {
+  const hashed = {};
+  if (job.fill !== undefined) hashFill(job, hashed);
+  else hashData(job, hashed);
+  return hashesOf(job, hashed, transfer);
+}
+
 parentPort.on('message', (job) => {
-  if (job.kind !== 'sha1' && job.kind !== 'v2' && job.kind !== 'hybrid') {
+  if (job.kind !== 'sha1' && job.kind !== 'v2' && job.kind !== 'hybrid' && job.kind !== 'batch') {
     throw new Error('unknown hash job kind: ' + String(job.kind));
   }
-  const reply = { id: job.id, data: job.data };
   const transfer = job.data === undefined ? [] : [job.data];
+  let reply;
   try {
-    if (job.fill !== undefined) hashFill(job, reply);
-    else hashData(job, reply);
+    if (job.kind === 'batch') reply = { results: job.jobs.map((part) => hashOne(part, transfer)) };
+    else reply = hashOne(job, transfer);
   } catch (error) {
     if (!(error instanceof ReadFailure)) throw error;
-    parentPort.postMessage({ id: job.id, data: job.data, readFailure: error.failure }, transfer);
+    parentPort.postMessage({ id: job.id, data: job.data, readFailure: error.failure }, job.data === undefined ? [] : [job.data]);
     return;
   }
-  if (reply.blocks !== undefined) {
-    reply.root = merkleRoot(reply.blocks, job.width);
-    const blocks = reply.blocks;
-    reply.blocks = blocks.buffer;
-    transfer.push(blocks.buffer);
-  }
+  reply.id = job.id;
+  reply.data = job.data;
   parentPort.postMessage(reply, transfer);
 });
 `;

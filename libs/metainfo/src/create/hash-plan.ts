@@ -3,6 +3,7 @@ import { BLOCK_SIZE, merkleRoot } from '../v2/merkle';
 import type { CreateOptions } from './create-options';
 import { allLocal } from './local-source';
 import { PieceBuffers } from './piece-buffers';
+import { batched, eachPiece } from './hash-batches';
 import { localPieces } from './local-pieces';
 import { filePieces, linearPieces, type PieceWork } from './piece-work';
 import type { CreationPlan, PlannedFile } from './plan';
@@ -29,7 +30,7 @@ export async function hashPlan(plan: CreationPlan, pool: HashPool, options: Crea
   const pieces = plan.version === 'v2' ? null : Buffer.alloc(plan.pieceCount * 20);
   const pieceRoots = new Map<PlannedFile, Buffer[]>();
   let hashedBytes = 0;
-  const onHashed = (work: PieceWork, result: HashResult): void => {
+  const onPiece = (work: PieceWork, result: HashResult): void => {
     buffers.give(result.data);
     if (pieces !== null && 'sha1' in result) result.sha1.copy(pieces, work.v1Index! * 20);
     if (work.file !== null && 'root' in result) {
@@ -40,8 +41,8 @@ export async function hashPlan(plan: CreationPlan, pool: HashPool, options: Crea
     hashedBytes += work.fileBytes;
     options.onProgress?.({ hashedBytes, totalBytes: plan.totalSize });
   };
-  const works = allLocal(plan.files) ? localPieces(plan, options.signal) : allPieces(plan, buffers, options.signal);
-  await runHashJobs(pool, works, window, onHashed, options.signal).catch((error: unknown) => {
+  const works = allLocal(plan.files) ? batched(localPieces(plan, options.signal)) : allPieces(plan, buffers, options.signal);
+  await runHashJobs(pool, works, window, (work, result) => eachPiece(work, result, onPiece), options.signal).catch((error: unknown) => {
     throw error instanceof HashReadError ? readError(plan, error) : error;
   });
   const files = new Map<PlannedFile, FileHashes>();

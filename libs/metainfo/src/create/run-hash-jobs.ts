@@ -1,5 +1,4 @@
-import type { HashPool, HashResult } from '@seedfleet/hashing';
-import type { PieceWork } from './piece-work';
+import type { HashJob, HashPool, HashResult } from '@seedfleet/hashing';
 
 /** Bytes of pieces being hashed at once; with the pool's own bound this caps memory whatever the torrent size. */
 const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
@@ -12,11 +11,11 @@ export function windowFor(pool: HashPool, pieceLength: number): number {
  * Feeds pieces to the pool, at most `window` at a time, reading the next piece while earlier ones hash.
  * Stops reading at the first failure and waits for what is in flight before throwing it.
  */
-export async function runHashJobs(
+export async function runHashJobs<W extends { readonly job: HashJob }>(
   pool: HashPool,
-  works: AsyncIterable<PieceWork> | Iterable<PieceWork>,
+  works: AsyncIterable<W> | Iterable<W>,
   window: number,
-  onHashed: (work: PieceWork, result: HashResult) => void,
+  onHashed: (work: W, result: HashResult) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   const inFlight = new Set<Promise<void>>();
