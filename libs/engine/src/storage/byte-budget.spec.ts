@@ -32,19 +32,4 @@ describe('ByteBudget', () => {
     await settle();
     expect(granted).toEqual([5, 50]);
   });
-
-  it('idle() resolves once nothing is in flight or waiting', async () => {
-    const budget = new ByteBudget(10);
-    await budget.acquire(10);
-    const waiting = budget.acquire(10);
-    let idle = false;
-    void budget.idle().then(() => (idle = true));
-    budget.release(10);
-    await waiting;
-    await settle();
-    expect(idle).toBe(false);
-    budget.release(10);
-    await settle();
-    expect(idle).toBe(true);
-  });
 });

@@ -6,7 +6,6 @@
 export class ByteBudget {
   private used = 0;
   private readonly waiters: { bytes: number; grant(): void }[] = [];
-  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(readonly maxBytes: number) {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError(`byte budget must be a positive integer, got ${maxBytes}`);
@@ -31,13 +30,6 @@ export class ByteBudget {
       this.used += next.bytes;
       next.grant();
     }
-    if (this.used === 0 && this.waiters.length === 0) for (const wake of this.idleWaiters.splice(0)) wake();
-  }
-
-  /** Resolves once nothing is in flight or waiting. */
-  idle(): Promise<void> {
-    if (this.used === 0 && this.waiters.length === 0) return Promise.resolve();
-    return new Promise((wake) => this.idleWaiters.push(wake));
   }
 
   private fits(bytes: number): boolean {

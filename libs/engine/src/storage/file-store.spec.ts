@@ -214,6 +214,28 @@ describe('FileStore failures and limits', () => {
     await sameFiles(torrent, ['release/a.bin', 'release/lib/run', 'release/lib/z.dat']);
   });
 
+  it('flush() waits only for writes started before it: a steady stream of writes cannot starve it', async () => {
+    const torrent = await torrentOnDisk(dir.path, multi('v1'), pool);
+    const store = new FileStore({ metainfo: torrent.metainfo, directory: join(dir.path, 'download'), maxWriteBytes: 16384 });
+    await store.open();
+    const cap = 500;
+    let writes = 0;
+    let flushed = false;
+    // Two writers keep the one-piece write queue busy at every moment until the flush returns (or the cap).
+    const writer = async (): Promise<void> => {
+      while (!flushed && writes < cap) {
+        const index = writes++ % torrent.pieces.length;
+        await store.writePiece(index, Buffer.from(torrent.pieces[index]));
+      }
+    };
+    const writers = [writer(), writer()];
+    await store.flush();
+    flushed = true;
+    expect(writes).toBeLessThan(cap);
+    await Promise.all(writers);
+    await store.close();
+  });
+
   it("refuses use before open() with 'closed'", async () => {
     const torrent = await torrentOnDisk(dir.path, multi('v1'), pool);
     const store = new FileStore({ metainfo: torrent.metainfo, directory: torrent.directory });

@@ -62,6 +62,7 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
   private readonly handles: FileHandleCache;
   private readonly writeBudget: ByteBudget;
   private readonly reading = new Set<Promise<unknown>>();
+  private readonly writing = new Set<Promise<unknown>>();
   private readonly dirty = new Set<StoredFile>();
   /** Per file index: where the zeros open() added begin (no entry: none). */
   private holeStarts = new Map<number, number>();
@@ -95,28 +96,14 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
     this.checkOpen();
     const size = this.checkRange(index, 0, data.length);
     if (data.length !== size) throw new StorageError('range', `piece ${index} is ${size} bytes, got ${data.length}`);
-    await this.writeBudget.acquire(size);
-    try {
-      const start = pieceRange(this.metainfo, index).start;
-      await Promise.all(
-        pieceSpans(this.metainfo, index).map((span) => {
-          const file = this.stored(span);
-          this.dirty.add(file);
-          const at = this.metainfo.files[span.fileIndex].offset + span.fileOffset - start;
-          return this.io(file, 'write', 'writing', (handle) => writeFully(handle, data, at, span.length, span.fileOffset));
-        }),
-      );
-      this.writtenSinceOpen[index] = 1;
-    } finally {
-      this.writeBudget.release(size);
-    }
+    return this.track(this.writing, this.write(index, data));
   }
 
   async readBlock(index: number, begin: number, length: number): Promise<Buffer> {
     this.checkOpen();
     this.checkRange(index, begin, length);
     // An unpooled buffer owns its ArrayBuffer, so the hash pool can take it without a copy.
-    return this.track(this.read(index, begin, Buffer.allocUnsafeSlow(length)));
+    return this.track(this.reading, this.read(index, begin, Buffer.allocUnsafeSlow(length)));
   }
 
   async readPiece(index: number): Promise<Buffer> {
@@ -133,7 +120,7 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
     this.checkOpen();
     const size = this.checkRange(index, 0, 0);
     if (target.length < size) throw new StorageError('range', `piece ${index} is ${size} bytes, the buffer only ${target.length}`);
-    return this.track(this.read(index, 0, size === target.length ? target : target.subarray(0, size)));
+    return this.track(this.reading, this.read(index, 0, size === target.length ? target : target.subarray(0, size)));
   }
 
   async flush(): Promise<void> {
@@ -187,13 +174,31 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
     this.state = 'open';
   }
 
-  /** close() waits for reads in flight before it closes their handles. */
-  private async track(reading: Promise<Buffer>): Promise<Buffer> {
-    this.reading.add(reading);
+  /** Keeps `operation` in `set` while it runs: flush() and close() wait for what was started before them. */
+  private async track<T>(set: Set<Promise<unknown>>, operation: Promise<T>): Promise<T> {
+    set.add(operation);
     try {
-      return await reading;
+      return await operation;
     } finally {
-      this.reading.delete(reading);
+      set.delete(operation);
+    }
+  }
+
+  private async write(index: number, data: Buffer): Promise<void> {
+    await this.writeBudget.acquire(data.length);
+    try {
+      const start = pieceRange(this.metainfo, index).start;
+      await Promise.all(
+        pieceSpans(this.metainfo, index).map((span) => {
+          const file = this.stored(span);
+          this.dirty.add(file);
+          const at = this.metainfo.files[span.fileIndex].offset + span.fileOffset - start;
+          return this.io(file, 'write', 'writing', (handle) => writeFully(handle, data, at, span.length, span.fileOffset));
+        }),
+      );
+      this.writtenSinceOpen[index] = 1;
+    } finally {
+      this.writeBudget.release(data.length);
     }
   }
 
@@ -229,8 +234,14 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
     }
   }
 
+  /**
+   * Waits for the writes started before this call (including those queued for the write budget), then
+   * fsyncs the files written. Writes started meanwhile are not waited for: under a steady download there
+   * may never be a moment without one, and a later write only moves a file's mtime, which the next start
+   * notices.
+   */
   private async sync(): Promise<void> {
-    await this.writeBudget.idle();
+    await Promise.allSettled([...this.writing]);
     const files = [...this.dirty];
     this.dirty.clear();
     try {
