@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { HashPool } from '@seedfleet/hashing';
@@ -34,6 +34,23 @@ afterAll(async () => {
 });
 
 describe('FileStore on a full disk', () => {
+  it('diskSpace() tells up front that a torrent cannot fit, and how much more an almost-done one needs', async () => {
+    const torrent = await torrentOnDisk(dir.path, { name: 'fit.bin', version: 'v1', pieceLength: 65536, files: [{ path: 'fit.bin', size: 1 << 20 }] }, pool);
+    const store = new FileStore({ metainfo: torrent.metainfo, directory: join(disk, 'not-yet-created') });
+    const before = await store.diskSpace();
+    expect(before.needed).toBe(1 << 20);
+    expect(before.available).toBeGreaterThan(200 * 1024);
+    expect(before.available).toBeLessThanOrEqual(256 * 1024);
+    await store.open();
+    expect((await store.diskSpace()).needed).toBe(1 << 20); // sparse: the length is there, the blocks are not
+    await store.writePiece(0, Buffer.from(torrent.pieces[0]));
+    const after = await store.diskSpace();
+    expect(after.needed).toBe((1 << 20) - 65536);
+    expect(after.available).toBe(before.available - 65536);
+    await store.close();
+    await rm(join(disk, 'not-yet-created'), { recursive: true });
+  });
+
   it("a write that does not fit is StorageError 'no-space' naming the file; what was written stays readable", async () => {
     const torrent = await torrentOnDisk(dir.path, { name: 'big.bin', version: 'v1', pieceLength: 65536, files: [{ path: 'big.bin', size: 1 << 20 }] }, pool);
     const store = new FileStore({ metainfo: torrent.metainfo, directory: disk });

@@ -1,6 +1,7 @@
 import { type FileHandle, stat } from 'node:fs/promises';
 import { type FileSpan, type Metainfo, pieceRange, pieceSize, pieceSpans } from '@seedfleet/metainfo';
 import { ByteBudget } from './byte-budget';
+import { type DiskSpace, diskSpace } from './disk-space';
 import { type FileAccess, FileHandleCache } from './file-handle-cache';
 import { readFully, writeFully } from './file-io';
 import { type StoredFile, storedFiles } from './file-paths';
@@ -57,6 +58,7 @@ type StoreState = 'new' | 'open' | 'closing' | 'closed';
  */
 export class FileStore implements PieceStore, FileStateSource, KnownEmptySource, ReadIntoSource {
   private readonly metainfo: Metainfo;
+  private readonly directory: string;
   private readonly files: (StoredFile | undefined)[];
   private readonly preallocate: Preallocation;
   private readonly handles: FileHandleCache;
@@ -73,6 +75,7 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
 
   constructor(options: FileStoreOptions) {
     this.metainfo = options.metainfo;
+    this.directory = options.directory;
     this.files = storedFiles(options.metainfo, options.directory);
     this.preallocate = options.preallocate ?? 'sparse';
     this.handles = new FileHandleCache(options.maxOpenFiles ?? 16);
@@ -137,6 +140,11 @@ export class FileStore implements PieceStore, FileStateSource, KnownEmptySource,
   /** Size and mtime of every stored file, in metainfo order (pads and symlinks left out). Works closed too. */
   async fileStates(): Promise<FileState[]> {
     return mapLimit(this.storedList(), PARALLEL_FILES, fileState);
+  }
+
+  /** Bytes the files still need on disk and bytes free there: refuse a download up front when it cannot fit. */
+  diskSpace(): Promise<DiskSpace> {
+    return diskSpace(this.directory, this.storedList());
   }
 
   /**

@@ -1,3 +1,4 @@
+export type { DiskSpace } from './disk-space';
 export { type FileState, type FileStateSource, FileStore, type FileStoreOptions, type KnownEmptySource, type ReadIntoSource } from './file-store';
 export { type LoadVerifiedOptions, type LoadVerifiedResult, loadVerifiedPieces, recheck, type RecheckOptions } from './load-verified';
 export type { PieceVerifierLike } from './piece-rechecker';
