@@ -267,6 +267,22 @@ describe('loadVerifiedPieces', () => {
     expect(setBits(result.have)).toEqual([0, 1, 2, 4, 5, 6, 7, 8]);
   });
 
+  it.each(['v2', 'hybrid'] as const)('%s layout: recheck finds every piece, then exactly the one a changed byte spoils', async (version) => {
+    const torrent = await torrentOnDisk(dir.path, { ...spec, version }, pool);
+    const store = new FileStore({ metainfo: torrent.metainfo, directory: torrent.directory });
+    const verifier = new PieceVerifier(torrent.metainfo, pool);
+    await store.open();
+    const clean = await recheck({ metainfo: torrent.metainfo, store, verifier });
+    expect(clean.have.isFull).toBe(true);
+    const path = join(torrent.directory, 'game', 'c.pak');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 1; // c.pak's last, short piece
+    await writeFile(path, bytes);
+    const spoiled = await recheck({ metainfo: torrent.metainfo, store, verifier });
+    await store.close();
+    expect(setBits(spoiled.have)).toEqual(allPieces(torrent).slice(0, -1));
+  });
+
   it('over a memory store (no file states) hashes everything and finds corrupt and dropped pieces', async () => {
     const s = await seeded();
     const store = new MemoryPieceStore(s.torrent.metainfo, Buffer.concat(s.torrent.pieces));
