@@ -16,6 +16,9 @@ const MAX_SUGGESTED = 16;
 export class Requester {
   private wakeTimer: NodeJS.Timeout | undefined;
   private active = true;
+  /** Peers to top up once the socket reads of this loop turn are handled (see refillSoon). */
+  private readonly toRefill = new Set<TorrentPeer>();
+  private refillScheduled = false;
 
   constructor(
     private readonly core: TorrentCore,
@@ -105,7 +108,23 @@ export class Requester {
       for (const other of result.cancel) this.cancelAt(other, { piece: index, block });
       if (result.pieceComplete) this.onPieceComplete(index);
     }
-    this.fill(peer);
+    this.refillSoon(peer);
+  }
+
+  /**
+   * Tops the peer up after the current loop turn: a socket read carries several blocks, and one pick
+   * for all of them costs a fraction of one per block (and sends the requests in one write).
+   */
+  private refillSoon(peer: TorrentPeer): void {
+    this.toRefill.add(peer);
+    if (this.refillScheduled) return;
+    this.refillScheduled = true;
+    setImmediate(() => {
+      this.refillScheduled = false;
+      const peers = [...this.toRefill];
+      this.toRefill.clear();
+      for (const waiting of peers) this.fill(waiting);
+    });
   }
 
   onReject(peer: TorrentPeer, block: WireBlock): void {
