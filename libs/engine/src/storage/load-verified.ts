@@ -39,8 +39,18 @@ const MAX_PIECES_IN_FLIGHT = 64;
  * Missing or short files just make their pieces absent. Damaged resume data is a reason, never an error.
  */
 export async function loadVerifiedPieces(options: LoadVerifiedOptions): Promise<LoadVerifiedResult> {
-  const { metainfo, store, resumePath } = options;
-  const resume: ResumeRead = resumePath === undefined ? { ok: false, reason: 'no resume path given' } : await readResumeData(resumePath, metainfo);
+  const { metainfo, resumePath } = options;
+  const resume = resumePath === undefined ? { ok: false as const, reason: 'no resume path given' } : await readResumeData(resumePath, metainfo);
+  return verifiedPieces(options, resume);
+}
+
+/** Hashes every piece again, ignoring resume data. */
+export async function recheck(options: RecheckOptions): Promise<LoadVerifiedResult> {
+  return verifiedPieces(options, { ok: false, reason: 'a full recheck ignores resume data' });
+}
+
+async function verifiedPieces(options: RecheckOptions, resume: ResumeRead): Promise<LoadVerifiedResult> {
+  const { metainfo, store } = options;
   const have = new Bitfield(metainfo.pieceCount);
   const toCheck = new Uint8Array(metainfo.pieceCount);
   let trustedPieces = 0;
@@ -68,11 +78,6 @@ export async function loadVerifiedPieces(options: LoadVerifiedOptions): Promise<
   }
   const checkedPieces = await checkPieces(options, toCheck, have);
   return { have, checkedPieces, trustedPieces, resumeIgnored };
-}
-
-/** Hashes every piece again, ignoring resume data. */
-export async function recheck(options: RecheckOptions): Promise<LoadVerifiedResult> {
-  return loadVerifiedPieces({ ...options, resumePath: undefined });
 }
 
 /**
