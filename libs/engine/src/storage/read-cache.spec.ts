@@ -47,11 +47,13 @@ describe('ReadCache', () => {
     expect(store.pieceReads).toEqual([0, 1, 2, 1]);
   });
 
-  it('a piece larger than the cache is served but not kept', async () => {
+  it('pieces larger than the cache: served, not kept, and from then on read block by block', async () => {
     const cache = new ReadCache(store, { maxBytes: 16384 });
     expect((await cache.readBlock(0, 100, 10)).equals(piece(0).subarray(100, 110))).toBe(true);
-    expect((await cache.readBlock(3, 0, 1024)).equals(piece(3))).toBe(true); // the short last piece fits
-    expect(cache.stats).toMatchObject({ bytes: 1024, pieces: 1 });
+    expect((await cache.readBlock(1, 16384, 16384)).equals(piece(1).subarray(16384))).toBe(true);
+    expect((await cache.readBlock(3, 0, 1024)).equals(piece(3))).toBe(true);
+    expect(store.pieceReads).toEqual([0]); // one whole piece read to learn the size, then blocks only
+    expect(cache.stats).toMatchObject({ bytes: 0, pieces: 0 });
   });
 
   it('invalidate() makes the next read see the piece as it is now', async () => {

@@ -1,14 +1,15 @@
 import type { PieceStore } from './piece-store';
 
 export interface ReadCacheOptions {
-  /** Bytes of whole pieces kept; pieces larger than this are read block by block, uncached. */
+  /** Bytes of whole pieces kept. Once a piece turns out larger than this, blocks are read from the store directly. */
   readonly maxBytes: number;
 }
 
 /**
  * Whole pieces recently read for seeding, least recently used evicted first, bounded in bytes. Peers
  * usually ask for a piece's blocks one after another, so one disk read serves them all; concurrent
- * requests for a piece being loaded share that load.
+ * requests for a piece being loaded share that load. Pieces being loaded are not counted in maxBytes:
+ * the caller bounds how many reads it has in flight (the uploader's request queue).
  * Blocks returned are views of the cached piece: callers must not modify them.
  */
 export class ReadCache {
@@ -18,12 +19,15 @@ export class ReadCache {
   private bytes = 0;
   private hitCount = 0;
   private missCount = 0;
+  /** Pieces are larger than the whole cache: caching them would mean reading a whole piece per block. */
+  private bypass: boolean;
 
   constructor(
     private readonly store: PieceStore,
     private readonly options: ReadCacheOptions,
   ) {
     if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0) throw new RangeError(`read cache maxBytes must be a non-negative integer, got ${options.maxBytes}`);
+    this.bypass = options.maxBytes === 0;
   }
 
   get stats(): { readonly bytes: number; readonly pieces: number; readonly hits: number; readonly misses: number } {
@@ -38,6 +42,7 @@ export class ReadCache {
       this.pieces.set(index, piece);
     } else {
       this.missCount++;
+      if (this.bypass) return this.store.readBlock(index, begin, length);
       piece = await this.load(index);
     }
     const inside = Number.isInteger(begin) && Number.isInteger(length) && begin >= 0 && length >= 0 && begin + length <= piece.length;
@@ -69,6 +74,7 @@ export class ReadCache {
         if (this.loading.get(index) === loading) {
           this.loading.delete(index);
           if (piece.length <= this.options.maxBytes) this.insert(index, piece);
+          else this.bypass = true;
         }
         return piece;
       },
