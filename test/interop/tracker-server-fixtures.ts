@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { get } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { decode, type BDict, type BValue } from '@seedfleet/bencode';
 import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, RedisSwarmStore, sharedTrackerSecret, startTrackerServers, type HttpTrackerOptions, type TrackerOptions, type TrackerServers } from '@seedfleet/tracker';
@@ -26,11 +27,16 @@ export interface StartOptions {
   readonly http?: Partial<HttpTrackerOptions>;
   readonly peerTtlMs?: number;
   readonly host?: string;
+  /** Default: the suite's shared Redis. */
+  readonly redisUrl?: string;
+  /** How the client retries a lost connection (default: ioredis's, forever). */
+  readonly retryStrategy?: (attempt: number) => number | null;
 }
 
 /** One tracker replica: its own Redis connection, store, answer cache, HTTP and UDP sockets. */
 export async function startTracker(options: StartOptions): Promise<TrackerUnderTest> {
-  const redis = new Redis(REDIS_URL);
+  // Few retries: during a Redis outage the tracker should answer 503 soon rather than queue requests.
+  const redis = new Redis(options.redisUrl ?? REDIS_URL, { maxRetriesPerRequest: 1, ...(options.retryStrategy && { retryStrategy: options.retryStrategy }) });
   const port = ioredisPort(redis);
   const store = new RedisSwarmStore(port, { keyPrefix: options.keyPrefix, peerTtlMs: options.peerTtlMs ?? 60_000 });
   const servers = await startTrackerServers({
@@ -48,7 +54,10 @@ export async function startTracker(options: StartOptions): Promise<TrackerUnderT
     redis,
     stop: async () => {
       await servers.close();
-      await redis.quit();
+      // QUIT needs a live connection; without one, disconnect() stops the reconnection attempts (and
+      // leaves a 2 s timer of ioredis's behind, so it is skipped for a client that already ended).
+      if (redis.status === 'ready') await redis.quit();
+      else if (redis.status !== 'end') redis.disconnect();
     },
   };
 }
@@ -103,10 +112,22 @@ export interface TrackerHttpReply {
   readonly body: BDict;
 }
 
-export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<TrackerHttpReply> {
-  const response = await fetch(url, { headers });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  return { status: response.status, contentType: response.headers.get('content-type'), body: decode(bytes).value as BDict };
+/** One GET on a fresh connection (no keep-alive pool left behind to hold the test process open). */
+export function httpGet(url: string, headers: Record<string, string> = {}): Promise<TrackerHttpReply> {
+  return new Promise((resolveReply, reject) => {
+    get(url, { headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        try {
+          const body = decode(Buffer.concat(chunks)).value as BDict;
+          resolveReply({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? null, body });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    }).on('error', reject);
+  });
 }
 
 /** http://host:port/announce with a loopback of the wanted family (the servers listen on ::, dual stack). */
