@@ -1,4 +1,4 @@
-import { cpus, release } from 'node:os';
+import { cpus, loadavg, release } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBenchArgs } from '../lib/bench-args';
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const datasets = createDatasets(args.quick);
   const tools = createTools(root);
   const runs = new Map<string, ToolRuns>();
+  // Other work on the machine skews a run; the 1-minute load average before each one says how much.
+  const loads: number[] = [];
   const paths = new Map<string, string>();
   for (const dataset of datasets) {
     process.stderr.write(`preparing ${dataset.id} (${dataset.description}) ...\n`);
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
         const output = outputPath(outputRoot, dataset, tool);
         await rm(output, { force: true });
         const { command, args: toolArgs } = tool.invocation({ contentPath: paths.get(dataset.id)!, output, pieceLength: dataset.pieceLength });
+        loads.push(loadavg()[0]);
         const sample = await measureProcess(command, toolArgs, runTimeoutMs);
         runs.get(`${dataset.id}|${tool.name}|${tool.version}`)!.samples.push(sample);
         process.stderr.write(`rep ${rep + 1}/${args.reps} ${dataset.id} ${tool.version} ${tool.name}: ${sample.wallSeconds.toFixed(2)} s\n`);
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
       cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
       node: process.version,
       kernel: release(),
+      load: loadSummary(loads),
       cache: 'warm: page cache cannot be dropped without root, so every file is read once before the timed runs',
       method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; order rotates each repetition; same piece length for all tools',
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
@@ -85,6 +89,12 @@ async function main(): Promise<void> {
   await writeFile(join(resultsDir, 'create.md'), markdown);
   await writeFile(join(resultsDir, 'create.json'), `${JSON.stringify({ ...report, runs: [...runs.values()] }, null, 2)}\n`);
   process.stdout.write(markdown);
+}
+
+function loadSummary(loads: readonly number[]): string {
+  const sorted = [...loads].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return `1-minute load average before each run: median ${median.toFixed(1)}, ${(sorted[0] ?? 0).toFixed(1)}-${(sorted.at(-1) ?? 0).toFixed(1)} on ${cpus().length} CPUs`;
 }
 
 main().catch((error: unknown) => {

@@ -142,5 +142,6 @@ describe('HashPool', () => {
     pool = new HashPool({ size: 1 });
     expect(() => new HashPool({ size: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, maxPending: 0 })).toThrow(RangeError);
+    expect(() => new HashPool({ size: 1, jobsPerWorker: 0 })).toThrow(RangeError);
   });
 });

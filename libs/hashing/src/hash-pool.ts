@@ -9,6 +9,12 @@ export interface HashPoolOptions {
   readonly size?: number;
   /** Jobs accepted and not yet finished (queued or running) before submit() waits; default 4 per worker. */
   readonly maxPending?: number;
+  /**
+   * Jobs handed to one worker at a time (running plus waiting in its message queue); default 2. More keep
+   * a worker busy through longer main-thread delays (a loaded machine schedules the main thread late) at
+   * the cost of balance at the very end; jobs holding no memory (fill jobs) make that cheap.
+   */
+  readonly jobsPerWorker?: number;
 }
 
 /** A job accepted by submit(); `result` settles when a worker has hashed it. */
@@ -29,7 +35,7 @@ interface SlotWaiter {
 }
 
 // Two jobs per worker hide the message round trip between jobs without holding more memory than needed.
-const JOBS_PER_WORKER = 2;
+const DEFAULT_JOBS_PER_WORKER = 2;
 
 /**
  * SHA-1 / SHA-256 off the event loop on worker threads. Job bytes are transferred, not copied, and come
@@ -39,6 +45,7 @@ const JOBS_PER_WORKER = 2;
 export class HashPool {
   readonly size: number;
   readonly maxPending: number;
+  readonly jobsPerWorker: number;
   private readonly workers: HashWorker[] = [];
   private readonly queue: QueuedJob[] = [];
   private readonly slotWaiters: SlotWaiter[] = [];
@@ -49,9 +56,13 @@ export class HashPool {
   constructor(options: HashPoolOptions = {}) {
     this.size = options.size ?? availableParallelism();
     this.maxPending = options.maxPending ?? this.size * 4;
+    this.jobsPerWorker = options.jobsPerWorker ?? DEFAULT_JOBS_PER_WORKER;
     if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`hash pool size must be a positive integer, got ${options.size}`);
     if (!Number.isInteger(this.maxPending) || this.maxPending < 1) {
       throw new RangeError(`hash pool maxPending must be a positive integer, got ${options.maxPending}`);
+    }
+    if (!Number.isInteger(this.jobsPerWorker) || this.jobsPerWorker < 1) {
+      throw new RangeError(`hash pool jobsPerWorker must be a positive integer, got ${options.jobsPerWorker}`);
     }
     for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
   }
@@ -103,7 +114,7 @@ export class HashPool {
   private dispatch(): void {
     while (this.queue.length > 0) {
       const worker = this.leastLoaded();
-      if (worker.load >= JOBS_PER_WORKER) return;
+      if (worker.load >= this.jobsPerWorker) return;
       const job = this.queue.shift()!;
       worker.run(job.message, job);
     }

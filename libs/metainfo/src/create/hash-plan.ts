@@ -25,7 +25,9 @@ export interface PlanHashes {
 
 /** Reads and hashes every piece of the plan on the pool. */
 export async function hashPlan(plan: CreationPlan, pool: HashPool, options: CreateOptions): Promise<PlanHashes> {
-  const window = windowFor(pool, plan.pieceLength);
+  const local = allLocal(plan.files);
+  // Jobs of local files hold no piece buffers (the workers read the bytes), so only the pool bounds them.
+  const window = local ? pool.maxPending : windowFor(pool, plan.pieceLength);
   const buffers = new PieceBuffers(plan.pieceLength, window);
   const pieces = plan.version === 'v2' ? null : Buffer.alloc(plan.pieceCount * 20);
   const pieceRoots = new Map<PlannedFile, Buffer[]>();
@@ -41,7 +43,7 @@ export async function hashPlan(plan: CreationPlan, pool: HashPool, options: Crea
     hashedBytes += work.fileBytes;
     options.onProgress?.({ hashedBytes, totalBytes: plan.totalSize });
   };
-  const works = allLocal(plan.files) ? batched(localPieces(plan, options.signal)) : allPieces(plan, buffers, options.signal);
+  const works = local ? batched(localPieces(plan, options.signal)) : allPieces(plan, buffers, options.signal);
   await runHashJobs(pool, works, window, (work, result) => eachPiece(work, result, onPiece), options.signal).catch((error: unknown) => {
     throw error instanceof HashReadError ? readError(plan, error) : error;
   });
