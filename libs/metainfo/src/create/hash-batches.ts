@@ -10,7 +10,8 @@ export interface BatchWork {
   readonly parts: readonly PieceWork[];
 }
 
-const BATCH_BYTES = 4 * 1024 * 1024;
+/** Bytes per job worth a message of its own; smaller jobs are grouped up to this. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_PARTS = 256;
 
 /** The works in order, consecutive small fill jobs grouped; a large one goes alone. */

@@ -1,4 +1,5 @@
 import type { FileRange } from '@seedfleet/hashing';
+import { BATCH_BYTES } from './hash-batches';
 import type { LocalSourceFile } from './local-source';
 import { filePieceWork, type PieceWork, v1PieceWork } from './piece-work';
 import type { CreationPlan, PlannedFile } from './plan';
@@ -16,10 +17,9 @@ export function* localPieces(plan: CreationPlan, signal?: AbortSignal): Generato
 }
 
 /**
- * Pieces per v1 job: enough for ~4 MiB, so 256 KiB pieces of a tree of small files do not each pay a
- * message round trip (10k files, 1267 pieces: ~15 % less CPU), but few enough ranges per message.
+ * A v1 job is whole pieces, up to BATCH_BYTES, so 256 KiB pieces of a tree of small files do not each pay
+ * a message round trip (10k files, 1267 pieces: ~15 % less CPU), and at most about this many ranges.
  */
-const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_RANGES = 512;
 
 /** v1: the files back to back, a job of whole pieces at a time; a range may span pieces, a piece many files. */

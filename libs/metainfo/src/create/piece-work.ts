@@ -12,7 +12,7 @@ export interface PieceWork {
   readonly fileBytes: number;
   /** The file the piece belongs to (v2, hybrid); null for v1 pieces, which may span files. */
   readonly file: PlannedFile | null;
-  /** Index in the v1 piece list (v1, hybrid); null for v2. */
+  /** Index in the v1 piece list (v1, hybrid), the first one for a job of several pieces; null for v2. */
   readonly v1Index: number | null;
   /** Index of the piece within its file (v2, hybrid). */
   readonly filePiece: number;
