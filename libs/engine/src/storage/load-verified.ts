@@ -12,7 +12,7 @@ export interface RecheckOptions {
   /** Called after each piece to check (hashed, or skipped as known empty or missing). */
   onProgress?(checked: number, total: number): void;
   readonly signal?: AbortSignal;
-  /** Piece bytes read and hashing at once (default 32 MiB; at least 2 pieces are in flight). */
+  /** Piece bytes read and hashing at once (default 8 MiB; at least 2 pieces are in flight). */
   readonly maxBytesInFlight?: number;
 }
 
@@ -91,7 +91,7 @@ async function checkPieces(options: RecheckOptions, toCheck: Uint8Array, have: B
   const indexes: number[] = [];
   for (let index = 0; index < toCheck.length; index++) if (toCheck[index] === 1) indexes.push(index);
   const total = indexes.length;
-  const inFlight = Math.max(2, Math.min(MAX_PIECES_IN_FLIGHT, Math.floor((options.maxBytesInFlight ?? 32 * 1024 * 1024) / metainfo.pieceLength)));
+  const inFlight = Math.max(2, Math.min(MAX_PIECES_IN_FLIGHT, Math.floor((options.maxBytesInFlight ?? 8 * 1024 * 1024) / metainfo.pieceLength)));
   let next = 0;
   let done = 0;
   let hashed = 0;
