@@ -61,6 +61,7 @@ export class PieceCompletion {
     if (!verified.ok) {
       picker.pieceFailed(index);
       this.hooks.onFailed(index, verified.data, senders);
+      this.core.assembler.recycle(verified.data);
       return;
     }
     try {
@@ -73,5 +74,6 @@ export class PieceCompletion {
     picker.pieceVerified(index);
     this.core.have.set(index);
     this.hooks.onStored(index, verified.data);
+    this.core.assembler.recycle(verified.data);
   }
 }

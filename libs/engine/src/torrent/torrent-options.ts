@@ -26,7 +26,7 @@ export interface AddTorrentOptions {
   readonly maxConnections?: number;
   /** Regular unchoke slots (default 4 tit-for-tat, 8 cooperative). */
   readonly unchokeSlots?: number;
-  /** Bytes of piece buffers in flight (default 32 MiB, at least two pieces). */
+  /** Bytes of piece buffers in flight (default 16 MiB, at least two pieces). */
   readonly assemblyBudget?: number;
   /** Bytes of whole pieces cached for seeding (default 16 MiB). */
   readonly readCacheBytes?: number;
