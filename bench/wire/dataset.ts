@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BDict, decode } from '@seedfleet/bencode';
 import { libtorrentCreate, sha256File, writeDeterministicFile } from '@seedfleet/testing';
 
 export interface WireDataset {
@@ -32,4 +33,17 @@ export async function prepareWireDataset(dataRoot: string, sizeBytes: number, pi
   await writeFile(`${manifest}.tmp`, JSON.stringify(dataset, null, 2));
   await rename(`${manifest}.tmp`, manifest);
   return dataset;
+}
+
+/**
+ * A copy of the dataset's torrent that names `trackerUrl`, for clients that only find peers through a
+ * tracker. The info dict's bytes are kept as they are, so the info hash is the same.
+ */
+export async function withTracker(dataset: WireDataset, trackerUrl: string, output: string): Promise<string> {
+  const bytes = await readFile(dataset.torrentPath);
+  const decoded = decode(bytes);
+  const info = (decoded.value as BDict).get('info') as BDict;
+  const url = Buffer.from(trackerUrl);
+  await writeFile(output, Buffer.concat([Buffer.from(`d8:announce${url.length}:`), url, Buffer.from('4:info'), decoded.raw(info), Buffer.from('e')]));
+  return output;
 }

@@ -7,6 +7,8 @@ export interface PairRuns {
   readonly seeder: SideId;
   readonly leecher: SideId;
   readonly samples: TransferSample[];
+  /** Why repetitions failed (they have no sample). */
+  readonly failures: string[];
   /** Why the pair did not run, if it did not. */
   readonly skipped?: string;
 }
@@ -16,8 +18,11 @@ export interface PairSummary {
   readonly seeder: SideId;
   readonly leecher: SideId;
   readonly runs: number;
+  readonly failures: readonly string[];
   readonly skipped?: string;
   readonly goodputMiBs?: Spread;
+  readonly firstMiBSeconds?: Spread;
+  readonly steadyGoodputMiBs?: Spread;
   /** Median goodput / median lt->lt goodput. */
   readonly goodputRatio?: number;
   readonly seederCpuSecondsPerGB?: Spread;
@@ -34,15 +39,23 @@ export function pairName(seeder: SideId, leecher: SideId): string {
   return `${seeder} → ${leecher}`;
 }
 
+/** The spread of a measurement some samples may lack (undefined when none has it). */
+function optional(samples: readonly TransferSample[], pick: (sample: TransferSample) => number | undefined): Spread | undefined {
+  const values = samples.map(pick).filter((value): value is number => value !== undefined);
+  return values.length > 0 ? spread(values) : undefined;
+}
+
 export function summarizePairs(runs: readonly PairRuns[], sizeBytes: number): PairSummary[] {
   const gigabytes = sizeBytes / 1e9;
   const of = (samples: readonly TransferSample[], pick: (sample: TransferSample) => number): Spread => spread(samples.map(pick));
   const summaries = runs.map((run): PairSummary => {
-    const base = { pair: pairName(run.seeder, run.leecher), seeder: run.seeder, leecher: run.leecher, runs: run.samples.length, skipped: run.skipped };
+    const base = { pair: pairName(run.seeder, run.leecher), seeder: run.seeder, leecher: run.leecher, runs: run.samples.length, failures: run.failures, skipped: run.skipped };
     if (run.samples.length === 0) return base;
     return {
       ...base,
       goodputMiBs: of(run.samples, (sample) => sample.goodputMiBs),
+      firstMiBSeconds: optional(run.samples, (sample) => sample.firstMiBSeconds),
+      steadyGoodputMiBs: optional(run.samples, (sample) => sample.steadyGoodputMiBs),
       seederCpuSecondsPerGB: of(run.samples, (sample) => sample.seeder.transferCpuSeconds / gigabytes),
       leecherCpuSecondsPerGB: of(run.samples, (sample) => sample.leecher.transferCpuSeconds / gigabytes),
       seederPeakRssMiB: of(run.samples, (sample) => sample.seeder.peakRssBytes / mib),
@@ -89,16 +102,18 @@ export function targetLines(summaries: readonly PairSummary[]): string[] {
 export function renderWireMarkdown(summaries: readonly PairSummary[], environment: Record<string, string>): string {
   const rows = summaries.map((summary) => [
     summary.pair,
-    summary.skipped ? `skipped: ${summary.skipped}` : String(summary.runs),
+    summary.skipped ? `skipped: ${summary.skipped}` : `${summary.runs}${summary.failures.length > 0 ? ` (${summary.failures.length} failed: ${summary.failures[0].slice(0, 120)})` : ''}`,
     cell(summary.goodputMiBs, 1),
     summary.goodputRatio === undefined ? '–' : `${summary.goodputRatio.toFixed(2)}×`,
+    cell(summary.firstMiBSeconds, 2),
+    cell(summary.steadyGoodputMiBs, 1),
     cell(summary.seederCpuSecondsPerGB, 2),
     cell(summary.leecherCpuSecondsPerGB, 2),
     `${cell(summary.seederPeakRssMiB, 0)} / ${cell(summary.seederPeakAnonRssMiB, 0)}`,
     `${cell(summary.leecherPeakRssMiB, 0)} / ${cell(summary.leecherPeakAnonRssMiB, 0)}`,
   ]);
   const table = markdownTable(
-    ['seeder → leecher', 'runs', 'goodput MiB/s', 'vs lt → lt', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
+    ['seeder → leecher', 'runs', 'goodput MiB/s', 'vs lt → lt', 'first MiB after s', 'goodput after first MiB', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
     rows,
   );
   const notes = Object.entries(environment).map(([key, value]) => `- ${key}: ${value}`);

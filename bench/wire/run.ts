@@ -3,11 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/repo-root';
-import { prepareWireDataset } from './dataset';
+import { type Opentracker, startOpentracker } from '@seedfleet/testing';
+import { prepareWireDataset, type WireDataset, withTracker } from './dataset';
 import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './report';
-import { benchSides } from './sides';
-import { runTransfer } from './transfer';
-import { parseWireBenchArgs } from './wire-args';
+import { benchSides, type Side, type SideId } from './sides';
+import { type Meeting, runTransfer } from './transfer';
+import { parseWireBenchArgs, type WireBenchArgs } from './wire-args';
 
 function gitCommit(root: string): string {
   try {
@@ -25,6 +26,30 @@ function rotated<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
+/** Every repetition runs every pair once, in rotated order. */
+async function runAll(args: WireBenchArgs, sides: Map<SideId, Side>, dataset: WireDataset, runnable: readonly PairRuns[], meeting: Meeting, workDir: string): Promise<void> {
+  for (let rep = 0; rep < args.reps; rep++) {
+    for (const run of rotated(runnable, rep)) {
+      let sample;
+      try {
+        sample = await runTransfer(dataset, sides.get(run.seeder)!, sides.get(run.leecher)!, meeting, workDir, args.timeoutMs);
+      } catch (error) {
+        // One broken pairing must not cost the others' numbers: recorded, reported, and the run goes on.
+        const reason = error instanceof Error ? error.message : String(error);
+        run.failures.push(reason);
+        process.stderr.write(`rep ${rep + 1}/${args.reps} ${pairName(run.seeder, run.leecher)}: FAILED: ${reason}\n`);
+        continue;
+      }
+      run.samples.push(sample);
+      process.stderr.write(
+        `rep ${rep + 1}/${args.reps} ${pairName(run.seeder, run.leecher)}: ${sample.goodputMiBs.toFixed(1)} MiB/s, ` +
+          `CPU ${sample.seeder.transferCpuSeconds.toFixed(2)} s / ${sample.leecher.transferCpuSeconds.toFixed(2)} s, ` +
+          `peak RSS ${(sample.seeder.peakRssBytes / 2 ** 20).toFixed(0)} / ${(sample.leecher.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
+      );
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseWireBenchArgs(process.argv.slice(2));
   const root = repoRoot();
@@ -37,23 +62,26 @@ async function main(): Promise<void> {
   const dataset = await prepareWireDataset(dataRoot, args.sizeBytes, args.pieceLength);
   const runs: PairRuns[] = args.pairs.map(([seeder, leecher]) => {
     const unavailable = sides.get(seeder)!.unavailable ?? sides.get(leecher)!.unavailable;
-    return { seeder, leecher, samples: [], skipped: unavailable };
+    return { seeder, leecher, samples: [], failures: [], skipped: unavailable };
   });
   const runnable = runs.filter((run) => !run.skipped);
   for (const run of runs.filter((pair) => pair.skipped)) process.stderr.write(`skipping ${pairName(run.seeder, run.leecher)}: ${run.skipped}\n`);
   const workDir = join(dataRoot, 'wire-run');
-  for (let rep = 0; rep < args.reps; rep++) {
-    for (const run of rotated(runnable, rep)) {
-      const sample = await runTransfer(dataset, sides.get(run.seeder)!, sides.get(run.leecher)!, workDir, args.timeoutMs);
-      run.samples.push(sample);
-      process.stderr.write(
-        `rep ${rep + 1}/${args.reps} ${pairName(run.seeder, run.leecher)}: ${sample.goodputMiBs.toFixed(1)} MiB/s, ` +
-          `CPU ${sample.seeder.transferCpuSeconds.toFixed(2)} s / ${sample.leecher.transferCpuSeconds.toFixed(2)} s, ` +
-          `peak RSS ${(sample.seeder.peakRssBytes / 2 ** 20).toFixed(0)} / ${(sample.leecher.peakRssBytes / 2 ** 20).toFixed(0)} MiB\n`,
-      );
+  await mkdir(workDir, { recursive: true });
+  const needsTracker = runnable.some((run) => sides.get(run.seeder)!.needsTracker || sides.get(run.leecher)!.needsTracker);
+  let tracker: Opentracker | undefined;
+  try {
+    let meeting: Meeting = { torrentPath: dataset.torrentPath };
+    if (needsTracker) {
+      tracker = await startOpentracker({ infoHashes: [dataset.infoHash] });
+      meeting = { ...meeting, tracked: { tracker, torrentPath: await withTracker(dataset, tracker.url, join(workDir, 'payload-tracked.torrent')) } };
     }
+    await runAll(args, sides, dataset, runnable, meeting, workDir);
+  } finally {
+    await tracker?.stop();
   }
   const summaries = summarizePairs(runs, args.sizeBytes);
+
   const environment = {
     date: new Date().toISOString(),
     commit: gitCommit(root),
@@ -64,7 +92,8 @@ async function main(): Promise<void> {
     kernel: release(),
     method:
       'seeder and leecher are separate processes on 127.0.0.1 (TCP); each verifies its data before the clock starts; the clock runs from the ' +
-      "leecher's connect to its complete event; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
+      "leecher's connect to its complete event (Transmission and aria2: their RPC status, polled every 50 ms); 'first MiB after' = until a TCP connection " +
+      "between the two has 1 MiB acknowledged (ss -ti, polled every 25 ms), and 'goodput after first MiB' is measured from there; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
       'anon = highest RssAnon sampled every 100 ms (libtorrent 2.0 maps files, so its VmHWM counts page cache); the received file is SHA-256 checked; pair order rotates each repetition',
     sides: [...sides.values()].map((side) => `${side.id} = ${side.name} (${side.settings})`).join('; '),
   };

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { peerScriptArgs, type PeerRole, ScriptedPeer, startLibtorrentPeer } from '@seedfleet/testing';
+import { peerScriptArgs, type PeerRole, type ReferencePeer, ScriptedPeer, startAria2Peer, startLibtorrentPeer, startTransmissionPeer } from '@seedfleet/testing';
 
-export type SideId = 'lt' | 'ours';
+export type SideId = 'lt' | 'ours' | 'tr' | 'aria2';
+
+export const sideIds: readonly SideId[] = ['lt', 'ours', 'tr', 'aria2'];
 
 export interface StartSide {
   readonly torrentPath: string;
@@ -19,14 +21,33 @@ export interface Side {
   readonly unavailable?: string;
   /** Settings worth recording next to its numbers. */
   readonly settings: string;
-  start(options: StartSide): Promise<ScriptedPeer>;
+  /** Cannot be handed a peer, so it needs a torrent that names a tracker (Transmission, aria2). */
+  readonly needsTracker: boolean;
+  start(options: StartSide): Promise<ReferencePeer>;
 }
 
 const libtorrent: Side = {
   id: 'lt',
   name: 'libtorrent 2.0 (python3-libtorrent)',
-  settings: "libtorrent defaults, minus DHT/LSD/UPnP/NAT-PMP/uTP; allow_multiple_connections_per_ip",
+  settings: 'libtorrent defaults, minus DHT/LSD/UPnP/NAT-PMP/uTP; allow_multiple_connections_per_ip',
+  needsTracker: false,
   start: (options) => startLibtorrentPeer({ ...options, progressIntervalMs: 1000 }),
+};
+
+const transmission: Side = {
+  id: 'tr',
+  name: 'Transmission 3.00 (transmission-daemon)',
+  settings: 'no DHT/LPD/PEX/uTP/port mapping, no speed or ratio limits, plaintext preferred; meets peers through opentracker and is dialled by the other side',
+  needsTracker: true,
+  start: (options) => startTransmissionPeer(options),
+};
+
+const aria2: Side = {
+  id: 'aria2',
+  name: 'aria2 1.36 (aria2c)',
+  settings: 'no DHT/LPD/PEX/IPv6, --file-allocation=none, seeding without ratio limit; meets peers through opentracker',
+  needsTracker: true,
+  start: (options) => startAria2Peer(options),
 };
 
 /** Our engine through its Session API in bench/wire/our-peer.ts, compiled next to this file. */
@@ -37,6 +58,7 @@ function ours(): Side {
     name: 'seedfleet engine (Session)',
     unavailable: existsSync(script) ? undefined : `${script} is not built (the engine Session API has not landed or does not compile)`,
     settings: 'Session defaults',
+    needsTracker: false,
     start: (options) => ScriptedPeer.start('seedfleet', { command: process.execPath, args: [script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000 }))] }, options.readyTimeoutMs),
   };
 }
@@ -45,5 +67,7 @@ export function benchSides(): Map<SideId, Side> {
   return new Map<SideId, Side>([
     ['lt', libtorrent],
     ['ours', ours()],
+    ['tr', transmission],
+    ['aria2', aria2],
   ]);
 }

@@ -1,8 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcessStatsSampler, type SampledStats, type ScriptedPeer, sha256File } from '@seedfleet/testing';
+import { type Opentracker, ProcessStatsSampler, type ReferencePeer, type SampledStats, ScriptedPeer, sha256File } from '@seedfleet/testing';
 import type { WireDataset } from './dataset';
 import type { Side } from './sides';
+import { whenBytesFlowed } from './wire-bytes';
 
 export interface SideSample {
   /** CPU seconds spent between the leecher's connect and its completion. */
@@ -16,45 +17,85 @@ export interface SideSample {
 export interface TransferSample {
   readonly seconds: number;
   readonly goodputMiBs: number;
+  /** From the introduction until the connection has carried its first MiB (clients differ: Transmission waits for its rechoke timer). */
+  readonly firstMiBSeconds?: number;
+  /** Goodput over the rest, after the first MiB: the wire path without the clients' start-up habits. */
+  readonly steadyGoodputMiBs?: number;
   readonly seeder: SideSample;
   readonly leecher: SideSample;
 }
+
+/** How the two sides can meet: directly, or (for Transmission and aria2) through a tracker. */
+export interface Meeting {
+  /** The dataset's torrent, naming no tracker. */
+  readonly torrentPath: string;
+  /** The same torrent naming the tracker, and the tracker; only when a pair needs one. */
+  readonly tracked?: { readonly torrentPath: string; readonly tracker: Opentracker };
+}
+
+const mib = 1024 * 1024;
 
 function sideSample(start: SampledStats, end: SampledStats): SideSample {
   return { transferCpuSeconds: end.cpuSeconds - start.cpuSeconds, totalCpuSeconds: end.cpuSeconds, peakRssBytes: end.peakRssBytes, peakAnonRssBytes: end.peakAnonRssBytes };
 }
 
 /**
+ * Starts the transfer: a scripted leecher (lt, ours) dials the seeder; Transmission, which never dials
+ * loopback peers, is dialled by a scripted seeder; aria2 dials the seeder it got from the tracker.
+ */
+function introduce(seeder: ReferencePeer, leecher: ReferencePeer): void {
+  if (leecher instanceof ScriptedPeer) leecher.connect({ host: '127.0.0.1', port: seeder.port });
+  else if (!leecher.dialsLoopbackPeers) {
+    if (!(seeder instanceof ScriptedPeer)) throw new Error(`${leecher.client} cannot download from ${seeder.client}: neither dials the other on loopback`);
+    seeder.connect({ host: '127.0.0.1', port: leecher.port });
+  }
+}
+
+/**
  * One seeder process and one leecher process on loopback. The clock starts when the leecher, checked and
- * listening, is told to connect to the already verified seeder, and stops at the leecher's complete line.
+ * listening, is introduced to the already verified seeder, and stops when the leecher reports completion.
  * The leecher's file is then compared with the source by SHA-256.
  */
-export async function runTransfer(dataset: WireDataset, seederSide: Side, leecherSide: Side, workDir: string, timeoutMs: number): Promise<TransferSample> {
+export async function runTransfer(dataset: WireDataset, seederSide: Side, leecherSide: Side, meeting: Meeting, workDir: string, timeoutMs: number): Promise<TransferSample> {
   const leecherDir = join(workDir, `${seederSide.id}-to-${leecherSide.id}-${process.pid}-${Date.now()}`);
   await mkdir(leecherDir, { recursive: true });
-  const peers: ScriptedPeer[] = [];
+  const tracked = seederSide.needsTracker || leecherSide.needsTracker ? meeting.tracked : undefined;
+  if ((seederSide.needsTracker || leecherSide.needsTracker) && !tracked) throw new Error(`${seederSide.id} -> ${leecherSide.id} needs a tracker`);
+  const torrentPath = tracked?.torrentPath ?? meeting.torrentPath;
+  const peers: ReferencePeer[] = [];
+  const samplers: ProcessStatsSampler[] = [];
   try {
-    const seeder = await seederSide.start({ torrentPath: dataset.torrentPath, directory: dataset.directory, role: 'seed', readyTimeoutMs: timeoutMs });
+    const seeder = await seederSide.start({ torrentPath, directory: dataset.directory, role: 'seed', readyTimeoutMs: timeoutMs });
     peers.push(seeder);
-    const leecher = await leecherSide.start({ torrentPath: dataset.torrentPath, directory: leecherDir, role: 'download', readyTimeoutMs: timeoutMs });
+    // aria2 learns of the seeder only from its first announce: the seeder must be registered by then.
+    if (tracked) await tracked.tracker.waitForSwarm(dataset.infoHash, { complete: 1 }, timeoutMs);
+    const leecher = await leecherSide.start({ torrentPath, directory: leecherDir, role: 'download', readyTimeoutMs: timeoutMs });
     peers.push(leecher);
-    const seederStats = new ProcessStatsSampler(seeder.pid, { includeChildren: true }).start();
-    const leecherStats = new ProcessStatsSampler(leecher.pid, { includeChildren: true }).start();
+    const [seederStats, leecherStats] = [seeder, leecher].map((peer) => new ProcessStatsSampler(peer.pid, { includeChildren: true }).start());
+    samplers.push(seederStats, leecherStats);
     const [seederStart, leecherStart] = await Promise.all([seederStats.read(), leecherStats.read()]);
     const startedAt = performance.now();
-    leecher.connect({ host: '127.0.0.1', port: seeder.port });
-    await leecher.whenComplete(timeoutMs);
-    const seconds = (leecher.completedAt! - startedAt) / 1000;
+    introduce(seeder, leecher);
+    let finished = false;
+    const firstMiB = whenBytesFlowed([seeder.port, leecher.port], mib, () => finished);
+    await leecher.whenComplete(timeoutMs).finally(() => (finished = true));
+    const completedAt = leecher instanceof ScriptedPeer ? leecher.completedAt! : performance.now();
+    const seconds = (completedAt - startedAt) / 1000;
+    const firstMiBAt = await firstMiB;
     const [seederEnd, leecherEnd] = await Promise.all([seederStats.stop(), leecherStats.stop()]);
     const received = await sha256File(join(leecherDir, dataset.name));
     if (received !== dataset.sha256) throw new Error(`${seederSide.id} -> ${leecherSide.id}: the leecher's file has SHA-256 ${received}, the source ${dataset.sha256}`);
     return {
       seconds,
-      goodputMiBs: dataset.sizeBytes / (1024 * 1024) / seconds,
+      goodputMiBs: dataset.sizeBytes / mib / seconds,
+      ...(firstMiBAt === undefined
+        ? {}
+        : { firstMiBSeconds: (firstMiBAt - startedAt) / 1000, steadyGoodputMiBs: (dataset.sizeBytes - mib) / mib / ((completedAt - firstMiBAt) / 1000) }),
       seeder: sideSample(seederStart, seederEnd),
       leecher: sideSample(leecherStart, leecherEnd),
     };
   } finally {
+    for (const sampler of samplers) await sampler.stop().catch(() => undefined);
     for (const peer of peers.reverse()) await peer.stop();
     await rm(leecherDir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import type { SideId } from './sides';
+import { type SideId, sideIds } from './sides';
 
 export interface WireBenchArgs {
   readonly sizeBytes: number;
@@ -9,11 +9,19 @@ export interface WireBenchArgs {
   readonly timeoutMs: number;
 }
 
-const allPairs: readonly (readonly [SideId, SideId])[] = [
+const corePairs: readonly (readonly [SideId, SideId])[] = [
   ['lt', 'lt'],
   ['ours', 'ours'],
   ['ours', 'lt'],
   ['lt', 'ours'],
+];
+
+/** QUALITY.md S2's other references, as seeder and as leecher against ours (they meet through opentracker). */
+const referencePairs: readonly (readonly [SideId, SideId])[] = [
+  ['tr', 'ours'],
+  ['ours', 'tr'],
+  ['aria2', 'ours'],
+  ['ours', 'aria2'],
 ];
 
 const units: Record<string, number> = { '': 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -29,20 +37,22 @@ export function parseSize(text: string): number {
 function parsePairs(text: string): (readonly [SideId, SideId])[] {
   return text.split(',').map((pair) => {
     const [seeder, leecher] = pair.trim().split(/->|-/);
-    if (!['lt', 'ours'].includes(seeder) || !['lt', 'ours'].includes(leecher)) throw new Error(`pair '${pair}' is not seeder-leecher with each 'lt' or 'ours' (e.g. lt-ours)`);
+    const known = (id: string): boolean => (sideIds as readonly string[]).includes(id);
+    if (!known(seeder) || !known(leecher)) throw new Error(`pair '${pair}' is not seeder-leecher with each one of ${sideIds.join(', ')} (e.g. lt-ours)`);
     return [seeder as SideId, leecher as SideId] as const;
   });
 }
 
 /**
  * `--size 1GiB` (env WIRE_BENCH_SIZE), `--piece-length 1MiB`, `--reps 3` (env WIRE_BENCH_REPS), `--pairs lt-lt,ours-lt`
- * (env WIRE_BENCH_PAIRS; default all four), `--quick` (64 MiB, 1 repetition: checks the script, not a result).
+ * (env WIRE_BENCH_PAIRS; default the four of lt and ours; sides lt, ours, tr, aria2), `--references` (the four plus
+ * Transmission and aria2 against ours both ways), `--quick` (64 MiB, 1 repetition: checks the script, not a result).
  */
 export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WireBenchArgs {
   let size = env.WIRE_BENCH_SIZE ?? '1GiB';
   let pieceLength = '1MiB';
   let reps = env.WIRE_BENCH_REPS ? Number(env.WIRE_BENCH_REPS) : 3;
-  let pairs = env.WIRE_BENCH_PAIRS ? parsePairs(env.WIRE_BENCH_PAIRS) : allPairs;
+  let pairs = env.WIRE_BENCH_PAIRS ? parsePairs(env.WIRE_BENCH_PAIRS) : corePairs;
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = (): string => {
@@ -56,10 +66,11 @@ export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessE
     } else if (flag === '--size') size = value();
     else if (flag === '--piece-length') pieceLength = value();
     else if (flag === '--pairs') pairs = parsePairs(value());
+    else if (flag === '--references') pairs = [...corePairs, ...referencePairs];
     else if (flag === '--reps') {
       reps = Number(value());
       if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps needs a positive integer');
-    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --quick)`);
+    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --references, --quick)`);
   }
   const sizeBytes = parseSize(size);
   // Generous: 10 MiB/s would be a broken run, not a slow one.

@@ -10,6 +10,9 @@ export interface ProcessStats {
   readonly peakRssBytes: number;
   /** RssAnon now: heap and stacks, without page cache mapped from files (mmap disk I/O inflates VmRSS). */
   readonly anonRssBytes: number;
+  /** rchar / wchar of /proc/PID/io: bytes through read()/write()-family calls (sockets too, but not send/recvmsg). */
+  readonly readBytes: number;
+  readonly writtenBytes: number;
 }
 
 let clockTicks: number | undefined;
@@ -30,6 +33,11 @@ async function cpuTicks(pid: number): Promise<number> {
 
 function statusKiB(status: string, key: string): number {
   const match = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match ? Number(match[1]) : 0;
+}
+
+function ioCounter(io: string, key: string): number {
+  const match = new RegExp(`^${key}: (\\d+)`, 'm').exec(io);
   return match ? Number(match[1]) : 0;
 }
 
@@ -54,13 +62,15 @@ async function descendantTicks(pid: number): Promise<number> {
 
 /** One reading of a live process from /proc; throws (ENOENT) once it has exited. */
 export async function readProcessStats(pid: number, options: { includeChildren?: boolean } = {}): Promise<ProcessStats> {
-  const [ticks, status] = await Promise.all([cpuTicks(pid), readFile(`/proc/${pid}/status`, 'utf8')]);
+  const [ticks, status, io] = await Promise.all([cpuTicks(pid), readFile(`/proc/${pid}/status`, 'utf8'), readFile(`/proc/${pid}/io`, 'utf8')]);
   const children = options.includeChildren ? await descendantTicks(pid) : 0;
   return {
     cpuSeconds: (ticks + children) / ticksPerSecond(),
     rssBytes: statusKiB(status, 'VmRSS') * 1024,
     peakRssBytes: statusKiB(status, 'VmHWM') * 1024,
     anonRssBytes: statusKiB(status, 'RssAnon') * 1024,
+    readBytes: ioCounter(io, 'rchar'),
+    writtenBytes: ioCounter(io, 'wchar'),
   };
 }
 
