@@ -37,7 +37,11 @@ it('a torrent stopped mid-download and added again with the same store fetches o
   const again = await restarted.add({ metainfo: torrent.metainfo, store: first.store, peers: [{ host: '127.0.0.1', port: swarm.seeders[0].port }] });
   const states: string[] = [again.state];
   again.on('state', (state) => states.push(state));
+  const checking: unknown[] = [];
+  again.on('progress', (progress) => progress.state === 'checking' && checking.push(progress.checked));
   await again.whenComplete();
+  // The check reports its progress, ending with every piece checked.
+  expect(checking.at(-1)).toEqual({ done: pieceCount, total: pieceCount });
   expect(states.slice(0, 3)).toEqual(['checking', 'downloading', 'seeding']);
   expect((await storeContent(first.store as MemoryPieceStore, torrent.metainfo)).equals(torrent.content)).toBe(true);
   // Only the missing pieces came over the wire (endgame may duplicate a few blocks).

@@ -62,6 +62,7 @@ export class Torrent {
   private haveBytes = 0;
   private checked: { done: number; total: number } | undefined;
   private startupResult: StartupCheck | undefined;
+  private lastCheckEventAt = -Infinity;
   private errorText: string | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
@@ -276,10 +277,19 @@ export class Torrent {
       // (MemoryPieceStore does): hash a copy so the store keeps its bytes.
       verifier: { verify: (index, data) => this.verifier.verify(index, Buffer.from(data)) },
       resumePath: this.options.resumePath,
-      onProgress: (done, total) => (this.checked = { done, total }),
+      onProgress: (done, total) => this.checkProgress(done, total),
     });
     this.startupResult = { checkedPieces: result.checkedPieces, trustedPieces: result.trustedPieces, resumeIgnored: result.resumeIgnored };
     return result.have;
+  }
+
+  /** While checking, progress events come from the check (at most one a second) since the tick is not running. */
+  private checkProgress(done: number, total: number): void {
+    this.checked = { done, total };
+    const now = this.core.clock();
+    if (now - this.lastCheckEventAt < TICK_MS && done < total) return;
+    this.lastCheckEventAt = now;
+    this.emitProgress();
   }
 
   private activate(): void {
