@@ -86,6 +86,16 @@ describe('seedfleet tracker', () => {
     expect(await run(['tracker', '--open', '--allow', 'x'], captureIo(), commands)).toBe(2);
   });
 
+  it.each([
+    [['--redis', 'localhost:6379'], /expected a redis:\/\/ or rediss:\/\/ URL/],
+    [['--trusted-proxy', 'lb.internal'], /not an IP address/],
+    [['--interval', '0'], /intervalSeconds must be a positive integer/],
+  ])('refuses bad option values: %j', async (extra, message) => {
+    const io = captureIo();
+    expect(await run(['tracker', '--open', ...extra], io, commands)).toBe(2);
+    expect(io.err()).toMatch(message);
+  });
+
   it('reports an unreadable allow list and a Redis that does not answer', async () => {
     const missing = captureIo({ cwd: dir });
     expect(await run(['tracker', '--allow', 'nope.txt'], missing, commands)).toBe(1);

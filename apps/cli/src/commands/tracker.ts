@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, peerTtlMs, RedisSwarmStore, sharedTrackerSecret, startTrackerServers, type AccessMode, type TrackerOptions } from '@seedfleet/tracker';
+import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, peerTtlMs, RedisSwarmStore, sharedTrackerSecret, startTrackerServers, trustedProxySet, validateTrackerOptions, type AccessMode, type TrackerOptions } from '@seedfleet/tracker';
 import { Redis } from 'ioredis';
 import { locateRedis, RedisUnavailableError } from '../../../publisher/src/redis/redis-locator';
 import { ioredisPort } from '../../../publisher/src/tracker/ioredis-port';
@@ -29,12 +29,12 @@ connection ids from one are valid at the others. Stops cleanly on SIGINT/SIGTERM
       udp: flag('serve the UDP tracker too (default); --no-udp serves HTTP only', { negatable: true }),
       open: flag('serve any info hash'),
       allow: value('FILE', 'serve only the info hashes listed in FILE'),
-      redis: value('URL', 'Redis for the swarms (redis:// or rediss://)'),
+      redis: value('URL', 'Redis for the swarms (redis:// or rediss://)', { parse: parseRedisUrl }),
       'key-prefix': value('PREFIX', 'prefix of every Redis key (default seedfleet:tracker:)'),
       interval: value('SECONDS', `announce interval sent to clients (default ${DEFAULT_TRACKER_OPTIONS.intervalSeconds})`, { parse: parseSeconds }),
       'min-interval': value('SECONDS', `minimum announce interval; earlier announces get the previous answer (default ${DEFAULT_TRACKER_OPTIONS.minIntervalSeconds})`, { parse: parseSeconds }),
       'max-numwant': value('N', `most peers returned per announce (default ${DEFAULT_TRACKER_OPTIONS.maxNumWant})`, { parse: parseCount }),
-      'trusted-proxy': list('ADDR', 'a proxy whose X-Forwarded-For and ip= are believed (repeatable)'),
+      'trusted-proxy': list('ADDR', 'a proxy whose X-Forwarded-For and ip= are believed', { parse: parseProxy }),
     },
   },
   async run({ options }, io) {
@@ -52,6 +52,11 @@ connection ids from one are valid at the others. Stops cleanly on SIGINT/SIGTERM
       maxNumWant: options['max-numwant'] ?? DEFAULT_TRACKER_OPTIONS.maxNumWant,
       defaultNumWant: Math.min(DEFAULT_TRACKER_OPTIONS.defaultNumWant, options['max-numwant'] ?? Infinity),
     };
+    try {
+      validateTrackerOptions(trackerOptions);
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/^tracker option /, ''), 'tracker');
+    }
     const redisDir = await mkdtemp(join(tmpdir(), 'seedfleet-tracker-'));
     const cleanups: (() => Promise<unknown>)[] = [() => rm(redisDir, { recursive: true, force: true })];
     try {
@@ -117,6 +122,22 @@ export function parseAllowList(text: string, name: string): Set<string> {
     allowed.add(entry.slice(0, 40).toLowerCase());
   });
   return allowed;
+}
+
+function parseProxy(text: string): string {
+  trustedProxySet([text]);
+  return text.trim();
+}
+
+function parseRedisUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`'${text}' is not a URL`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`'${text}': expected a redis:// or rediss:// URL`);
+  return text;
 }
 
 function parseSeconds(text: string): number {
