@@ -6,6 +6,8 @@ export async function writeFully(handle: FileHandle, data: Buffer, from: number,
   let done = 0;
   while (done < length) {
     const { bytesWritten } = await handle.write(data, from + done, length - done, position + done);
+    // A regular file either takes bytes or fails with an errno; zero would loop forever.
+    if (bytesWritten === 0) throw new StorageError('io', `write at byte ${position + done} made no progress`);
     done += bytesWritten;
   }
 }
