@@ -1,12 +1,9 @@
-import { type Metainfo, pieceSize, pieceSpans } from '@seedfleet/metainfo';
+import { type Metainfo, pieceSize } from '@seedfleet/metainfo';
 import { Bitfield } from '@seedfleet/wire';
 import type { EstablishedConnection } from '../net/handshake-exchange';
 import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reason';
-import { PeerConnection } from '../peer/peer-connection';
 import type { PieceGeometry } from '../peer/peer-options';
 import { blockCountsOf, type ChokeMode, PiecePicker, type TokenBucket } from '../policy';
-import { loadVerifiedPieces } from '../storage/load-verified';
-import { StorageError } from '../storage/piece-store';
 import { PieceVerifier } from '../storage/piece-verifier';
 import { ReadCache } from '../storage/read-cache';
 import { saveResumeData } from '../storage/resume-file';
@@ -16,14 +13,17 @@ import { DEFAULT_ASSEMBLY_BUDGET, PieceAssembler } from './piece-assembler';
 import { ResumeSaver } from './resume-saver';
 import { PieceCompletion } from './piece-completion';
 import { PeerEvents } from './peer-events';
+import { PeerRoster } from './peer-roster';
 import { limitBucket, RateGate } from './rate-limits';
 import { Requester } from './requester';
 import { SmartBan } from './smart-ban';
-import { addressKey, type PeerAddress, Swarm } from './swarm';
+import { startupPieces } from './startup-pieces';
+import { dataBytes, toTorrentError } from './storage-failure';
+import { type PeerAddress, Swarm } from './swarm';
 import { type TorrentCore, TransferStats } from './torrent-core';
 import { TorrentEventEmitter } from './torrent-events';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
-import { TorrentPeer } from './torrent-peer';
+import type { TorrentPeer } from './torrent-peer';
 import { type StartupCheck, TorrentError, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';
 import { Uploader } from './uploader';
 
@@ -50,15 +50,11 @@ export class Torrent {
   private readonly verifier: PieceVerifier;
   private readonly resumeSaver: ResumeSaver | undefined;
   private readonly announcing: Announcing;
-  private readonly handler: PeerEvents;
-  private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
-  private readonly candidateOf = new Map<TorrentPeer, string>();
-  private readonly bannedIds = new Set<string>();
+  private readonly roster: PeerRoster<Torrent>;
   private readonly smartBan = new SmartBan();
   private readonly downBucket: TokenBucket | undefined;
   private readonly upBucket: TokenBucket | undefined;
   private readonly complete: { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void };
-  private nextPeerNumber = 0;
   private haveBytes = 0;
   private checked: { done: number; total: number } | undefined;
   private startupResult: StartupCheck | undefined;
@@ -111,13 +107,13 @@ export class Torrent {
       slots: options.unchokeSlots ?? (cooperative ? 8 : 4),
       onChoked: (peer) => this.uploader.onChoked(peer),
     });
-    this.handler = new PeerEvents({
-      peerOf: (connection) => this.byConnection.get(connection),
+    const handler = new PeerEvents({
+      peerOf: (connection) => this.roster.peerOf(connection),
       requester: this.requester,
       uploader: this.uploader,
       chokeLoop: this.chokeLoop,
-      onAnnounced: (peer) => this.dropIfBothSeeds(peer),
-      onClosed: (peer, reason) => this.peerClosed(peer, reason),
+      onAnnounced: (peer) => this.roster.dropIfBothSeeds(peer),
+      onClosed: (peer, reason) => this.roster.closed(peer, reason),
     });
     this.swarm = new Swarm({
       owner: this,
@@ -126,7 +122,17 @@ export class Torrent {
       peerId: session.peerId,
       flags: session.flags,
       clock: session.clock,
-      onConnected: (connection, candidate) => this.attach(connection, candidate),
+      onConnected: (connection, candidate) => this.roster.attach(connection, candidate),
+    });
+    this.roster = new PeerRoster({
+      owner: this,
+      core: this.core,
+      session,
+      swarm: this.swarm,
+      handler,
+      accepting: () => this.acceptsPeers,
+      onConnected: (peer) => this.events.emit('peer', { type: 'connected', address: peer.address, client: peer.client }),
+      onClosed: (peer, reason) => this.peerClosed(peer, reason),
     });
     this.announcing = new Announcing({
       tiers: [...metainfo.announce, ...(options.trackers ?? [])].filter((tier) => tier.length > 0),
@@ -209,7 +215,8 @@ export class Torrent {
   async start(): Promise<void> {
     try {
       await this.core.store.open();
-      const have = await this.startupHave();
+      const { have, check } = await startupPieces({ ...this.options, verifier: this.verifier, onProgress: (done, total) => this.checkProgress(done, total) });
+      this.startupResult = check;
       for (let index = 0; index < have.size; index++) if (have.has(index)) this.markHave(index);
     } catch (error) {
       return this.fail(error);
@@ -262,25 +269,7 @@ export class Torrent {
 
   /** An incoming connection the listener routed here (it holds an open slot). */
   acceptIncoming(connection: EstablishedConnection): void {
-    this.attach(connection, undefined);
-  }
-
-  private async startupHave(): Promise<Bitfield> {
-    const { pieceCount } = this.metainfo;
-    if (this.options.seedOnly) return Bitfield.full(pieceCount);
-    if (this.options.have) return this.options.have;
-    this.checked = { done: 0, total: pieceCount };
-    const result = await loadVerifiedPieces({
-      metainfo: this.metainfo,
-      store: this.core.store,
-      // The pool transfers what it hashes, and a store may hand out views of its own memory
-      // (MemoryPieceStore does): hash a copy so the store keeps its bytes.
-      verifier: { verify: (index, data) => this.verifier.verify(index, Buffer.from(data)) },
-      resumePath: this.options.resumePath,
-      onProgress: (done, total) => this.checkProgress(done, total),
-    });
-    this.startupResult = { checkedPieces: result.checkedPieces, trustedPieces: result.trustedPieces, resumeIgnored: result.resumeIgnored };
-    return result.have;
+    this.roster.attach(connection, undefined);
   }
 
   /** While checking, progress events come from the check (at most one a second) since the tick is not running. */
@@ -313,7 +302,7 @@ export class Torrent {
     this.chokeLoop.stop();
     this.requester.stop();
     this.uploader.stop();
-    for (const peer of [...this.core.peers.values()]) peer.connection.close(reason);
+    this.roster.closeAll(reason);
   }
 
   private tick(): void {
@@ -329,65 +318,11 @@ export class Torrent {
     this.events.emit('progress', this.progress());
   }
 
-  private attach(established: EstablishedConnection, candidate: string | undefined): void {
-    const { limits } = this.session;
-    const peerIdHex = established.remote.peerId.toString('hex');
-    const existing = [...this.core.peers.values()].find((peer) => peer.peerIdHex === peerIdHex);
-    const duplicate = existing !== undefined && !this.replaces(existing, candidate !== undefined);
-    if (!this.acceptsPeers || this.bannedIds.has(peerIdHex) || duplicate) {
-      established.socket.destroy();
-      limits.close(this);
-      if (candidate) this.swarm.disconnected(candidate, this.bannedIds.has(peerIdHex) ? 'banned' : 'duplicate');
-      return;
-    }
-    const connection = new PeerConnection({
-      ...established,
-      localFlags: this.session.flags,
-      handler: this.handler,
-      geometry: this.core.geometry,
-      clock: this.session.clock,
-    });
-    const peer = new TorrentPeer(`${addressKey(connection.remoteAddress, connection.remotePort)}#${this.nextPeerNumber++}`, connection, this.core.clock(), candidate !== undefined);
-    this.byConnection.set(connection, peer);
-    this.core.peers.set(peer.id, peer);
-    if (candidate) this.candidateOf.set(peer, candidate);
-    connection.announcePieces(this.core.have);
-    if (connection.extensionProtocol) {
-      connection.sendExtensionHandshake({ m: new Map(), v: 'seedfleet 0.1.0', reqq: 500, p: this.session.port() || undefined, unknown: new Map() });
-    }
-    this.events.emit('peer', { type: 'connected', address: peer.address, client: peer.client });
-    connection.start();
-  }
-
-  /**
-   * Two peers that dial each other at once end up with two connections, and each side must drop the
-   * same one: the connection dialed by the side with the lower peer id survives. Returns whether the new
-   * connection wins (the existing one is closed then).
-   */
-  private replaces(existing: TorrentPeer, newIsOutgoing: boolean): boolean {
-    if (existing.outgoing === newIsOutgoing) return false;
-    const weDialSurvivor = Buffer.compare(this.session.peerId, existing.connection.peerId) < 0;
-    if (newIsOutgoing !== weDialSurvivor) return false;
-    existing.connection.close(disconnectReason('duplicate', 'a second connection to this peer replaces this one'));
-    return true;
-  }
-
   private peerClosed(peer: TorrentPeer, reason: DisconnectReason): void {
-    this.byConnection.delete(peer.connection);
-    this.core.peers.delete(peer.id);
     this.requester.peerGone(peer);
-    this.session.limits.close(this);
-    const candidate = this.candidateOf.get(peer);
-    this.candidateOf.delete(peer);
-    if (candidate) this.swarm.disconnected(candidate, reason.code);
     this.events.emit('peer', { type: 'disconnected', address: peer.address, client: peer.client, reason: `${reason.code}: ${reason.message}` });
     // Its requests are free again: others may take them now rather than at the next tick.
     if (this.stateValue === 'downloading') this.requester.fillAll();
-  }
-
-  /** Two seeds have nothing to trade. */
-  private dropIfBothSeeds(peer: TorrentPeer): void {
-    if (this.core.have.isFull && peer.isSeed) peer.connection.close(disconnectReason('not-useful', 'both sides are seeds'));
   }
 
   private markHave(index: number): void {
@@ -399,7 +334,7 @@ export class Torrent {
 
   private pieceStored(index: number, data: Buffer): void {
     this.haveBytes += dataBytes(this.metainfo, index);
-    for (const peerIdHex of this.smartBan.verified(index, data)) this.ban(peerIdHex, `sent bad data for piece ${index}`);
+    for (const peerIdHex of this.smartBan.verified(index, data)) this.roster.ban(peerIdHex, `sent bad data for piece ${index}`);
     for (const peer of this.core.peers.values()) {
       if (!peer.connection.pieces?.has(index)) peer.connection.have(index);
     }
@@ -413,7 +348,7 @@ export class Torrent {
     this.setState('seeding');
     for (const peer of [...this.core.peers.values()]) {
       peer.connection.notInterested();
-      this.dropIfBothSeeds(peer);
+      this.roster.dropIfBothSeeds(peer);
     }
     this.emitProgress();
     void this.saveResume('final');
@@ -438,22 +373,12 @@ export class Torrent {
   /** A piece failed its hash: SmartBan names the culprits, now or once the piece passes. */
   private pieceFailed(index: number, data: Buffer, senders: readonly string[]): void {
     this.requester.dropIdleBuffers([index]);
-    for (const peerIdHex of this.smartBan.failed(index, data, senders)) this.ban(peerIdHex, `sent data for piece ${index} that failed its hash check`);
+    for (const peerIdHex of this.smartBan.failed(index, data, senders)) this.roster.ban(peerIdHex, `sent data for piece ${index} that failed its hash check`);
     // The piece is wanted again: peers we lost interest in while it was verifying may have it.
     for (const peer of this.core.peers.values()) {
       if (!peer.connection.amInterested) this.requester.updateInterest(peer);
     }
     this.requester.fillAll();
-  }
-
-  private ban(peerIdHex: string, why: string): void {
-    this.bannedIds.add(peerIdHex);
-    for (const peer of [...this.core.peers.values()]) {
-      if (peer.peerIdHex !== peerIdHex) continue;
-      const candidate = this.candidateOf.get(peer);
-      if (candidate) this.swarm.forbid(candidate);
-      peer.connection.close(disconnectReason('banned', why));
-    }
   }
 
   /** A storage failure stops the torrent in the error state with a message a person can act on. */
@@ -478,19 +403,4 @@ export class Torrent {
 
 function buckets(...maybe: (TokenBucket | undefined)[]): TokenBucket[] {
   return maybe.filter((bucket): bucket is TokenBucket => bucket !== undefined);
-}
-
-/** File bytes in a piece: pad files are in the piece space but not in the torrent's size. */
-function dataBytes(metainfo: Metainfo, index: number): number {
-  return pieceSpans(metainfo, index).reduce((sum, span) => sum + span.length, 0);
-}
-
-function toTorrentError(error: unknown, name: string): TorrentError {
-  if (error instanceof TorrentError) return error;
-  if (error instanceof StorageError) {
-    const what = error.code === 'no-space' ? 'the disk is full' : `storage failed (${error.code})`;
-    return new TorrentError('storage', `torrent "${name}": ${what}: ${error.message}`, { cause: error });
-  }
-  const text = error instanceof Error ? error.message : String(error);
-  return new TorrentError('storage', `torrent "${name}": ${text}`, { cause: error });
 }

@@ -1,0 +1,109 @@
+import type { EstablishedConnection } from '../net/handshake-exchange';
+import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reason';
+import { PeerConnection } from '../peer/peer-connection';
+import type { PeerHandler } from '../peer/peer-handler';
+import { addressKey, type Swarm } from './swarm';
+import type { TorrentCore } from './torrent-core';
+import type { SessionLink } from './torrent-options';
+import { TorrentPeer } from './torrent-peer';
+
+export interface PeerRosterOptions<Owner> {
+  readonly owner: Owner;
+  readonly core: TorrentCore;
+  readonly session: SessionLink<Owner>;
+  readonly swarm: Swarm<Owner>;
+  readonly handler: PeerHandler;
+  /** Whether the torrent takes connections now. */
+  readonly accepting: () => boolean;
+  readonly onConnected: (peer: TorrentPeer) => void;
+  /** After the roster forgot the peer and gave its slot back. */
+  readonly onClosed: (peer: TorrentPeer, reason: DisconnectReason) => void;
+}
+
+/**
+ * Who the torrent is connected to: turns handshaken sockets into PeerConnections (greeting them with our
+ * pieces and extension handshake), refuses banned and duplicate peers, resolves two peers dialing each
+ * other to the same one connection on both sides, and gives every slot back when a connection closes.
+ */
+export class PeerRoster<Owner> {
+  private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
+  private readonly candidateOf = new Map<TorrentPeer, string>();
+  private readonly bannedIds = new Set<string>();
+  private nextNumber = 0;
+
+  constructor(private readonly options: PeerRosterOptions<Owner>) {}
+
+  peerOf(connection: PeerConnection): TorrentPeer | undefined {
+    return this.byConnection.get(connection);
+  }
+
+  /** A connection past the handshake holding an open slot; `candidate` when we dialed it. */
+  attach(established: EstablishedConnection, candidate: string | undefined): void {
+    const { core, session, swarm, owner } = this.options;
+    const peerIdHex = established.remote.peerId.toString('hex');
+    const existing = [...core.peers.values()].find((peer) => peer.peerIdHex === peerIdHex);
+    const duplicate = existing !== undefined && !this.replaces(existing, candidate !== undefined);
+    const banned = this.bannedIds.has(peerIdHex);
+    if (!this.options.accepting() || banned || duplicate) {
+      established.socket.destroy();
+      session.limits.close(owner);
+      if (candidate) swarm.disconnected(candidate, banned ? 'banned' : 'duplicate');
+      return;
+    }
+    const connection = new PeerConnection({ ...established, localFlags: session.flags, handler: this.options.handler, geometry: core.geometry, clock: session.clock });
+    const peer = new TorrentPeer(`${addressKey(connection.remoteAddress, connection.remotePort)}#${this.nextNumber++}`, connection, core.clock(), candidate !== undefined);
+    this.byConnection.set(connection, peer);
+    core.peers.set(peer.id, peer);
+    if (candidate) this.candidateOf.set(peer, candidate);
+    connection.announcePieces(core.have);
+    if (connection.extensionProtocol) {
+      connection.sendExtensionHandshake({ m: new Map(), v: 'seedfleet 0.1.0', reqq: 500, p: session.port() || undefined, unknown: new Map() });
+    }
+    this.options.onConnected(peer);
+    connection.start();
+  }
+
+  /** The connection closed (PeerHandler.onClose). */
+  closed(peer: TorrentPeer, reason: DisconnectReason): void {
+    this.byConnection.delete(peer.connection);
+    this.options.core.peers.delete(peer.id);
+    this.options.session.limits.close(this.options.owner);
+    const candidate = this.candidateOf.get(peer);
+    this.candidateOf.delete(peer);
+    if (candidate) this.options.swarm.disconnected(candidate, reason.code);
+    this.options.onClosed(peer, reason);
+  }
+
+  /** Refuses this peer id from now on and closes its connections. */
+  ban(peerIdHex: string, why: string): void {
+    this.bannedIds.add(peerIdHex);
+    for (const peer of [...this.options.core.peers.values()]) {
+      if (peer.peerIdHex !== peerIdHex) continue;
+      const candidate = this.candidateOf.get(peer);
+      if (candidate) this.options.swarm.forbid(candidate);
+      peer.connection.close(disconnectReason('banned', why));
+    }
+  }
+
+  /** Two seeds have nothing to trade. */
+  dropIfBothSeeds(peer: TorrentPeer): void {
+    if (this.options.core.have.isFull && peer.isSeed) peer.connection.close(disconnectReason('not-useful', 'both sides are seeds'));
+  }
+
+  closeAll(reason: DisconnectReason): void {
+    for (const peer of [...this.options.core.peers.values()]) peer.connection.close(reason);
+  }
+
+  /**
+   * Two peers that dial each other at once end up with two connections, and each side must drop the
+   * same one: the connection dialed by the side with the lower peer id survives. Returns whether the new
+   * connection wins (the existing one is closed then).
+   */
+  private replaces(existing: TorrentPeer, newIsOutgoing: boolean): boolean {
+    if (existing.outgoing === newIsOutgoing) return false;
+    const weDialSurvivor = Buffer.compare(this.options.session.peerId, existing.connection.peerId) < 0;
+    if (newIsOutgoing !== weDialSurvivor) return false;
+    existing.connection.close(disconnectReason('duplicate', 'a second connection to this peer replaces this one'));
+    return true;
+  }
+}
