@@ -6,13 +6,19 @@
  * info hashes set.
  * ARGV: 1 now ms, 2 peer TTL ms, 3 member (peer id + compact address), 4 event, 5 seeder "1"/"0",
  * 6 sample size, 7 passkey or "", 8 require registered "1"/"0", 9 info hash hex, 10 swarm key base for
- * the locality sets (base.."z:"..zone, base.."r:"..region), 11 TTL ms of the downloaded counter.
+ * the locality sets (base.."z:"..zone, base.."r:"..region), 11 TTL ms of the downloaded counter,
+ * 12 a random non-negative integer (where the seeder and leecher windows start).
  * Returns {1} unknown passkey, {2} unregistered info hash, or
  * {0, complete, incomplete, downloaded, zone, region, member, meta, member, meta, ...}.
  *
  * Members expire by score: counts use ZCOUNT above `now`, so they are exact even before pruning, which
  * removes at most 100 expired members per set per announce to bound the script's time. Every swarm key
  * gets the peer TTL as its own expiry, so a swarm nobody announces to disappears whole.
+ *
+ * Seeders and leechers are sampled as a window of consecutive ranks from a random start (wrapping): one
+ * O(log n) ZRANGE instead of ZRANDMEMBER, which costs ~1.5 us per member drawn (73 us for 51 on Redis
+ * 7.0). Every peer is in the window with the same probability; peers that announced at about the same
+ * time tend to be handed out together, which does no harm.
  */
 export const ANNOUNCE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -105,7 +111,7 @@ local function offerIndexed(members)
     end
   end
 end
--- From ZRANDMEMBER WITHSCORES: the expiry comes along, and the labels matter only to a labelled requester.
+-- From ZRANGE WITHSCORES: the expiry comes along, and the labels matter only to a labelled requester.
 local function offerScored(pairs, flag)
   for i = 1, #pairs, 2 do
     local m = pairs[i]
@@ -119,11 +125,21 @@ local function offerScored(pairs, flag)
     end
   end
 end
+local function offerWindow(key, flag, random)
+  local size = redis.call('ZCARD', key)
+  if size <= sample then
+    offerScored(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), flag)
+    return
+  end
+  local start = random % size
+  offerScored(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'), flag)
+  if start + sample > size then offerScored(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES'), flag) end
+end
 if event ~= 'stopped' and sample > 1 then
   if zone ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'z:' .. zone, sample)) end
   if region ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'r:' .. region, sample)) end
-  if not seeder then offerScored(redis.call('ZRANDMEMBER', KEYS[1], sample, 'WITHSCORES'), 's') end
-  offerScored(redis.call('ZRANDMEMBER', KEYS[2], sample, 'WITHSCORES'), 'l')
+  if not seeder then offerWindow(KEYS[1], 's', tonumber(ARGV[12])) end
+  offerWindow(KEYS[2], 'l', tonumber(ARGV[12]) * 7 + 3)
 end
 return result
 `;

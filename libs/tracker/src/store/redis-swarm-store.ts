@@ -12,6 +12,8 @@ export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
   readonly keyPrefix: string;
   /** How long a swarm's completed counter outlives its last completion (default 30 days). */
   readonly downloadedTtlMs?: number;
+  /** Where the sampled windows of seeders and leechers start (default Math.random). */
+  readonly random?: () => number;
 }
 
 const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
@@ -60,6 +62,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
         hex,
         base,
         this.options.downloadedTtlMs ?? 30 * 24 * 3600_000,
+        Math.floor((this.options.random ?? Math.random)() * 2 ** 31),
       ],
     );
     if (!Array.isArray(reply)) throw new RedisReplyError(`announce script returned ${typeof reply}`);

@@ -99,6 +99,15 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
       }
     });
 
+    it('hands out every peer of a swarm larger than the sample sooner or later', async () => {
+      for (let n = 1; n <= 30; n++) await announce(n);
+      const seen = new Set<string>();
+      for (let round = 0; round < 200 && seen.size < 30; round++) {
+        others(await announce(31, { sampleSize: 5, event: 'none', now: T0 + round }), 31).forEach((ip) => seen.add(ip));
+      }
+      expect(seen.size).toBe(30);
+    });
+
     it('keeps IPv6 addresses and swarms apart', async () => {
       const address: PeerAddress = { ip: '2001:db8::7', family: 6, port: 51413 };
       await announce(1, { address });
