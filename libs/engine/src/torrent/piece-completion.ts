@@ -20,7 +20,6 @@ export interface PieceCompletionHooks {
  * the store has it. A failed hash frees the piece's blocks and names the senders.
  */
 export class PieceCompletion {
-  private pending = 0;
   private stopped = false;
 
   constructor(
@@ -29,18 +28,10 @@ export class PieceCompletion {
     private readonly hooks: PieceCompletionHooks,
   ) {}
 
-  /** Pieces verifying or being written. */
-  get inProgress(): number {
-    return this.pending;
-  }
-
   complete(index: number): void {
     const piece = this.core.assembler.take(index);
     if (!piece) return;
-    this.pending++;
-    void this.finish(index, piece.data, piece.senders)
-      .catch((error: unknown) => this.stopped || this.hooks.onStorageError(error))
-      .finally(() => this.pending--);
+    void this.finish(index, piece.data, piece.senders).catch((error: unknown) => this.stopped || this.hooks.onStorageError(error));
   }
 
   stop(): void {

@@ -33,11 +33,4 @@ export class RateGate {
     for (const bucket of this.buckets()) wait = Math.max(wait, bucket.msUntil(bytes, now));
     return wait;
   }
-
-  get limited(): boolean {
-    return this.buckets().length > 0;
-  }
 }
-
-/** The blocks a request size is rounded to when gating downloads. */
-export const GATE_UNIT = BLOCK_SIZE;

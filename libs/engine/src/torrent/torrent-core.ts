@@ -9,7 +9,7 @@ import type { RateGate } from './rate-limits';
 import type { TorrentPeer } from './torrent-peer';
 
 /** Byte counters and payload rates of one torrent. */
-export class TransferStats {
+export class TorrentTraffic {
   uploaded = 0;
   /** Payload received, useful or not (duplicates and failed pieces included). */
   received = 0;
@@ -50,5 +50,5 @@ export interface TorrentCore {
   readonly random: Random;
   readonly downGate: RateGate;
   readonly upGate: RateGate;
-  readonly stats: TransferStats;
+  readonly stats: TorrentTraffic;
 }

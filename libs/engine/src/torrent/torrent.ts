@@ -20,7 +20,7 @@ import { SmartBan } from './smart-ban';
 import { startupPieces } from './startup-pieces';
 import { dataBytes, toTorrentError } from './storage-failure';
 import { type PeerAddress, Swarm } from './swarm';
-import { type TorrentCore, TransferStats } from './torrent-core';
+import { type TorrentCore, TorrentTraffic } from './torrent-core';
 import { TorrentEventEmitter } from './torrent-events';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import type { TorrentPeer } from './torrent-peer';
@@ -59,6 +59,7 @@ export class Torrent {
   private checked: { done: number; total: number } | undefined;
   private startupResult: StartupCheck | undefined;
   private lastCheckEventAt = -Infinity;
+  private completeAnnounced = false;
   private errorText: string | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
@@ -90,7 +91,7 @@ export class Torrent {
       random: session.random,
       downGate: new RateGate(() => buckets(session.downBucket, this.downBucket)),
       upGate: new RateGate(() => buckets(session.upBucket, this.upBucket)),
-      stats: new TransferStats(now),
+      stats: new TorrentTraffic(now),
     };
     this.verifier = new PieceVerifier(metainfo, session.hashPool);
     this.resumeSaver = options.resumePath === undefined ? undefined : new ResumeSaver(() => saveResumeData(options.resumePath!, { metainfo, have: this.core.have, store: options.store }), session.clock);
@@ -283,7 +284,6 @@ export class Torrent {
 
   private activate(): void {
     this.setState(this.core.have.isFull ? 'seeding' : 'downloading');
-    if (this.core.have.isFull) this.complete.resolve();
     this.requester.start();
     this.uploader.start();
     this.swarm.start();
@@ -291,7 +291,15 @@ export class Torrent {
     this.announcing.start();
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
-    if (this.stateValue === 'seeding') this.events.emit('complete', undefined);
+    if (this.stateValue === 'seeding') this.announceComplete();
+  }
+
+  /** 'complete' once per torrent, whether it started complete or finished downloading (maybe while paused). */
+  private announceComplete(): void {
+    if (this.completeAnnounced) return;
+    this.completeAnnounced = true;
+    this.events.emit('complete', undefined);
+    this.complete.resolve();
   }
 
   private deactivate(reason: DisconnectReason): void {
@@ -345,7 +353,8 @@ export class Torrent {
 
   private finished(): void {
     this.requester.stop();
-    this.setState('seeding');
+    // A piece verified after pause() completes the torrent without waking it; resume() makes it a seed.
+    if (this.stateValue === 'downloading') this.setState('seeding');
     for (const peer of [...this.core.peers.values()]) {
       peer.connection.notInterested();
       this.roster.dropIfBothSeeds(peer);
@@ -353,8 +362,7 @@ export class Torrent {
     this.emitProgress();
     void this.saveResume('final');
     this.announcing.completed();
-    this.events.emit('complete', undefined);
-    this.complete.resolve();
+    this.announceComplete();
   }
 
   /**
