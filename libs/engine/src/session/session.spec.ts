@@ -43,3 +43,19 @@ it('a torrent connection limit holds, and leechers past it complete through the 
   expect(most).toBeGreaterThan(0);
   expect(most).toBeLessThanOrEqual(2);
 });
+
+it('stop() while checking ends the check: stopped, no error, whenComplete rejects', async () => {
+  const torrent = await makeTestTorrent({ size: 8 * 1024 * 1024, pieceLength: 16 * 1024, seed: 'stop-checking' });
+  session = new Session({ host: '127.0.0.1' });
+  await session.listen();
+  const checking = await session.add({ metainfo: torrent.metainfo, store: torrent.seederStore() });
+  const errors: Error[] = [];
+  checking.on('error', (error) => errors.push(error));
+  expect(checking.state).toBe('checking');
+  await checking.stop();
+  expect(checking.state).toBe('stopped');
+  await expect(checking.whenComplete()).rejects.toMatchObject({ code: 'stopped' });
+  expect(checking.startupCheck).toBeUndefined();
+  expect(errors).toEqual([]);
+  expect(session.list()).toEqual([]);
+});

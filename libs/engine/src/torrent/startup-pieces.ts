@@ -13,6 +13,8 @@ export interface StartupInput {
   readonly have?: Bitfield;
   readonly resumePath?: string;
   readonly onProgress: (done: number, total: number) => void;
+  /** Aborts the check (the torrent stopped meanwhile). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function startupPieces(input: StartupInput): Promise<{ have: Bitfie
     verifier: { verify: (index, data) => verifier.verify(index, Buffer.from(data)) },
     resumePath: input.resumePath,
     onProgress: input.onProgress,
+    signal: input.signal,
   });
   return { have: result.have, check: { checkedPieces: result.checkedPieces, trustedPieces: result.trustedPieces, resumeIgnored: result.resumeIgnored } };
 }

@@ -60,6 +60,8 @@ export class Torrent {
   private startupResult: StartupCheck | undefined;
   private lastCheckEventAt = -Infinity;
   private completeAnnounced = false;
+  /** Aborted by stop(): a check still running has no one to report to. */
+  private readonly stopping = new AbortController();
   private errorText: string | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
@@ -216,7 +218,12 @@ export class Torrent {
   async start(): Promise<void> {
     try {
       await this.core.store.open();
-      const { have, check } = await startupPieces({ ...this.options, verifier: this.verifier, onProgress: (done, total) => this.checkProgress(done, total) });
+      const { have, check } = await startupPieces({
+        ...this.options,
+        verifier: this.verifier,
+        onProgress: (done, total) => this.checkProgress(done, total),
+        signal: this.stopping.signal,
+      });
       this.startupResult = check;
       for (let index = 0; index < have.size; index++) if (have.has(index)) this.markHave(index);
     } catch (error) {
@@ -241,6 +248,7 @@ export class Torrent {
   /** Disconnects everyone, flushes the store and leaves the session. */
   async stop(): Promise<void> {
     if (this.stateValue === 'stopped') return;
+    this.stopping.abort();
     this.deactivate(disconnectReason('shutdown', 'torrent stopped'));
     const announced = this.announcing.stop();
     this.completion.stop();
