@@ -6,7 +6,7 @@
  * info hashes set.
  * ARGV: 1 now ms, 2 peer TTL ms, 3 member (peer id + compact address), 4 event, 5 seeder "1"/"0",
  * 6 sample size, 7 passkey or "", 8 require registered "1"/"0", 9 info hash hex, 10 swarm key base for
- * the locality sets (base.."z:"..zone, base.."r:"..region), 11 TTL ms of the downloaded counter,
+ * the locality zsets (base.."z:"..zone, base.."r:"..region; member -> expiry, + 0.5 for seeders), 11 TTL ms of the downloaded counter,
  * 12 a random non-negative integer (where the seeder and leecher windows start).
  * Returns {1} unknown passkey, {2} unregistered info hash, or
  * {0, complete, incomplete, downloaded, zone, region, member, meta, member, meta, ...}.
@@ -15,10 +15,10 @@
  * removes at most 100 expired members per set per announce to bound the script's time. Every swarm key
  * gets the peer TTL as its own expiry, so a swarm nobody announces to disappears whole.
  *
- * Seeders and leechers are sampled as a window of consecutive ranks from a random start (wrapping): one
- * O(log n) ZRANGE instead of ZRANDMEMBER, which costs ~1.5 us per member drawn (73 us for 51 on Redis
- * 7.0). Every peer is in the window with the same probability; peers that announced at about the same
- * time tend to be handed out together, which does no harm.
+ * Each group (zone, region, seeders, leechers) is sampled as a window of consecutive ranks from a random
+ * start (wrapping): one O(log n) ZRANGE instead of ZRANDMEMBER/SRANDMEMBER, which cost ~1.5 us per member
+ * drawn (73 us for 51 on Redis 7.0). Every peer is in the window with the same probability; peers that
+ * announced at about the same time tend to be handed out together, which does no harm.
  */
 export const ANNOUNCE_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -44,8 +44,8 @@ if ARGV[8] == '1' and redis.call('SISMEMBER', KEYS[6], ARGV[9]) == 0 then return
 local function unindex(m, meta)
   local bar = string.find(meta, '|', 3, true)
   local z, r = string.sub(meta, 3, bar - 1), string.sub(meta, bar + 1)
-  if z ~= '' then redis.call('SREM', base .. 'z:' .. z, m) end
-  if r ~= '' then redis.call('SREM', base .. 'r:' .. r, m) end
+  if z ~= '' then redis.call('ZREM', base .. 'z:' .. z, m) end
+  if r ~= '' then redis.call('ZREM', base .. 'r:' .. r, m) end
 end
 
 local function forget(m)
@@ -75,12 +75,14 @@ else
     redis.call('ZADD', KEYS[2], now + ttl, member)
     redis.call('ZREM', KEYS[1], member)
   end
+  -- A seeder's score in the locality zsets is its expiry + 0.5, so sampling them needs no HGET.
+  local indexScore = now + ttl + (seeder and 0.5 or 0)
   if zone ~= '' then
-    redis.call('SADD', base .. 'z:' .. zone, member)
+    redis.call('ZADD', base .. 'z:' .. zone, indexScore, member)
     redis.call('PEXPIRE', base .. 'z:' .. zone, ttl)
   end
   if region ~= '' then
-    redis.call('SADD', base .. 'r:' .. region, member)
+    redis.call('ZADD', base .. 'r:' .. region, indexScore, member)
     redis.call('PEXPIRE', base .. 'r:' .. region, ttl)
   end
   if event == 'completed' and not wasSeeder then
@@ -94,52 +96,58 @@ local live = '(' .. now
 local result = {0, redis.call('ZCOUNT', KEYS[1], live, '+inf'), redis.call('ZCOUNT', KEYS[2], live, '+inf'),
   tonumber(redis.call('GET', KEYS[4]) or '0'), zone, region}
 local seen = {[member] = true}
-local labelled = zone ~= '' or region ~= ''
--- From a locality set: look up the meta and the expiry of each member.
-local function offerIndexed(members)
-  for _, m in ipairs(members) do
-    if not seen[m] then
+-- Candidates selectPeers could hand out (a seeder drops other seeders). Groups are offered in its order
+-- of preference; once earlier groups hold numwant of them, later groups could never be picked.
+local useful = 0
+local need = sample - 1
+local function add(m, meta)
+  result[#result + 1] = m
+  result[#result + 1] = meta
+  if not (seeder and string.sub(meta, 1, 1) == 's') then useful = useful + 1 end
+end
+-- From a locality zset (ZRANGE WITHSCORES): the score is the expiry, + 0.5 for a seeder. Members of the
+-- requester's zone get its labels; members of its region get its region (their zone, if it were the
+-- requester's, would have put them in the zone group).
+local function offerLabelled(pairs, labels)
+  for i = 1, #pairs, 2 do
+    local m = pairs[i]
+    local score = tonumber(pairs[i + 1])
+    if not seen[m] and score > now then
       seen[m] = true
-      local meta = redis.call('HGET', KEYS[3], m)
-      if meta then
-        local expires = redis.call('ZSCORE', string.sub(meta, 1, 1) == 's' and KEYS[1] or KEYS[2], m)
-        if expires and tonumber(expires) > now then
-          result[#result + 1] = m
-          result[#result + 1] = meta
-        end
-      end
+      add(m, (score - math.floor(score) > 0.25 and 's|' or 'l|') .. labels)
     end
   end
 end
--- From ZRANGE WITHSCORES: the expiry comes along, and the labels matter only to a labelled requester.
+-- From ZRANGE WITHSCORES: the expiry comes along, and the labels are left out (no HGET per candidate).
+-- They rarely matter: a zone (or region) group no larger than the sample was drawn whole above, so its
+-- members are already seen; a larger one mostly fills numwant by itself. The exception: a seeder whose
+-- zone sample was mostly seeders (dropped for it) may get some same-zone leechers ranked as "other".
 local function offerScored(pairs, flag)
   for i = 1, #pairs, 2 do
     local m = pairs[i]
     if not seen[m] and tonumber(pairs[i + 1]) > now then
       seen[m] = true
-      local meta = labelled and redis.call('HGET', KEYS[3], m) or (flag .. '||')
-      if meta then
-        result[#result + 1] = m
-        result[#result + 1] = meta
-      end
+      add(m, flag .. '||')
     end
   end
 end
-local function offerWindow(key, flag, random)
+-- A window of "sample" consecutive ranks from a random start, wrapping, handed to offer(pairs).
+local function offerWindow(key, random, offer)
   local size = redis.call('ZCARD', key)
   if size <= sample then
-    offerScored(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), flag)
+    offer(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'))
     return
   end
   local start = random % size
-  offerScored(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'), flag)
-  if start + sample > size then offerScored(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES'), flag) end
+  offer(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'))
+  if start + sample > size then offer(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES')) end
 end
+local random = tonumber(ARGV[12])
 if event ~= 'stopped' and sample > 1 then
-  if zone ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'z:' .. zone, sample)) end
-  if region ~= '' then offerIndexed(redis.call('SRANDMEMBER', base .. 'r:' .. region, sample)) end
-  if not seeder then offerWindow(KEYS[1], 's', tonumber(ARGV[12])) end
-  offerWindow(KEYS[2], 'l', tonumber(ARGV[12]) * 7 + 3)
+  if zone ~= '' then offerWindow(base .. 'z:' .. zone, random * 3 + 1, function(pairs) offerLabelled(pairs, zone .. '|' .. region) end) end
+  if region ~= '' and useful < need then offerWindow(base .. 'r:' .. region, random * 5 + 2, function(pairs) offerLabelled(pairs, '|' .. region) end) end
+  if not seeder and useful < need then offerWindow(KEYS[1], random, function(pairs) offerScored(pairs, 's') end) end
+  if useful < need then offerWindow(KEYS[2], random * 7 + 3, function(pairs) offerScored(pairs, 'l') end) end
 end
 return result
 `;

@@ -23,7 +23,7 @@ const PEER_ID_LENGTH = 20;
 /**
  * Swarms in Redis, shared by any number of tracker replicas. Keys (prefix P, info hash hex H):
  * P swarm:H:seeders / :leechers (zset member -> expiry), :meta (hash), :downloaded, :z:ZONE / :r:REGION
- * (locality sets); P passkeys (hash passkey -> "zone|region"), P torrents (set of hex info hashes).
+ * (locality zsets, member -> expiry); P passkeys (hash passkey -> "zone|region"), P torrents (set of hex info hashes).
  * An announce or a scrape is one EVALSHA. Not for Redis Cluster: the scripts touch keys of several slots.
  */
 export class RedisSwarmStore implements SwarmStore, TrackerRegistry {

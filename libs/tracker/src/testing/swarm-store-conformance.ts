@@ -164,6 +164,17 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
         await expect(store.registerPasskey('agent-two-passkey', { zone: 'a|b', region: '' })).rejects.toThrow(RangeError);
       });
 
+      it('offers at least sampleSize same-zone peers when the zone has them', async () => {
+        await store.registerPasskey('agent-far-passkey', { zone: 'us-east-1a', region: 'us-east-1' });
+        for (let n = 10; n < 40; n++) await announce(n, { passkey: 'agent-far-passkey', requireRegistered: true, seeder: true });
+        for (let n = 1; n <= 9; n++) await announce(n, { passkey: 'agent-one-passkey', requireRegistered: true });
+        for (let round = 0; round < 10; round++) {
+          const result = await announce(1, { passkey: 'agent-one-passkey', requireRegistered: true, sampleSize: 5, event: 'none' });
+          const sameZone = result.candidates.filter((peer) => peer.locality.zone === 'eu-west-1a' && !peer.peerId.equals(peerId(1)));
+          expect(sameZone.length).toBeGreaterThanOrEqual(5);
+        }
+      });
+
       it('includes every same-zone peer in the candidates of a large swarm', async () => {
         await store.registerPasskey('agent-far-passkey', { zone: 'us-east-1a', region: 'us-east-1' });
         for (let n = 10; n < 210; n++) await announce(n, { passkey: 'agent-far-passkey', requireRegistered: true });
