@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { deterministicBytes } from '@seedfleet/testing';
 import { createTorrent, type Metainfo, parseTorrent, type TorrentVersion } from '@seedfleet/metainfo';
 import { MemoryPieceStore } from '../storage/memory-store';
 
@@ -31,15 +31,9 @@ export async function makeTestTorrent(options: { size: number; pieceLength: numb
   };
 }
 
-/** Deterministic bytes: SHA-256 in counter mode, fast enough for tens of MiB in tests. */
+/** Deterministic bytes for a seed (AES-CTR keystream: GB/s, the same on every machine). */
 export function seededBytes(size: number, seed: string): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  let counter = 0;
-  for (let at = 0; at < size; at += 32) {
-    const digest = createHash('sha256').update(`${seed}:${counter++}`).digest();
-    digest.copy(out, at, 0, Math.min(32, size - at));
-  }
-  return out;
+  return deterministicBytes(size, seed);
 }
 
 /** Reads every piece back out of a store into one buffer (for byte-for-byte comparisons). */
