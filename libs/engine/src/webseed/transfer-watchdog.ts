@@ -68,7 +68,8 @@ export class TransferWatchdog {
     // Keep the newest sample at least a window old: the base the rate is measured from.
     while (this.samples.length > 1 && this.samples[1].at <= now - rateWindowMs) this.samples.shift();
     const base = this.samples[0];
-    if (minBytesPerSecond > 0 && now - base.at >= rateWindowMs) {
+    // Nothing at all in the window is left to the stall check: 'stalled' and 'too-slow' say different things.
+    if (minBytesPerSecond > 0 && now - base.at >= rateWindowMs && this.total > base.total) {
       const rate = ((this.total - base.total) * 1000) / (now - base.at);
       if (rate < minBytesPerSecond) {
         this.trip('too-slow', `${Math.round(rate)} B/s over the last ${Math.round(now - base.at)} ms, below the ${minBytesPerSecond} B/s minimum`);

@@ -19,6 +19,8 @@ export interface WebSeedFetch {
   readonly end: number;
   /** A whole piece (pads as zeros), not yet verified; the buffer is the caller's. Called in piece order. */
   readonly onPiece: (index: number, data: Buffer) => void;
+  /** Every failure on the way, including those retried (for logs); the final one is also in the result. */
+  readonly onError?: (error: WebSeedError) => void;
   /** Ends the fetch early (pieces given to peers meanwhile, torrent paused). */
   readonly signal?: AbortSignal;
 }
@@ -146,7 +148,10 @@ export class WebSeed {
           request.onPiece(index, data);
         },
         onBytes: (bytes) => (this.counters.bytesReceived += bytes),
-        onFailure: (error) => this.failed(error),
+        onFailure: (error) => {
+          this.failed(error);
+          request.onError?.(error);
+        },
       });
     } finally {
       for (const size of sizes.values()) this.bytesInFlightNow -= size;

@@ -10,9 +10,14 @@ export class WarpClock {
   readonly delays: number[] = [];
   private skew = 0;
 
-  constructor(private readonly warpFromMs = 1000) {}
+  constructor(private readonly warpFromMs = 500) {}
 
   readonly clock = (): number => performance.now() + this.skew;
+
+  /** The warped delays (backoff, Retry-After), rounded to the millisecond. */
+  get waits(): number[] {
+    return this.delays.filter((delay) => delay >= this.warpFromMs).map(Math.round);
+  }
 
   readonly timers: Timers = {
     setTimeout: (callback: () => void, delayMs: number): TimerHandle => {

@@ -12,7 +12,7 @@ export const FAST_LIMITS: Partial<WebSeedOptions> = {
   stallTimeoutMs: 600,
   rateWindowMs: 300,
   minBytesPerSecond: 64 * 1024,
-  backoffBaseMs: 1000,
+  backoffBaseMs: 2000,
   maxAttempts: 4,
 };
 
