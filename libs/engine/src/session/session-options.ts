@@ -15,7 +15,7 @@ export interface SessionOptions {
   /** Bytes per second across all torrents; 0 or undefined = unlimited. */
   readonly maxDownRate?: number;
   readonly maxUpRate?: number;
-  /** Shared hashing pool; default a private one closed with the session. */
+  /** Shared hashing pool; default a private one (up to 4 workers) closed with the session. */
   readonly hashPool?: HashPool;
   /** Monotonic milliseconds (default performance.now). */
   readonly clock?: () => number;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { HashPool } from '@seedfleet/hashing';
 import { type ReservedFlags } from '@seedfleet/wire';
 import { ConnectionLimits } from '../net/connection-limits';
@@ -9,6 +10,9 @@ import { Torrent } from '../torrent/torrent';
 import type { AddTorrentOptions, SessionLink } from '../torrent/torrent-options';
 import { TorrentError } from '../torrent/torrent-types';
 import type { SessionOptions } from './session-options';
+
+/** SHA-1 runs at ~1 GB/s per core: two to four workers outpace the network and the disk. */
+const DEFAULT_HASH_WORKERS = 4;
 
 /** The reserved bits we send: BEP 10 extension protocol and BEP 6 fast extension (no DHT yet). */
 const FLAGS: Partial<ReservedFlags> = { extensionProtocol: true, fastExtension: true };
@@ -39,7 +43,8 @@ export class Session {
     this.clock = options.clock ?? (() => performance.now());
     this.limits = new ConnectionLimits({ maxConnections: options.maxConnections, maxPerTorrent: options.maxConnectionsPerTorrent });
     this.ownsPool = options.hashPool === undefined;
-    this.hashPool = options.hashPool ?? new HashPool();
+    // Each worker is a V8 isolate (~10 MiB): a few keep up with any network, all cores would not pay off.
+    this.hashPool = options.hashPool ?? new HashPool({ size: Math.min(DEFAULT_HASH_WORKERS, availableParallelism()) });
     const now = this.clock();
     this.downBucket = limitBucket(options.maxDownRate, now);
     this.upBucket = limitBucket(options.maxUpRate, now);
