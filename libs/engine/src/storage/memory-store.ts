@@ -41,9 +41,13 @@ export class MemoryPieceStore implements PieceStore {
     return piece.subarray(begin, begin + length);
   }
 
+  /**
+   * A copy, unlike readBlock: whole pieces go to the hash pool, which takes ownership of (transfers) the
+   * buffer it hashes, and a view would detach the store's own memory.
+   */
   async readPiece(index: number): Promise<Buffer> {
     this.check(index, 0, 0);
-    return this.readBlock(index, 0, pieceSize(this.layout, index));
+    return Buffer.from(await this.readBlock(index, 0, pieceSize(this.layout, index)));
   }
 
   async flush(): Promise<void> {}

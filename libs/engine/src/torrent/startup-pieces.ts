@@ -29,9 +29,9 @@ export async function startupPieces(input: StartupInput): Promise<{ have: Bitfie
   const result = await loadVerifiedPieces({
     metainfo,
     store: input.store,
-    // The pool transfers what it hashes, and a store may hand out views of its own memory
-    // (MemoryPieceStore does): hash a copy so the store keeps its bytes.
-    verifier: { verify: (index, data) => verifier.verify(index, Buffer.from(data)) },
+    // Stores hand out pieces the pool may take over (readPiece returns a buffer of the caller's); passing
+    // the verifier itself keeps its verifyAndKeep, so a FileStore recheck reuses its piece buffers.
+    verifier,
     resumePath: input.resumePath,
     onProgress: input.onProgress,
     signal: input.signal,
