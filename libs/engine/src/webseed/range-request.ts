@@ -113,12 +113,14 @@ function exchange(target: RequestTarget, range: FileRange, onBody: (chunk: Buffe
     }
     signal.addEventListener('abort', onAbort, { once: true });
     watchdog.start();
-    request.once('error', (error) => {
+    // 'on', not 'once': destroying a request or reply can emit a late error that must not go unheard.
+    request.on('error', (error) => {
       const wrapped = asWebSeedError(error, target.url);
       finish(request?.reusedSocket && response === undefined && !settled ? new StaleSocketError(wrapped) : wrapped);
     });
     request.once('response', (reply) => {
       response = reply;
+      reply.on('error', (error) => finish(asWebSeedError(error, target.url)));
       watchdog.activity(0);
       const status = reply.statusCode ?? 0;
       if (redirectStatuses.has(status)) {
@@ -157,7 +159,6 @@ function exchange(target: RequestTarget, range: FileRange, onBody: (chunk: Buffe
         if (received < range.length) fail('body-too-short', `the body ended after ${received} of ${range.length} bytes`);
         else finish(undefined, { kind: 'done' });
       });
-      reply.once('error', (error) => finish(asWebSeedError(error, target.url)));
       // A reset after the headers ends some responses with 'close' alone.
       reply.once('close', () => {
         if (!reply.complete) fail('connection', `the connection closed after ${received} of ${range.length} bytes`);
