@@ -75,7 +75,8 @@ describe('HashPool', () => {
   });
 
   it('rejects the jobs of a crashed worker with a typed error, replaces it and keeps hashing', async () => {
-    pool = new HashPool({ size: 2 });
+    // One job per worker: the healthy job runs on a second thread, not queued behind the crash.
+    pool = new HashPool({ size: 2, jobsPerWorker: 1 });
     // A kind the worker does not know makes it throw, which is how a real crash (a bug, OOM) looks to the pool.
     const crashing = pool.hash({ kind: 'explode', data: new Uint8Array(1) } as unknown as HashJob);
     const healthy = pool.hash({ kind: 'sha1', data: owned(Buffer.from('still fine')) });
@@ -136,6 +137,16 @@ describe('HashPool', () => {
     const outcomes = await settled;
     expect(outcomes.some((outcome) => outcome.status === 'rejected' && outcome.reason instanceof HashPoolClosedError)).toBe(true);
     await expect(pool.hash({ kind: 'sha1', data: new Uint8Array(1) })).rejects.toBeInstanceOf(HashPoolClosedError);
+  });
+
+  it('starts threads lazily: none before the first job, one while it keeps up, more only under a backlog', async () => {
+    pool = new HashPool({ size: 3, jobsPerWorker: 1 });
+    expect(pool.threads).toBe(0);
+    for (let n = 1; n <= 3; n++) await pool.hash({ kind: 'sha1', data: owned(Buffer.alloc(n, n)) });
+    expect(pool.threads).toBe(1);
+    const burst = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => pool.hash({ kind: 'sha1', data: owned(Buffer.alloc(1000, n)) })));
+    expect(burst.map((result) => result.sha1)).toEqual([1, 2, 3, 4, 5, 6].map((n) => sha('sha1', Buffer.alloc(1000, n))));
+    expect(pool.threads).toBe(3);
   });
 
   it('rejects a nonsensical size', () => {

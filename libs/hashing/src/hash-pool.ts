@@ -5,7 +5,11 @@ import { HashWorker } from './hash-worker';
 import { type HashesMessage, type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
 
 export interface HashPoolOptions {
-  /** Worker threads; default os.availableParallelism(). */
+  /**
+   * Most worker threads; default os.availableParallelism(). They start lazily: the first with the first
+   * job, another only while every running one already holds `jobsPerWorker` jobs and more wait (hashing
+   * falls behind). Each thread is a V8 isolate of ~10 MiB resident, so a pool that keeps up with one stays at one.
+   */
   readonly size?: number;
   /** Jobs accepted and not yet finished (queued or running) before submit() waits; default 4 per worker. */
   readonly maxPending?: number;
@@ -64,7 +68,11 @@ export class HashPool {
     if (!Number.isInteger(this.jobsPerWorker) || this.jobsPerWorker < 1) {
       throw new RangeError(`hash pool jobsPerWorker must be a positive integer, got ${options.jobsPerWorker}`);
     }
-    for (let i = 0; i < this.size; i++) this.workers.push(this.spawn());
+  }
+
+  /** Worker threads started so far (they start on demand, up to `size`). */
+  get threads(): number {
+    return this.workers.length;
   }
 
   /** Jobs accepted and not yet finished. */
@@ -107,21 +115,28 @@ export class HashPool {
   private replace(crashed: HashWorker): void {
     const index = this.workers.indexOf(crashed);
     if (this.closed || index < 0) return;
-    this.workers[index] = this.spawn();
+    // Its jobs were rejected; a new thread starts when the queue needs one.
+    this.workers.splice(index, 1);
     this.dispatch();
   }
 
   private dispatch(): void {
-    while (this.queue.length > 0) {
-      const worker = this.leastLoaded();
+    while (this.queue.length > 0 && !this.closed) {
+      let worker = this.leastLoaded();
+      if (worker === undefined || (worker.load >= this.jobsPerWorker && this.workers.length < this.size)) {
+        worker = this.spawn();
+        this.workers.push(worker);
+      }
       if (worker.load >= this.jobsPerWorker) return;
       const job = this.queue.shift()!;
       worker.run(job.message, job);
     }
   }
 
-  private leastLoaded(): HashWorker {
-    return this.workers.reduce((best, worker) => (worker.load < best.load ? worker : best));
+  private leastLoaded(): HashWorker | undefined {
+    let best: HashWorker | undefined;
+    for (const worker of this.workers) if (best === undefined || worker.load < best.load) best = worker;
+    return best;
   }
 
   private acquireSlot(signal?: AbortSignal): Promise<void> {
