@@ -17,6 +17,12 @@ export interface AddTorrentOptions {
   readonly peers?: readonly PeerAddress[];
   /** The store holds the whole torrent: seed without checking. */
   readonly seedOnly?: boolean;
+  /**
+   * Serve what the store holds and never download: the startup check runs as usual (resume data fast
+   * path), then the torrent is 'seeding' even when pieces are missing, is interested in no one and
+   * requests nothing. 'complete' / whenComplete() only if the store turns out complete.
+   */
+  readonly uploadOnly?: boolean;
   /** Pieces known to be in the store already (skips the startup check). */
   readonly have?: Bitfield;
   readonly chokeMode?: 'tit-for-tat' | 'cooperative';

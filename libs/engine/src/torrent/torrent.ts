@@ -291,15 +291,16 @@ export class Torrent {
   }
 
   private activate(): void {
-    this.setState(this.core.have.isFull ? 'seeding' : 'downloading');
-    this.requester.start();
+    this.setState(this.core.have.isFull || this.options.uploadOnly ? 'seeding' : 'downloading');
+    if (this.stateValue === 'downloading') this.requester.start();
+    else this.requester.stop();
     this.uploader.start();
     this.swarm.start();
     this.chokeLoop.start();
     this.announcing.start();
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.tickTimer.unref();
-    if (this.stateValue === 'seeding') this.announceComplete();
+    if (this.core.have.isFull) this.announceComplete();
   }
 
   /** 'complete' once per torrent, whether it started complete or finished downloading (maybe while paused). */
