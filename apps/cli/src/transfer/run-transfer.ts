@@ -53,6 +53,8 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
       resumePath: resumePathFor(plan.directory, plan.metainfo),
       trackers: plan.trackers.map((tier) => [...tier]),
       peers: [...plan.peers],
+      // seed: serve what verifies, never fetch (a mirror's data is not changed by `seed`).
+      uploadOnly: plan.mode === 'seed',
     });
     torrent.on('progress', (progress: TorrentProgress) => reporter.update(progress));
     notice(io, `${plan.mode === 'seed' ? 'seeding' : 'downloading'} ${plan.metainfo.name} on port ${opened.port}`);
