@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeMessage, Framer, type Message } from '@seedfleet/wire';
+import { OutgoingBatch } from './outgoing-batch';
 import { PeerConnection } from './peer-connection';
 import { allFlags, handshakenPair, uniformGeometry } from './testing/loopback';
 import { RecordingHandler } from './testing/recording-handler';
@@ -36,6 +37,22 @@ async function collect(socket: Socket, until: (messages: Message[]) => boolean):
 }
 
 describe('outgoing batching', () => {
+  it('tells when the socket is done with a block: after writing it, or at once on a destroyed socket', async () => {
+    const { accepted, outgoing } = await handshakenPair();
+    const batch = new OutgoingBatch(accepted.socket, () => undefined);
+    const block = Buffer.alloc(16384, 7);
+    const arrived = collect(outgoing.socket, (received) => received.length >= 1);
+    const written = new Promise<void>((resolve) => batch.pushPiece(3, 0, block, resolve));
+    await written;
+    expect(await arrived).toEqual([{ type: 'piece', index: 3, begin: 0, block }]);
+    accepted.socket.destroy();
+    let late = 0;
+    batch.pushPiece(4, 0, block, () => late++);
+    batch.flush();
+    expect(late).toBe(1);
+    outgoing.socket.destroy();
+  });
+
   it('sends 100 messages queued in one tick with one socket write, in order', async () => {
     const { accepted, outgoing } = await handshakenPair();
     const counts = countWrites(accepted.socket);

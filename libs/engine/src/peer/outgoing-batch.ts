@@ -15,6 +15,8 @@ export class OutgoingBatch {
   private sliceStart = 0;
   private used = 0;
   private chunks: Buffer[] = [];
+  /** Called once the socket wrote the chunk at the same position (or failed to); sparse. */
+  private written: ((() => void) | undefined)[] = [];
   private chunkBytes = 0;
   private payloadBytes = 0;
   private scheduled = false;
@@ -38,12 +40,16 @@ export class OutgoingBatch {
     this.schedule();
   }
 
-  /** Queues a piece message; `block` must stay unchanged until the socket has written it. */
-  pushPiece(index: number, begin: number, block: Buffer): void {
+  /**
+   * Queues a piece message; `block` must stay unchanged until the socket has written it, which
+   * `onWritten` tells (also when the connection closed first: it is called exactly once either way).
+   */
+  pushPiece(index: number, begin: number, block: Buffer, onWritten?: () => void): void {
     this.reserve(PIECE_HEADER_LENGTH);
     encodePieceHeader(index, begin, block.length, this.scratch, this.used);
     this.used += PIECE_HEADER_LENGTH;
     this.seal();
+    if (onWritten) this.written[this.chunks.length] = onWritten;
     this.chunks.push(block);
     this.chunkBytes += block.length;
     this.payloadBytes += block.length;
@@ -54,16 +60,21 @@ export class OutgoingBatch {
   flush(): void {
     this.scheduled = false;
     this.seal();
-    if (this.chunks.length === 0 || this.socket.destroyed) return;
-    const { chunks, chunkBytes, payloadBytes } = this;
+    if (this.chunks.length === 0) return;
+    const { chunks, chunkBytes, payloadBytes, written } = this;
     this.chunks = [];
+    this.written = [];
     this.chunkBytes = 0;
     this.payloadBytes = 0;
+    if (this.socket.destroyed) {
+      for (const done of written) done?.();
+      return;
+    }
     if (chunks.length === 1) {
-      this.socket.write(chunks[0]);
+      this.socket.write(chunks[0], written[0]);
     } else {
       this.socket.cork();
-      for (const chunk of chunks) this.socket.write(chunk);
+      for (let at = 0; at < chunks.length; at++) this.socket.write(chunks[at], written[at]);
       this.socket.uncork();
     }
     this.onFlush(chunkBytes, payloadBytes);

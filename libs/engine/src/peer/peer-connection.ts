@@ -271,11 +271,12 @@ export class PeerConnection {
   /**
    * Answers a queued request with its block (header and block are written without copying the block,
    * which must not change until sent). Returns false, sending nothing, if the request is no longer
-   * queued: cancelled, dropped by a choke, or never made.
+   * queued: cancelled, dropped by a choke, or never made. `onWritten` runs once the socket is done with
+   * the block (written, or the connection closed), only if this returns true.
    */
-  sendPiece(index: number, begin: number, block: Buffer): boolean {
+  sendPiece(index: number, begin: number, block: Buffer, onWritten?: () => void): boolean {
     if (this.reason || !this.received.remove(index, begin, block.length)) return false;
-    this.batch.pushPiece(index, begin, block);
+    this.batch.pushPiece(index, begin, block, onWritten);
     return true;
   }
 

@@ -5,7 +5,6 @@ import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reas
 import type { PieceGeometry } from '../peer/peer-options';
 import { blockCountsOf, type ChokeMode, PiecePicker, type TokenBucket } from '../policy';
 import { PieceVerifier } from '../storage/piece-verifier';
-import { ReadCache } from '../storage/read-cache';
 import { saveResumeData } from '../storage/resume-file';
 import { Announcing } from './announcing';
 import { ChokeLoop } from './choke-loop';
@@ -25,6 +24,7 @@ import { TorrentEventEmitter } from './torrent-events';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import type { TorrentPeer } from './torrent-peer';
 import { type StartupCheck, TorrentError, type TorrentEvents, type TorrentProgress, type TorrentState } from './torrent-types';
+import { UploadCache } from './upload-cache';
 import { Uploader } from './uploader';
 
 const TICK_MS = 1000;
@@ -103,7 +103,8 @@ export class Torrent {
       onStorageError: (error) => this.fail(error),
     });
     this.requester = new Requester(this.core, (index) => this.completion.complete(index));
-    this.uploader = new Uploader(this.core, new ReadCache(options.store, { maxBytes: options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES }), (error) => this.fail(error));
+    const uploadSlots = UploadCache.slotsFor(options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES, metainfo.pieceLength);
+    this.uploader = new Uploader(this.core, new UploadCache(options.store, metainfo.pieceLength, uploadSlots), (error) => this.fail(error));
     const cooperative = options.chokeMode === 'cooperative';
     this.chokeLoop = new ChokeLoop(this.core, {
       mode: (): ChokeMode => (cooperative ? 'cooperative' : this.stateValue === 'seeding' ? 'seeding' : 'tit-for-tat'),

@@ -1,13 +1,14 @@
 import type { BlockRef } from '@seedfleet/wire';
 import type { TorrentCore } from './torrent-core';
 import type { TorrentPeer } from './torrent-peer';
+import type { LentBlock } from './upload-cache';
 
 /** Store reads in flight per peer: enough to hide a disk read's latency, few enough to bound memory. */
 const MAX_READS_PER_PEER = 8;
 
-/** Where blocks come from: the store, or later a read cache in front of it. */
+/** Where blocks come from (the UploadCache): each is lent until the socket wrote it. */
 export interface BlockSource {
-  readBlock(index: number, begin: number, length: number): Promise<Buffer>;
+  readBlock(index: number, begin: number, length: number): Promise<LentBlock>;
 }
 
 /**
@@ -56,9 +57,10 @@ export class Uploader {
       peer.uploadQueue.shift();
       peer.reading++;
       this.source.readBlock(block.index, block.begin, block.length).then(
-        (data) => {
+        (lent) => {
           peer.reading--;
-          if (connection.sendPiece(block.index, block.begin, data)) this.core.stats.addSent(data.length, clock());
+          if (connection.sendPiece(block.index, block.begin, lent.data, lent.release)) this.core.stats.addSent(lent.data.length, clock());
+          else lent.release();
           this.pump(peer);
         },
         (error: unknown) => {
