@@ -10,8 +10,7 @@ const JOBS_PER_WORKER = 8;
 
 /**
  * createTorrent over a file (a single-file torrent) or a directory; the name defaults to its base name.
- * The files are local, so the hash workers read them themselves. A pool of our own is started before the
- * walk, so its threads boot while the directory is read (~0.1 s of a 10k-file tree).
+ * The files are local, so the hash workers read them themselves.
  */
 export async function createTorrentFromPath(path: string, options: CreateOptions = {}): Promise<CreatedTorrent> {
   const root = resolve(path);
