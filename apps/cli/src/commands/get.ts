@@ -4,7 +4,6 @@ import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { parseTrackerTier } from '../args/urls';
 import { loadTorrentSource } from '../transfer/load-torrent-source';
-import { runTransfer } from '../transfer/run-transfer';
 import { defineCommand } from './command';
 
 export const getCommand = defineCommand({
@@ -36,6 +35,9 @@ With --json-progress, one JSON object per line on stdout, about once a second:
   async run({ options, positionals: [source] }, io) {
     if (options.output === undefined) throw new UsageError('-o DIR is required: where should the content go?');
     const metainfo = await loadTorrentSource(io.cwd, source, io.signal);
+    // Loaded on use: the engine is most of the CLI's start-up cost, and other commands never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runTransfer } = require('../transfer/run-transfer') as typeof import('../transfer/run-transfer');
     return runTransfer(
       {
         metainfo,

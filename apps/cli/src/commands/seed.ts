@@ -4,7 +4,6 @@ import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { parseTrackerTier } from '../args/urls';
 import { readTorrentFile } from '../torrent/read-torrent-file';
-import { runTransfer } from '../transfer/run-transfer';
 import { defineCommand } from './command';
 
 export const seedCommand = defineCommand({
@@ -30,6 +29,9 @@ is the usual cause).`,
   async run({ options, positionals: [path] }, io) {
     if (options.data === undefined) throw new UsageError('--data DIR is required: which directory holds the content?');
     const metainfo = await readTorrentFile(io.cwd, path);
+    // Loaded on use: the engine is most of the CLI's start-up cost, and other commands never need it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runTransfer } = require('../transfer/run-transfer') as typeof import('../transfer/run-transfer');
     return runTransfer(
       {
         metainfo,

@@ -2,9 +2,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, peerTtlMs, RedisSwarmStore, sharedTrackerSecret, startTrackerServers, trustedProxySet, validateTrackerOptions, type AccessMode, type TrackerOptions } from '@seedfleet/tracker';
-import { Redis } from 'ioredis';
-import { locateRedis, RedisUnavailableError } from '../../../publisher/src/redis/redis-locator';
-import { ioredisPort } from '../../../publisher/src/tracker/ioredis-port';
 import { parsePort } from '../args/network';
 import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
@@ -60,6 +57,12 @@ connection ids from one are valid at the others. Stops cleanly on SIGINT/SIGTERM
     const redisDir = await mkdtemp(join(tmpdir(), 'seedfleet-tracker-'));
     const cleanups: (() => Promise<unknown>)[] = [() => rm(redisDir, { recursive: true, force: true })];
     try {
+      // Loaded on use, so other commands do not pay for the Redis client at start-up.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { Redis } = require('ioredis') as typeof import('ioredis');
+      const { locateRedis, RedisUnavailableError } = require('../../../publisher/src/redis/redis-locator') as typeof import('../../../publisher/src/redis/redis-locator');
+      const { ioredisPort } = require('../../../publisher/src/tracker/ioredis-port') as typeof import('../../../publisher/src/tracker/ioredis-port');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const endpoint = await locateRedis({ redisUrl: options.redis ?? io.env.REDIS_URL, dataDir: redisDir }).catch((error: unknown) => {
         throw new CliError(error instanceof RedisUnavailableError ? error.message : `cannot reach Redis: ${describeSystemError(error)}`, { cause: error });
       });
