@@ -32,9 +32,12 @@ export interface AddTorrentOptions {
   readonly maxConnections?: number;
   /** Regular unchoke slots (default 4 tit-for-tat, 8 cooperative). */
   readonly unchokeSlots?: number;
-  /** Bytes of piece buffers in flight (default 16 MiB, at least two pieces). */
+  /** Bytes of piece buffers in flight (default 8 MiB, at least two pieces). */
   readonly assemblyBudget?: number;
-  /** Bytes of whole pieces cached for seeding (default 16 MiB). */
+  /**
+   * Most bytes of whole pieces held for seeding (default 16 MiB, at least two pieces): piece-size slots made
+   * only while every existing one is lent to a socket, then reused (UploadCache).
+   */
   readonly readCacheBytes?: number;
 }
 
