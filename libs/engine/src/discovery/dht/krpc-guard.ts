@@ -7,7 +7,7 @@ export type KrpcRejection = 'not-bencode' | 'not-a-dict' | 'forbidden-key' | 'ba
 export type KrpcMessage = { [key: string]: KrpcValue };
 export type KrpcValue = Buffer | number | KrpcValue[] | KrpcMessage;
 
-export type KrpcDecodeResult = { readonly message: KrpcMessage; readonly rejected?: undefined } | { readonly rejected: KrpcRejection };
+export type KrpcDecodeResult = { readonly message: KrpcMessage; readonly rejected?: undefined } | { readonly message?: undefined; readonly rejected: KrpcRejection };
 
 const decodeLimits = { maxDepth: 8, maxTokens: 4096 };
 const idLength = 20;
