@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { waitFor } from '@seedfleet/testing';
 import { HashPoolClosedError, HashWorkerCrashedError } from './errors';
 import type { HashJob } from './hash-job';
 import { HashPool } from './hash-pool';
@@ -166,11 +167,23 @@ describe('HashPool', () => {
     await expect(pool.hash({ kind: 'sha1', data: Buffer.alloc(10) })).rejects.toBeInstanceOf(HashPoolClosedError);
   });
 
+  it('ends a worker idle for idleTimeoutMs and starts one again for the next job', async () => {
+    pool = new HashPool({ size: 1, idleTimeoutMs: 20 });
+    const first = randomBytes(100);
+    expect((await pool.hash({ kind: 'sha1', data: owned(first) })).sha1).toEqual(sha('sha1', first));
+    expect(pool.threads).toBe(1);
+    await waitFor('the idle worker to exit', async () => (pool.threads === 0 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    const second = randomBytes(100);
+    expect((await pool.hash({ kind: 'sha1', data: owned(second) })).sha1).toEqual(sha('sha1', second));
+    expect(pool.threads).toBe(1);
+  });
+
   it('rejects a nonsensical size', () => {
     pool = new HashPool({ size: 1 });
     expect(() => new HashPool({ size: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, maxPending: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, jobsPerWorker: 0 })).toThrow(RangeError);
     expect(() => new HashPool({ size: 1, inlineMaxBytes: -1 })).toThrow(RangeError);
+    expect(() => new HashPool({ size: 1, idleTimeoutMs: -1 })).toThrow(RangeError);
   });
 });

@@ -27,6 +27,11 @@ export interface HashPoolOptions {
    * ours -> ours, inline verification was faster, used less CPU and 15-20 MiB less peak RSS.
    */
   readonly inlineMaxBytes?: number;
+  /**
+   * A worker with no job for this long exits (default 10 s; 0 = never): a recheck may start several,
+   * and a seeder that only verifies now and then should not keep ~11 MiB per isolate resident for it.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A job accepted by submit(); `result` settles when a worker has hashed it. */
@@ -46,6 +51,8 @@ interface SlotWaiter {
   fail(error: unknown): void;
 }
 
+const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+
 // Two jobs per worker hide the message round trip between jobs without holding more memory than needed.
 const DEFAULT_JOBS_PER_WORKER = 2;
 
@@ -59,6 +66,8 @@ export class HashPool {
   readonly maxPending: number;
   readonly jobsPerWorker: number;
   readonly inlineMaxBytes: number;
+  readonly idleTimeoutMs: number;
+  private readonly idleTimers = new Map<HashWorker, NodeJS.Timeout>();
   private readonly workers: HashWorker[] = [];
   private readonly queue: QueuedJob[] = [];
   private readonly slotWaiters: SlotWaiter[] = [];
@@ -71,6 +80,10 @@ export class HashPool {
     this.maxPending = options.maxPending ?? this.size * 4;
     this.jobsPerWorker = options.jobsPerWorker ?? DEFAULT_JOBS_PER_WORKER;
     this.inlineMaxBytes = options.inlineMaxBytes ?? 0;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    if (!Number.isFinite(this.idleTimeoutMs) || this.idleTimeoutMs < 0) {
+      throw new RangeError(`hash pool idleTimeoutMs must be a non-negative number, got ${options.idleTimeoutMs}`);
+    }
     if (!Number.isSafeInteger(this.inlineMaxBytes) || this.inlineMaxBytes < 0) {
       throw new RangeError(`hash pool inlineMaxBytes must be a non-negative integer, got ${options.inlineMaxBytes}`);
     }
@@ -121,6 +134,8 @@ export class HashPool {
     this.closed = true;
     for (const waiter of this.slotWaiters.splice(0)) waiter.fail(new HashPoolClosedError());
     for (const job of this.queue.splice(0)) job.reject(new HashPoolClosedError());
+    for (const timer of this.idleTimers.values()) clearTimeout(timer);
+    this.idleTimers.clear();
     await Promise.all(this.workers.map((worker) => worker.terminate()));
   }
 
@@ -131,10 +146,28 @@ export class HashPool {
   }
 
   private spawn(): HashWorker {
-    return new HashWorker(
-      () => this.dispatch(),
+    const worker: HashWorker = new HashWorker(
+      () => {
+        this.dispatch();
+        if (worker.load === 0) this.idleLater(worker);
+      },
       (crashed) => this.replace(crashed),
     );
+    return worker;
+  }
+
+  /** Ends the worker if it is still idle after idleTimeoutMs (a new job cancels that). */
+  private idleLater(worker: HashWorker): void {
+    if (this.idleTimeoutMs === 0 || this.closed || this.idleTimers.has(worker)) return;
+    const timer = setTimeout(() => {
+      this.idleTimers.delete(worker);
+      const index = this.workers.indexOf(worker);
+      if (this.closed || worker.load > 0 || index < 0) return;
+      this.workers.splice(index, 1);
+      void worker.terminate();
+    }, this.idleTimeoutMs);
+    timer.unref();
+    this.idleTimers.set(worker, timer);
   }
 
   private replace(crashed: HashWorker): void {
@@ -142,6 +175,8 @@ export class HashPool {
     if (this.closed || index < 0) return;
     // Its jobs were rejected; a new thread starts when the queue needs one.
     this.workers.splice(index, 1);
+    clearTimeout(this.idleTimers.get(crashed));
+    this.idleTimers.delete(crashed);
     this.dispatch();
   }
 
@@ -153,6 +188,11 @@ export class HashPool {
         this.workers.push(worker);
       }
       if (worker.load >= this.jobsPerWorker) return;
+      const idle = this.idleTimers.get(worker);
+      if (idle !== undefined) {
+        clearTimeout(idle);
+        this.idleTimers.delete(worker);
+      }
       const job = this.queue.shift()!;
       worker.run(job.message, job);
     }
