@@ -59,6 +59,8 @@ async function main(): Promise<void> {
   }
   emit({ event: 'ready', port, infoHash: metainfo.infoHashV1?.toString('hex') ?? '', state });
   torrent.on('progress', (progress) => emit(progressLine(progress)));
+  // Peer comings and goings on stderr (kept by the driver for error messages): why a transfer stalled.
+  torrent.on('peer', (peer) => process.stderr.write(`peer ${peer.type} ${peer.address} ${peer.client ?? ''}${peer.reason ? `: ${peer.reason}` : ''}\n`));
   void torrent.whenComplete().then(() => {
     // The complete line follows a progress line showing every byte, as lt_peer.py does.
     emit(progressLine(torrent.progress()));
