@@ -1,0 +1,11 @@
+export { AnnounceSchedule, type AnnounceScheduleOptions } from './announce-schedule';
+export { DEFAULT_DHT_BOOTSTRAP, DhtDiscovery, type DhtDiscoveryOptions, type DhtRound } from './dht/dht-discovery';
+export { type DhtState, encodeDhtState, loadDhtState, parseDhtState, saveDhtState } from './dht/dht-state';
+export type { KrpcRejection } from './dht/krpc-guard';
+export { DiscoveryError, type DiscoveryErrorCode } from './discovery-error';
+export { discoveryAllowed, type DiscoveryPolicyConfig } from './discovery-policy';
+export { LsdDiscovery, type LsdDiscoveryOptions, type LsdIgnoreReason } from './lsd/lsd-discovery';
+export { LSD_IPV4_GROUP, LSD_IPV6_GROUP, type LsdGroup } from './lsd/lsd-group';
+export { decodeLsdAnnounce, encodeLsdAnnounces, LSD_MAX_DATAGRAM_BYTES, type LsdAnnounce, type LsdDecodeResult } from './lsd/lsd-message';
+export { TorrentDiscovery } from './torrent-discovery';
+export type { DiscoveryMembership, DiscoverySource, DiscoveryTarget, PeerDiscovery } from './types';
