@@ -42,7 +42,6 @@ async function startDht(peerPort: number, bootstrap: string[], extra: Partial<Pa
     bootstrap,
     timers,
     clock: timers.clock,
-    queryTimeoutMs: 500,
     onRound: rounds.push,
     onRejected: (reason) => rejected.push(reason),
     onError: (error) => errors.push(error),
