@@ -142,6 +142,13 @@ describe('LsdDiscovery over real multicast on loopback', () => {
     timers.advance(60_000);
     await send(socket, group, valid);
     await found.waitFor(() => found.events.length === 2, 'reported again after a minute');
+    // Unicast to the LSD port is not an announce from the LAN: bound to the group, the socket never sees it.
+    const unicast = encodeLsdAnnounces({ host: `${group.address}:${group.port}`, port: 41_001, infoHashes: [hashA.toString('hex')] })[0];
+    await new Promise<void>((resolve) => socket.send(unicast, group.port, '127.0.0.1', () => resolve()));
+    const sentinel = encodeLsdAnnounces({ host: `${group.address}:${group.port}`, port: 41_002, infoHashes: [hashA.toString('hex')] })[0];
+    await send(socket, group, sentinel);
+    await found.waitFor(({ peer }) => peer.port === 41_002, 'multicast sentinel');
+    expect(found.events.map(({ peer }) => peer.port)).not.toContain(41_001);
     expect(ignored.events.map(({ reason }) => reason)).toEqual(expect.arrayContaining(['not-bt-search', 'bad-port', 'too-large', 'repeated']));
   });
 });

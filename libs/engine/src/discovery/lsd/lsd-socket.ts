@@ -8,9 +8,10 @@ export interface LsdSocketHandlers {
 }
 
 /**
- * One UDP socket joined to one LSD group: bound to the group's port on the wildcard address with
- * SO_REUSEADDR (other clients on the host listen on 6771 too), multicast loopback on so clients on the same
- * host hear each other.
+ * One UDP socket joined to one LSD group, bound with SO_REUSEADDR (other clients on the host listen on 6771
+ * too) to the group address itself where the OS allows it (Linux): then only datagrams sent to the group
+ * arrive, not unicast ones from anywhere pretending to be LAN announces. Elsewhere the wildcard address.
+ * Multicast loopback is on so clients on the same host hear each other.
  */
 export class LsdSocket {
   private closed = false;
@@ -23,34 +24,29 @@ export class LsdSocket {
   ) {}
 
   /** Rejects with DiscoveryError `bind-failed` or `join-failed`; the socket is closed then. */
-  static open(group: LsdGroup, hops: number, handlers: LsdSocketHandlers): Promise<LsdSocket> {
-    const ipv6 = isIpv6Group(group);
-    const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', reuseAddr: true });
-    return new Promise((resolve, reject) => {
-      const failBind = (error: Error): void => {
-        socket.close();
-        reject(discoveryError('bind-failed', `LSD ${describeGroup(group)}: binding port ${group.port}`, error));
-      };
-      socket.once('error', failBind);
-      socket.bind({ port: group.port, address: ipv6 ? '::' : '0.0.0.0', exclusive: false }, () => {
-        socket.off('error', failBind);
-        try {
-          socket.addMembership(group.address, group.interface);
-          if (group.interface !== undefined) socket.setMulticastInterface(group.interface);
-          socket.setMulticastLoopback(true);
-          socket.setMulticastTTL(hops);
-        } catch (error) {
-          socket.close();
-          reject(discoveryError('join-failed', `LSD ${describeGroup(group)}: joining the group`, error));
-          return;
-        }
-        const lsdSocket = new LsdSocket(group, socket, handlers);
-        socket.on('message', (datagram, from) => lsdSocket.handlers.onMessage(datagram, from));
-        socket.on('error', (error) => lsdSocket.report(discoveryError('socket', `LSD ${describeGroup(group)}`, error)));
-        socket.unref();
-        resolve(lsdSocket);
+  static async open(group: LsdGroup, hops: number, handlers: LsdSocketHandlers): Promise<LsdSocket> {
+    let socket: Socket;
+    try {
+      socket = await bound(group, group.address);
+    } catch {
+      socket = await bound(group, isIpv6Group(group) ? '::' : '0.0.0.0').catch((error: unknown) => {
+        throw discoveryError('bind-failed', `LSD ${describeGroup(group)}: binding port ${group.port}`, error);
       });
-    });
+    }
+    try {
+      socket.addMembership(group.address, group.interface);
+      if (group.interface !== undefined) socket.setMulticastInterface(group.interface);
+      socket.setMulticastLoopback(true);
+      socket.setMulticastTTL(hops);
+    } catch (error) {
+      socket.close();
+      throw discoveryError('join-failed', `LSD ${describeGroup(group)}: joining the group`, error);
+    }
+    const lsdSocket = new LsdSocket(group, socket, handlers);
+    socket.on('message', (datagram, from) => handlers.onMessage(datagram, from));
+    socket.on('error', (error) => lsdSocket.report(discoveryError('socket', `LSD ${describeGroup(group)}`, error)));
+    socket.unref();
+    return lsdSocket;
   }
 
   /** Send failures go to onError once until a send succeeds again (a group without a route fails every time). */
@@ -76,4 +72,19 @@ export class LsdSocket {
   private report(error: DiscoveryError): void {
     if (!this.closed) this.handlers.onError(error);
   }
+}
+
+function bound(group: LsdGroup, address: string): Promise<Socket> {
+  const socket = createSocket({ type: isIpv6Group(group) ? 'udp6' : 'udp4', reuseAddr: true });
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error): void => {
+      socket.close();
+      reject(error);
+    };
+    socket.once('error', fail);
+    socket.bind({ port: group.port, address, exclusive: false }, () => {
+      socket.off('error', fail);
+      resolve(socket);
+    });
+  });
 }
