@@ -2,11 +2,10 @@ import type { RemoteInfo } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import type DHT from 'bittorrent-dht';
 import type { PeerAddress } from '@seedfleet/wire';
-import { realTimers, type Timers } from '../../tracker/announcer/timers';
-import { AnnounceSchedule } from '../announce-schedule';
+import type { Timers } from '../../tracker/announcer/timers';
 import { DiscoveryError, discoveryError } from '../discovery-error';
 import { discoveryAllowed } from '../discovery-policy';
-import { DueTimer } from '../due-timer';
+import { DueTargets } from '../due-targets';
 import { RecentPeers } from '../recent-peers';
 import type { DiscoveryMembership, DiscoveryTarget, PeerDiscovery } from '../types';
 import type { DhtState } from './dht-state';
@@ -61,11 +60,9 @@ const defaults = { host: '0.0.0.0', port: 0, announceIntervalMs: 15 * 60_000, mi
  */
 export class DhtDiscovery implements PeerDiscovery {
   readonly source = 'dht' as const;
-  private readonly targets = new Map<string, DiscoveryTarget>();
+  private readonly targets: DueTargets;
   private readonly running = new Set<string>();
-  private readonly schedule: AnnounceSchedule;
   private readonly recentPeers: RecentPeers;
-  private readonly timer: DueTimer;
   private readonly clock: () => number;
   private readonly ownAddresses = localAddresses();
   private closed = false;
@@ -76,9 +73,9 @@ export class DhtDiscovery implements PeerDiscovery {
   ) {
     this.clock = options.clock ?? (() => performance.now());
     const minIntervalMs = options.minIntervalMs ?? defaults.minIntervalMs;
-    this.schedule = new AnnounceSchedule({ intervalMs: options.announceIntervalMs ?? defaults.announceIntervalMs, minIntervalMs });
+    const intervalMs = options.announceIntervalMs ?? defaults.announceIntervalMs;
+    this.targets = new DueTargets({ intervalMs, minIntervalMs, clock: this.clock, timers: options.timers, onDue: (hashes) => this.startRounds(hashes) });
     this.recentPeers = new RecentPeers(minIntervalMs);
-    this.timer = new DueTimer(options.timers ?? realTimers, this.clock, () => this.startDueRounds());
     dht.on('peer', (peer: PeerAddress, infoHash: Buffer) => this.onPeer(peer, infoHash));
     dht.on('error', (error: Error) => this.report(discoveryError('socket', 'DHT socket', error)));
     dht.on('warning', () => undefined); // unanswered queries and stray answers: normal on the DHT
@@ -125,26 +122,7 @@ export class DhtDiscovery implements PeerDiscovery {
 
   add(target: DiscoveryTarget): DiscoveryMembership | undefined {
     if (this.closed || !discoveryAllowed('dht', target)) return undefined;
-    const key = target.infoHash.toString('hex');
-    this.targets.set(key, target);
-    this.schedule.add(key, this.clock());
-    this.startDueRounds();
-    let removed = false;
-    return {
-      announceNow: () => {
-        if (removed || this.closed) return;
-        this.schedule.request(key, this.clock());
-        this.startDueRounds();
-      },
-      remove: () => {
-        if (removed) return;
-        removed = true;
-        if (this.targets.get(key) !== target) return;
-        this.targets.delete(key);
-        this.schedule.remove(key);
-        this.timer.arm(this.schedule.nextDueAt());
-      },
-    };
+    return this.targets.add(target);
   }
 
   /** A contact learnt elsewhere, e.g. a peer's BEP 5 PORT message: pinged, kept if it answers. */
@@ -161,17 +139,13 @@ export class DhtDiscovery implements PeerDiscovery {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timer.cancel();
-    this.targets.clear();
+    this.targets.close();
     await new Promise<void>((resolve) => this.dht.destroy(() => resolve()));
   }
 
-  private startDueRounds(): void {
-    if (this.closed) return;
-    for (const key of this.schedule.takeDue(this.clock())) {
-      if (!this.running.has(key)) this.runRound(key);
-    }
-    this.timer.arm(this.schedule.nextDueAt());
+  /** A hash whose previous round is still running skips this turn; it is due again after the interval. */
+  private startRounds(hashes: string[]): void {
+    for (const key of hashes) if (!this.running.has(key)) this.runRound(key);
   }
 
   /** get_peers first (peers arrive as 'peer' events), then announce_peer to the closest nodes that gave tokens. */

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { RemoteInfo } from 'node:dgram';
-import { realTimers, type Timers } from '../../tracker/announcer/timers';
-import { AnnounceSchedule } from '../announce-schedule';
+import type { Timers } from '../../tracker/announcer/timers';
 import { DiscoveryError, discoveryError } from '../discovery-error';
 import { discoveryAllowed } from '../discovery-policy';
-import { DueTimer } from '../due-timer';
+import { DueTargets } from '../due-targets';
 import { RecentPeers } from '../recent-peers';
 import type { DiscoveryMembership, DiscoveryTarget, PeerDiscovery } from '../types';
 import { LSD_IPV4_GROUP, LSD_IPV6_GROUP, lsdHostHeader, type LsdGroup } from './lsd-group';
@@ -45,22 +44,19 @@ const defaults = { intervalMs: 5 * 60_000, minIntervalMs: 60_000, hops: 1 };
 export class LsdDiscovery implements PeerDiscovery {
   readonly source = 'lsd' as const;
   readonly cookie: string;
-  private readonly targets = new Map<string, DiscoveryTarget>();
-  private readonly schedule: AnnounceSchedule;
+  private readonly targets: DueTargets;
   private readonly recentPeers: RecentPeers;
-  private readonly timer: DueTimer;
   private readonly clock: () => number;
   private sockets: LsdSocket[] = [];
-  private flushQueued = false;
   private closed = false;
 
   private constructor(private readonly options: LsdDiscoveryOptions) {
     this.cookie = options.cookie ?? randomBytes(4).toString('hex');
     this.clock = options.clock ?? (() => performance.now());
     const minIntervalMs = options.minIntervalMs ?? defaults.minIntervalMs;
-    this.schedule = new AnnounceSchedule({ intervalMs: options.intervalMs ?? defaults.intervalMs, minIntervalMs });
+    const intervalMs = options.intervalMs ?? defaults.intervalMs;
+    this.targets = new DueTargets({ intervalMs, minIntervalMs, clock: this.clock, timers: options.timers, onDue: (hashes) => this.announce(hashes) });
     this.recentPeers = new RecentPeers(minIntervalMs);
-    this.timer = new DueTimer(options.timers ?? realTimers, this.clock, () => this.flush());
   }
 
   /**
@@ -84,56 +80,22 @@ export class LsdDiscovery implements PeerDiscovery {
 
   add(target: DiscoveryTarget): DiscoveryMembership | undefined {
     if (this.closed || !discoveryAllowed('lsd', target, this.options)) return undefined;
-    const key = target.infoHash.toString('hex');
-    this.targets.set(key, target);
-    this.schedule.add(key, this.clock());
-    this.queueFlush();
-    let removed = false;
-    return {
-      announceNow: () => {
-        if (removed || this.closed) return;
-        this.schedule.request(key, this.clock());
-        this.queueFlush();
-      },
-      remove: () => {
-        if (removed) return;
-        removed = true;
-        if (this.targets.get(key) !== target) return;
-        this.targets.delete(key);
-        this.schedule.remove(key);
-        this.timer.arm(this.schedule.nextDueAt());
-      },
-    };
+    return this.targets.add(target);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.timer.cancel();
-    this.targets.clear();
+    this.targets.close();
     await Promise.all(this.sockets.map((socket) => socket.close()));
   }
 
-  /** Adds made in the same tick share datagrams. */
-  private queueFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    queueMicrotask(() => {
-      this.flushQueued = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    if (this.closed) return;
-    const due = this.schedule.takeDue(this.clock());
-    if (due.length > 0) {
-      for (const socket of this.sockets) {
-        const fields = { host: lsdHostHeader(socket.group), port: this.options.peerPort, infoHashes: due, cookie: this.cookie };
-        for (const datagram of encodeLsdAnnounces(fields)) socket.send(datagram);
-      }
+  /** Every due hash to every group, packed into as few datagrams as fit. */
+  private announce(hashes: string[]): void {
+    for (const socket of this.sockets) {
+      const fields = { host: lsdHostHeader(socket.group), port: this.options.peerPort, infoHashes: hashes, cookie: this.cookie };
+      for (const datagram of encodeLsdAnnounces(fields)) socket.send(datagram);
     }
-    this.timer.arm(this.schedule.nextDueAt());
   }
 
   private receive(datagram: Buffer, from: RemoteInfo): void {
