@@ -62,6 +62,34 @@ describe('TransferWatchdog', () => {
     expect(trips.map(([trip]) => trip)).toEqual(['too-slow']);
   });
 
+  it('a check that runs late (a blocked event loop) waits for the reads pending meanwhile before deciding', () => {
+    // Timers that run only when the test says, at whatever time the test sets: a late timer.
+    let now = 0;
+    const pending: { callback: () => void; delayMs: number }[] = [];
+    const runNext = (at: number) => {
+      now = at;
+      pending.shift()!.callback();
+    };
+    const trips: WatchdogTrip[] = [];
+    const dog = new TransferWatchdog(
+      { stallTimeoutMs: 1000, minBytesPerSecond: 0, rateWindowMs: 5000, clock: () => now, timers: { setTimeout: (callback, delayMs) => pending.push({ callback, delayMs }), clearTimeout: () => undefined } },
+      (trip) => trips.push(trip),
+    );
+    dog.start();
+    expect(pending.map((timer) => timer.delayMs)).toEqual([250]);
+    // The check due at 250 runs at 1500: no verdict yet, another check at once.
+    runNext(1500);
+    expect(trips).toEqual([]);
+    expect(pending.map((timer) => timer.delayMs)).toEqual([0]);
+    dog.activity(100); // the socket read that was waiting behind the timer
+    runNext(1500);
+    expect(trips).toEqual([]);
+    // Truly nothing afterwards, checks on time: stalled.
+    for (let at = 1750; trips.length === 0 && at <= 3000; at += 250) runNext(at);
+    expect(trips).toEqual(['stalled']);
+    expect(now).toBe(2500);
+  });
+
   it('nothing at all is a stall, not a slow drip', () => {
     const { timers, trips } = watchdog({ stallTimeoutMs: 3000, minBytesPerSecond: 1000, rateWindowMs: 1000 });
     timers.advance(3000);

@@ -23,6 +23,7 @@ export class TransferWatchdog {
   /** (time, bytes so far) at each check, the oldest at most one window old plus one. */
   private samples: { at: number; total: number }[] = [];
   private timer: TimerHandle | undefined;
+  private dueAt = 0;
   private stopped = false;
 
   constructor(
@@ -49,16 +50,27 @@ export class TransferWatchdog {
     this.timer = undefined;
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.checkEveryMs()): void {
+    this.dueAt = this.limits.clock() + delayMs;
+    this.timer = this.limits.timers.setTimeout(() => this.check(), delayMs);
+  }
+
+  private checkEveryMs(): number {
     const { stallTimeoutMs, rateWindowMs, minBytesPerSecond } = this.limits;
     const shortest = minBytesPerSecond > 0 ? Math.min(stallTimeoutMs, rateWindowMs) : stallTimeoutMs;
-    this.timer = this.limits.timers.setTimeout(() => this.check(), Math.max(1, Math.floor(shortest / 4)));
+    return Math.max(1, Math.floor(shortest / 4));
   }
 
   private check(): void {
     this.timer = undefined;
     if (this.stopped) return;
     const now = this.limits.clock();
+    // Timers run before pending socket reads: a check that comes a whole interval late (a blocked event
+    // loop) would blame the server for our own lag. Decide only after the reads waiting meanwhile.
+    if (now - this.dueAt > this.checkEveryMs()) {
+      this.schedule(0);
+      return;
+    }
     const { stallTimeoutMs, rateWindowMs, minBytesPerSecond } = this.limits;
     if (now - this.lastActivity >= stallTimeoutMs) {
       this.trip('stalled', `nothing received for ${Math.round(now - this.lastActivity)} ms`);

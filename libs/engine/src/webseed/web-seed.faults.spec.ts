@@ -2,6 +2,7 @@ import { HashPool } from '@seedfleet/hashing';
 import { createTempDir, type TempDir } from '@seedfleet/testing';
 import {
   closeMidBody,
+  corruptBytes,
   endlessBody,
   type Fault,
   faultFirst,
@@ -202,6 +203,21 @@ describe('strikes and disabling', () => {
     expect(result.error?.code).toBe('disabled');
     expect(result.undelivered).toEqual([0, 1]);
     expect(fixture.server.requests).toHaveLength(0);
+  });
+
+  it('well-formed replies with wrong bytes: the engine\'s hash check catches them, its reports disable the seed', async () => {
+    // Bytes flipped in pieces 1 and 5 of every reply.
+    fixture.server.script = faultFirst(Infinity, corruptBytes([16 * KiB + 7, 5 * 16 * KiB]));
+    const { metainfo } = fixture.torrent;
+    const seed = fixture.seed({ maxStrikes: 2 });
+    const { pieces, result } = await fetchPieces(seed, 0, metainfo.pieceCount);
+    expect(result.error).toBeUndefined();
+    const bad = corruptPieces(metainfo, pieces);
+    expect(bad).toEqual([1, 5]);
+    for (const index of bad) seed.reportBadPiece(index);
+    expect(seed.disabled).toBe(true);
+    expect(seed.disabledReason).toMatch(/2 strikes, the last: piece 5 failed verification/);
+    expect((await fetchPieces(seed, 1, 2)).result.error?.code).toBe('disabled');
   });
 
   it('protocol violations count as strikes: a seed that ignores Range is disabled after maxStrikes runs', async () => {

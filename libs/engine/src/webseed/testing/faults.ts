@@ -121,3 +121,14 @@ export const closeMidBody: Fault = async (request, res, server) => {
   res.writeHead(206, { 'content-range': contentRange, 'content-length': body.length });
   res.write(body.subarray(0, body.length >> 1), () => res.socket?.end());
 };
+
+/** A well-formed 206 whose body has one byte flipped at each of `fileOffsets` (inside the range). */
+export const corruptBytes = (fileOffsets: readonly number[]): Fault => async (request, res, server) => {
+  const { body, contentRange } = await correct(request, server);
+  const copy = Buffer.from(body);
+  for (const offset of fileOffsets) {
+    const at = offset - request.range!.start;
+    if (at >= 0 && at < copy.length) copy[at] ^= 0xff;
+  }
+  res.writeHead(206, { 'content-range': contentRange, 'content-length': copy.length }).end(copy);
+};
