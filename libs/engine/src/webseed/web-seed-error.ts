@@ -19,6 +19,8 @@ export type WebSeedErrorCode =
   | 'bad-encoding'
   /** Connect failure, reset, parse error: the exchange broke. */
   | 'connection'
+  /** The https server's certificate is not trusted (unknown CA, wrong name, expired): not retried. */
+  | 'tls'
   /** No byte for the stall timeout. */
   | 'stalled'
   /** Bytes arrived, but below the minimum rate over the rate window. */
@@ -71,9 +73,13 @@ export class WebSeedError extends Error {
   }
 }
 
-/** Wraps a socket-level error (reset, refused, parse error) as 'connection'; our own errors pass through. */
+/** Certificate verification failures (OpenSSL's codes as Node reports them): retrying cannot help. */
+const tlsCodes = /^(ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(GET_ISSUER_CERT|VERIFY_LEAF_SIGNATURE))/;
+
+/** Wraps a socket-level error as 'tls' (untrusted certificate) or 'connection'; our own errors pass through. */
 export function asWebSeedError(error: unknown, url: string): WebSeedError {
   if (error instanceof WebSeedError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new WebSeedError('connection', url, message, { cause: error });
+  const code = (error as { code?: unknown } | null)?.code;
+  return new WebSeedError(typeof code === 'string' && tlsCodes.test(code) ? 'tls' : 'connection', url, message, { cause: error });
 }

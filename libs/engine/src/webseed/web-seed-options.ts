@@ -25,6 +25,8 @@ export interface WebSeedOptions {
   /** Strikes (bad pieces, protocol violations) after which the seed disables itself. */
   readonly maxStrikes: number;
   readonly userAgent: string;
+  /** Certificate authorities trusted for https web seeds and redirects (default: Node's bundled roots). */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Monotonic milliseconds (stall and rate checks, backoff). */
   readonly clock: () => number;
   /** Wall-clock milliseconds since the epoch, for Retry-After given as an HTTP date. */

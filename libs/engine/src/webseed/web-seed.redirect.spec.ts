@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { HashPool } from '@seedfleet/hashing';
 import { createTempDir, type TempDir } from '@seedfleet/testing';
 import { RangeFileServer } from './testing/range-file-server';
@@ -83,6 +86,29 @@ describe('web seed redirects', () => {
     expect(corruptPieces(fixture.torrent.metainfo, pieces)).toEqual([]);
     expect(s3.rangeRequests).toHaveLength(2);
     expect(s3.connections).toBe(1);
+  });
+
+  it('follows a redirect to an https object store whose certificate chains to a given CA; without it: tls, not retried', async () => {
+    const key = join(dir.path, 'key.pem');
+    const cert = join(dir.path, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    storage = await RangeFileServer.start(fixture.torrent.directory, { key: readFileSync(key), cert: readFileSync(cert) });
+    const s3 = storage;
+    fixture.server.script = (request, _req, res) => {
+      res.writeHead(302, { location: `${s3.origin}/files/${request.rawPath.slice('/files/'.length)}${SIGNED_QUERY}`, 'content-length': 0 }).end();
+      return true;
+    };
+    const trusted = await fetchPieces(fixture.seed({ ca: readFileSync(cert) }), 0, fixture.torrent.metainfo.pieceCount);
+    expect(trusted.result.error).toBeUndefined();
+    expect(corruptPieces(fixture.torrent.metainfo, trusted.pieces)).toEqual([]);
+    expect(s3.rangeRequests.map((request) => request.rawPath.endsWith(SIGNED_QUERY))).toEqual([true, true]);
+
+    const untrusted = fixture.seed();
+    const { pieces, result } = await fetchPieces(untrusted, 0, 2);
+    expect(result.error?.code).toBe('tls');
+    expect(result.error?.url.startsWith('https://127.0.0.1:')).toBe(true);
+    expect(pieces.size).toBe(0);
+    expect(untrusted.stats.failures).toBe(1);
   });
 
   it('gives up after maxRedirects with too-many-redirects', async () => {

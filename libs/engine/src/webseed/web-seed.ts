@@ -66,7 +66,8 @@ export class WebSeed {
     this.options = resolveWebSeedOptions(options);
     this.fileUrls = webSeedFileUrls(url, metainfo);
     const agentOptions = { keepAlive: true, maxSockets: this.options.maxConcurrentRequests };
-    this.agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) };
+    const ca = this.options.ca === undefined ? {} : { ca: this.options.ca as string | Buffer | (string | Buffer)[] };
+    this.agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent({ ...agentOptions, ...ca }) };
     this.backoff = new SeedBackoff(this.options);
   }
 

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -35,12 +36,14 @@ export class RangeFileServer {
   private constructor(
     private readonly server: Server,
     readonly root: string,
+    private readonly scheme: 'http' | 'https',
   ) {}
 
-  static async start(root: string): Promise<RangeFileServer> {
-    const server = createServer({ keepAliveTimeout: 10_000 });
-    const instance = new RangeFileServer(server, root);
-    server.on('connection', (socket: Socket) => {
+  /** `tls`: serve https with this key and certificate. */
+  static async start(root: string, tls?: { key: Buffer; cert: Buffer }): Promise<RangeFileServer> {
+    const server = tls ? createTlsServer({ keepAliveTimeout: 10_000, ...tls }) : createServer({ keepAliveTimeout: 10_000 });
+    const instance = new RangeFileServer(server, root, tls ? 'https' : 'http');
+    server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       instance.connections++;
       instance.sockets.add(socket);
       socket.once('close', () => instance.sockets.delete(socket));
@@ -51,7 +54,7 @@ export class RangeFileServer {
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.scheme}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** The url-list entry for files under the root. */
