@@ -220,6 +220,29 @@ describe('strikes and disabling', () => {
     expect((await fetchPieces(seed, 1, 2)).result.error?.code).toBe('disabled');
   });
 
+  it('an onPiece that throws ends the run as aborted, with the error as its cause, and no strike or retry', async () => {
+    const seed = fixture.seed();
+    const bug = new Error('store is gone');
+    const result = await seed.fetch({
+      first: 0,
+      end: 6,
+      onPiece: (index) => {
+        if (index === 2) throw bug;
+      },
+    });
+    expect(result.error?.code).toBe('aborted');
+    expect(result.error?.cause).toBe(bug);
+    expect(result.delivered).toEqual([0, 1, 2]);
+    expect(result.undelivered).toEqual([3, 4, 5]);
+    expect(seed.stats.strikes).toBe(0);
+    expect(fixture.server.rangeRequests).toHaveLength(1);
+    expect(seed.bytesInFlight).toBe(0);
+    // The seed itself is fine.
+    const again = await fetchPieces(seed, 3, 6);
+    expect(again.result.error).toBeUndefined();
+    expect(corruptPieces(fixture.torrent.metainfo, again.pieces)).toEqual([]);
+  });
+
   it('protocol violations count as strikes: a seed that ignores Range is disabled after maxStrikes runs', async () => {
     fixture.server.script = faultFirst(Infinity, ignoresRange);
     const seed = fixture.seed({ maxStrikes: 2 });

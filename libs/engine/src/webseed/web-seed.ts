@@ -146,7 +146,12 @@ export class WebSeed {
         onPiece: (index, data) => {
           this.bytesInFlightNow -= sizes.get(index)!;
           sizes.delete(index);
-          request.onPiece(index, data);
+          try {
+            request.onPiece(index, data);
+          } catch (error) {
+            // The caller's bug, not the server's: end the run without a retry or a strike.
+            controller.abort(new WebSeedError('aborted', this.url, `onPiece(${index}) threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+          }
         },
         onBytes: (bytes) => (this.counters.bytesReceived += bytes),
         onFailure: (error) => {
