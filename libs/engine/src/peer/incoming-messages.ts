@@ -67,11 +67,11 @@ export class IncomingMessages {
         if (this.context.pieces.have(message.index)) handler.onHave?.(connection, message.index);
         return;
       case 'bitfield':
-        return this.report(this.context.pieces.announce({ kind: 'bitfield', bytes: message.bytes }));
+        return this.announce({ kind: 'bitfield', bytes: message.bytes });
       case 'have-all':
       case 'have-none':
         this.requireFast(message.type);
-        return this.report(this.context.pieces.announce({ kind: message.type === 'have-all' ? 'all' : 'none' }));
+        return this.announce({ kind: message.type === 'have-all' ? 'all' : 'none' });
       case 'request':
         return this.request(message);
       case 'piece':
@@ -172,6 +172,12 @@ export class IncomingMessages {
 
   private checkPieceIndex(index: number, what: string): void {
     if (this.geometry) checkIndex(index, this.geometry.pieceCount, what);
+  }
+
+  private announce(announcement: Parameters<PeerPieces['announce']>[0]): void {
+    const { pieces, handler, connection } = this.context;
+    if (!pieces.announced) return this.report(pieces.announce(announcement));
+    for (const index of pieces.lateAnnouncement(announcement)) handler.onHave?.(connection, index);
   }
 
   private report(pieces: Bitfield | undefined): void {

@@ -25,6 +25,26 @@ export class PeerPieces {
     return this.announcement !== undefined;
   }
 
+  /**
+   * A bitfield or have-all after the peer said it had nothing (have-none, or another message first):
+   * some clients (aria2) send it late. Its pieces are added; returns the ones that are news, to report as
+   * haves. Anything else after an announcement is a violation.
+   */
+  lateAnnouncement(announcement: Announcement): number[] {
+    if (this.announcement?.kind !== 'none' || this.pieces === undefined || announcement.kind === 'none') {
+      throw new PeerViolation('protocol', `${describe(announcement)} after the peer already announced its pieces`);
+    }
+    let late: Bitfield;
+    try {
+      late = announcement.kind === 'all' ? Bitfield.full(this.pieces.size) : Bitfield.fromWire(announcement.bytes, this.pieces.size);
+    } catch (error) {
+      throw new PeerViolation('protocol', `bad bitfield: ${(error as Error).message}`);
+    }
+    const news: number[] = [];
+    for (let index = 0; index < late.size; index++) if (late.has(index) && this.pieces.set(index)) news.push(index);
+    return news;
+  }
+
   /** Records the announcement; returns the bitfield to report if the piece count is known. */
   announce(announcement: Announcement): Bitfield | undefined {
     if (this.announcement) {

@@ -44,11 +44,11 @@ describe('a misbehaving peer is disconnected with a reason, and nothing throws',
     expect(await closeReason(fixture)).toMatchObject({ code: 'protocol' });
   });
 
-  it('a bitfield that is not the first message', async () => {
+  it('a second bitfield', async () => {
     const fixture = await setUp();
-    fixture.send({ type: 'have', index: 1 }, { type: 'bitfield', bytes: Buffer.alloc(3) });
+    fixture.send({ type: 'bitfield', bytes: Buffer.alloc(3) }, { type: 'bitfield', bytes: Buffer.alloc(3) });
     expect(await closeReason(fixture)).toMatchObject({ code: 'protocol', message: expect.stringContaining('already announced') });
-    expect(fixture.events.names().slice(0, 2)).toEqual(['bitfield', 'have']);
+    expect(fixture.events.names().slice(0, 1)).toEqual(['bitfield']);
   });
 
   it('a have index out of range', async () => {
@@ -180,5 +180,19 @@ describe('liveness', () => {
     expect(fixture.peer.isClosed).toBe(false);
     now += 600;
     expect(await closeReason(fixture)).toMatchObject({ code: 'timeout', message: 'nothing received for 1200 ms' });
+  });
+});
+
+describe('a late announcement after the peer said it had nothing', () => {
+  it('a bitfield after another first message adds its pieces, reported as haves (aria2 sends it late)', async () => {
+    const fixture = await setUp();
+    // Pieces 0 and 1 in the late bitfield; 1 was already had.
+    fixture.send({ type: 'have', index: 1 }, { type: 'bitfield', bytes: Buffer.from([0b11000000, 0, 0]) }, { type: 'have', index: 5 });
+    // Events: bitfield (the implied nothing), have 1, have 0 (news from the late bitfield), have 5.
+    expect((await fixture.events.next('have', 3)).args).toEqual([5]);
+    expect(fixture.events.names().slice(0, 4)).toEqual(['bitfield', 'have', 'have', 'have']);
+    expect(fixture.events.events.slice(1, 4).map((event) => event.args)).toEqual([[1], [0], [5]]);
+    expect(fixture.peer.pieces?.has(0)).toBe(true);
+    expect(fixture.peer.isClosed).toBe(false);
   });
 });
