@@ -57,9 +57,9 @@ function ours(): Side {
     id: 'ours',
     name: 'seedfleet engine (Session)',
     unavailable: existsSync(script) ? undefined : `${script} is not built (the engine Session API has not landed or does not compile)`,
-    settings: 'Session defaults',
+    settings: 'Session defaults; node --max-semi-space-size=1 as bin/seedfleet.js runs it',
     needsTracker: false,
-    start: (options) => ScriptedPeer.start('seedfleet', { command: process.execPath, args: [script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000 }))] }, options.readyTimeoutMs),
+    start: (options) => ScriptedPeer.start('seedfleet', { command: process.execPath, args: ['--max-semi-space-size=1', script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000 }))] }, options.readyTimeoutMs),
   };
 }
 
