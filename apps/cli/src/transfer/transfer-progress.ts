@@ -1,21 +1,7 @@
-/** What the CLI shows of a running torrent; the engine's TorrentProgress carries at least these. */
-export interface TransferProgress {
-  readonly state: string;
-  /** Verified bytes we have. */
-  readonly downloaded: number;
-  readonly total: number;
-  readonly uploaded: number;
-  /** Bytes per second. */
-  readonly downRate: number;
-  readonly upRate: number;
-  readonly peers: number;
-  readonly seeds: number;
-  readonly piecesHave: number;
-  readonly pieceCount: number;
-  /** While checking existing data: pieces checked so far. */
-  readonly checked?: { readonly done: number; readonly total: number };
-  readonly error?: string;
-}
+import type { TorrentProgress } from '@seedfleet/engine';
+
+/** What the CLI shows of a running torrent: the engine's snapshot (a type import: no engine at start-up). */
+export type TransferProgress = TorrentProgress;
 
 /**
  * The `--json-progress` line: one flat object per line, stable keys (scripts parse these). The first six
