@@ -16,19 +16,13 @@ import time
 
 import libtorrent as lt
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "libs", "testing", "python"))
+from lt_hermetic import hermetic_settings  # noqa: E402
+
 # randbytes of more than 256 MiB at once overflows; big payloads are written in chunks.
 CHUNK = 16 * 1024 * 1024
 
-SETTINGS = {
-    "listen_interfaces": "127.0.0.1:0",
-    "enable_dht": False,
-    "enable_lsd": False,
-    "enable_upnp": False,
-    "enable_natpmp": False,
-    "enable_outgoing_utp": False,
-    "enable_incoming_utp": False,
-    "allow_multiple_connections_per_ip": True,
-}
+SETTINGS = hermetic_settings()
 
 
 def seed(args):

@@ -10,6 +10,9 @@ import sys
 
 import libtorrent as lt
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "libs", "testing", "python"))
+from lt_hermetic import hermetic_settings  # noqa: E402
+
 
 def main():
     args = json.loads(sys.argv[1])
@@ -22,15 +25,7 @@ def main():
     torrent = lt.create_torrent(storage, args["pieceLength"], lt.create_torrent.v1_only)
     lt.set_piece_hashes(torrent, directory)
     info = lt.torrent_info(lt.bencode(torrent.generate()))
-    session = lt.session({
-        "listen_interfaces": "127.0.0.1:0",
-        "enable_dht": False,
-        "enable_lsd": False,
-        "enable_upnp": False,
-        "enable_natpmp": False,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
-    })
+    session = lt.session(hermetic_settings())
     session.add_torrent({"ti": info, "save_path": directory, "flags": lt.torrent_flags.seed_mode})
     print(json.dumps({
         "port": session.listen_port(),

@@ -13,17 +13,12 @@ import time
 
 import libtorrent as lt
 
-SETTINGS = {
-    "listen_interfaces": "127.0.0.1:0",
-    "enable_dht": False,
-    "enable_lsd": False,
-    "enable_upnp": False,
-    "enable_natpmp": False,
-    "enable_outgoing_utp": False,
-    "enable_incoming_utp": False,
-    "allow_multiple_connections_per_ip": True,
-    "alert_mask": lt.alert.category_t.tracker_notification | lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "libs", "testing", "python"))
+from lt_hermetic import hermetic_settings  # noqa: E402
+
+SETTINGS = hermetic_settings(
+    0, lt.alert.category_t.tracker_notification | lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
+)
 
 
 def drain(session, name, replies, errors):

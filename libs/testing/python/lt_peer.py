@@ -28,6 +28,8 @@ import time
 
 import libtorrent as lt
 
+import lt_hermetic
+
 STATE_NAMES = {
     lt.torrent_status.states.checking_files: "checking",
     lt.torrent_status.states.checking_resume_data: "checking",
@@ -56,23 +58,12 @@ def read_commands(commands):
 
 
 def hermetic_settings(listen_port, overrides):
-    # Loopback TCP only: no DHT, LSD, UPnP, NAT-PMP or uTP, so a test meets exactly the peers it names.
-    settings = {
-        "listen_interfaces": f"127.0.0.1:{listen_port}",
-        "enable_dht": False,
-        "enable_lsd": False,
-        "enable_upnp": False,
-        "enable_natpmp": False,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
-        # Every test peer is 127.0.0.1 on its own port.
-        "allow_multiple_connections_per_ip": True,
-        "announce_to_all_tiers": True,
-        "alert_mask": lt.alert.category_t.error_notification | lt.alert.category_t.status_notification
-        | lt.alert.category_t.storage_notification,
-    }
-    settings.update(overrides)
-    return settings
+    alerts = lt.alert.category_t
+    return lt_hermetic.hermetic_settings(
+        listen_port,
+        alerts.error_notification | alerts.status_notification | alerts.storage_notification,
+        {"announce_to_all_tiers": True, **overrides},
+    )
 
 
 def main():
