@@ -1,4 +1,6 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createTorrentFromPath } from '@seedfleet/metainfo';
 import { createTempDir, deterministicBytes, type TempDir } from '@seedfleet/testing';
@@ -77,6 +79,21 @@ describe('seedfleet get / seed', () => {
     const uploaded = Math.max(...progressLines(seeder.io.out()).map((line) => line.uploaded as number));
     // Both runs together fetched about one copy: the pieces verified before the interrupt were not sent again.
     expect(uploaded).toBeLessThan(size + before / 2);
+  });
+
+  it('warns once about a failing tracker, with its passkey hidden', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const passkey = '0123456789abcdef0123456789abcdef';
+    const get = start(['get', 'app.torrent', '-o', 'tracked', '--port', '0', '--tracker', `http://127.0.0.1:${port}/announce/${passkey}`]);
+    await get.io.waitFor((_out, err) => err.includes('warning: tracker'));
+    get.io.interrupt();
+    expect(await get.exit).toBe(130);
+    expect(get.io.err()).toContain(`warning: tracker http://127.0.0.1:${port}/announce/***: `);
+    expect(get.io.err()).not.toContain(passkey);
+    expect(get.io.err().match(/warning: tracker/g)).toHaveLength(1);
   });
 
   it('refuses to seed from a directory without the data', async () => {

@@ -57,6 +57,15 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
       uploadOnly: plan.mode === 'seed',
     });
     torrent.on('progress', (progress: TorrentProgress) => reporter.update(progress));
+    const trackerWarnings = new Set<string>();
+    torrent.on('tracker', ({ error, url }) => {
+      // Each distinct failure once: the announcer retries with backoff and would repeat it for hours.
+      const line = `warning: tracker ${url ?? ''}${url ? ': ' : ''}${error}`;
+      if (trackerWarnings.has(line) || trackerWarnings.size >= 100) return;
+      trackerWarnings.add(line);
+      reporter.finish();
+      io.stderr.write(`${line}\n`);
+    });
     notice(io, `${plan.mode === 'seed' ? 'seeding' : 'downloading'} ${plan.metainfo.name} on port ${opened.port}`);
     const outcome = await waitForOutcome(torrent, plan, io);
     reporter.update(torrent.progress());

@@ -50,7 +50,7 @@ export interface TorrentEvents {
   error: Error;
   complete: undefined;
   /** A tracker announce failed (the torrent goes on; the announcer retries with backoff). */
-  tracker: { readonly error: string };
+  tracker: { readonly error: string; /** The tracker, passkeys hidden (redactTrackerUrl). */ readonly url?: string };
 }
 
 export type TorrentErrorCode = 'storage' | 'unsupported' | 'check-failed' | 'stopped';

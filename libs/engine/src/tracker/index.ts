@@ -5,3 +5,4 @@ export { realTimers, type TimerHandle, type Timers } from './announcer/timers';
 export { TrackerError, type TrackerErrorCode } from './tracker-error';
 export type { AnnounceParams, AnnounceResult, ScrapeCounts, ScrapeResult, TrackerEvent, TrackerRequestOptions } from './types';
 export { UdpConnectionCache } from './udp/connection-cache';
+export { redactTrackerUrl, trackerUrlForLog } from './redact-url';
