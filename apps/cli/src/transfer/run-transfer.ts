@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore, Session, StorageError, type Torrent, type TorrentProgress } from '@seedfleet/engine';
-import { HashPool } from '@seedfleet/hashing';
 import type { Metainfo } from '@seedfleet/metainfo';
 import type { PeerAddress } from '../args/network';
 import { CliError, describeSystemError } from '../cli-error';
@@ -41,18 +40,17 @@ export function resumePathFor(directory: string, metainfo: Metainfo): string {
 export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number> {
   const startedAt = io.now();
   const reporter = new TransferReporter(io.stdout, io.stderr, plan.jsonProgress);
-  const hashPool = new HashPool({ size: 2 });
   let session: Session | undefined;
   try {
-    const opened = await openSession(plan, hashPool, io);
+    const opened = await openSession(plan, io);
     session = opened.session;
     await prepareDirectory(plan.directory);
     const torrent = await session.add({
       metainfo: plan.metainfo,
       store: new FileStore({ metainfo: plan.metainfo, directory: plan.directory }),
       resumePath: resumePathFor(plan.directory, plan.metainfo),
-      trackers: plan.trackers.map((tier) => [...tier]),
-      peers: [...plan.peers],
+      trackers: plan.trackers,
+      peers: plan.peers,
       // seed: serve what verifies, never fetch (a mirror's data is not changed by `seed`).
       uploadOnly: plan.mode === 'seed',
     });
@@ -60,7 +58,7 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
     const trackerWarnings = new Set<string>();
     torrent.on('tracker', ({ error, url }) => {
       // Each distinct failure once: the announcer retries with backoff and would repeat it for hours.
-      const line = `warning: tracker ${url ?? ''}${url ? ': ' : ''}${error}`;
+      const line = url === undefined ? `warning: tracker: ${error}` : `warning: tracker ${url}: ${error}`;
       if (trackerWarnings.has(line) || trackerWarnings.size >= 100) return;
       trackerWarnings.add(line);
       reporter.finish();
@@ -76,13 +74,12 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
   } finally {
     reporter.finish();
     await session?.close().catch(() => undefined);
-    await hashPool.close();
   }
 }
 
 /** Listens on --port, or on 6881 falling back to any free port when 6881 is taken and no --port was given. */
-async function openSession(plan: TransferPlan, hashPool: HashPool, io: CliIo): Promise<{ session: Session; port: number }> {
-  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate, hashPool });
+async function openSession(plan: TransferPlan, io: CliIo): Promise<{ session: Session; port: number }> {
+  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate });
   const session = make(plan.port ?? DEFAULT_PORT);
   try {
     return { session, port: (await session.listen()).port };
