@@ -1,6 +1,7 @@
-import { Announcer, type TransferStats } from '../tracker';
+import { Announcer, TrackerError, type TransferStats, trackerUrlForLog } from '../tracker';
 import type { Random } from '../policy';
 import type { PeerAddress } from './swarm';
+import type { TorrentEvents } from './torrent-types';
 
 export interface AnnouncingOptions {
   readonly tiers: readonly (readonly string[])[];
@@ -9,7 +10,8 @@ export interface AnnouncingOptions {
   readonly port: () => number;
   readonly stats: () => TransferStats;
   readonly onPeers: (peers: PeerAddress[]) => void;
-  readonly onError: (error: Error) => void;
+  /** An announce failed (the Announcer retries with backoff): the torrent's 'tracker' event. */
+  readonly onFailure: (failure: TorrentEvents['tracker']) => void;
   readonly clock: () => number;
   readonly random: Random;
 }
@@ -36,7 +38,7 @@ export class Announcing {
       port,
       stats: options.stats,
       onPeers: (peers) => options.onPeers(peers),
-      onError: options.onError,
+      onError: (error) => options.onFailure(trackerFailure(error)),
       clock: options.clock,
       random: options.random,
     });
@@ -59,4 +61,11 @@ export class Announcing {
     if (announcer) this.stopping = announcer.stop();
     return this.stopping;
   }
+}
+
+/** What failed and where, announce parameters dropped and passkeys hidden: events end up in logs. */
+function trackerFailure(error: Error): TorrentEvents['tracker'] {
+  if (!(error instanceof TrackerError)) return { error: error.message };
+  const url = trackerUrlForLog(error.url);
+  return { error: error.message.replaceAll(error.url, url), url };
 }

@@ -19,8 +19,6 @@ import { SmartBan } from './smart-ban';
 import { startupPieces } from './startup-pieces';
 import { dataBytes, toTorrentError } from './storage-failure';
 import { type PeerAddress, Swarm } from './swarm';
-import { trackerUrlForLog } from '../tracker/redact-url';
-import { TrackerError } from '../tracker/tracker-error';
 import { type TorrentCore, TorrentTraffic } from './torrent-core';
 import { TorrentEventEmitter } from './torrent-events';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
@@ -148,7 +146,7 @@ export class Torrent {
       port: session.port,
       stats: () => ({ uploaded: this.core.stats.uploaded, downloaded: this.core.stats.received, left: this.metainfo.totalSize - this.haveBytes }),
       onPeers: (peers) => this.swarm.add(peers),
-      onError: (error) => this.events.emit('tracker', trackerFailure(error)),
+      onFailure: (failure) => this.events.emit('tracker', failure),
       clock: session.clock,
       random: session.random,
     });
@@ -424,11 +422,4 @@ export class Torrent {
 
 function buckets(...maybe: (TokenBucket | undefined)[]): TokenBucket[] {
   return maybe.filter((bucket): bucket is TokenBucket => bucket !== undefined);
-}
-
-/** The 'tracker' event: what failed and where, announce parameters dropped and passkeys hidden (events end up in logs). */
-function trackerFailure(error: Error): { error: string; url?: string } {
-  const url = error instanceof TrackerError ? trackerUrlForLog(error.url) : undefined;
-  const message = url === undefined ? error.message : error.message.replaceAll((error as TrackerError).url, url);
-  return url === undefined ? { error: message } : { error: message, url };
 }

@@ -2,14 +2,10 @@ const announceQueryKeys = new Set(['info_hash', 'peer_id', 'port', 'uploaded', '
 
 /** The tracker a request went to, for logs: the announce parameters we added dropped, secrets hidden. */
 export function trackerUrlForLog(requestUrl: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(requestUrl);
-  } catch {
-    return requestUrl;
-  }
+  if (!URL.canParse(requestUrl)) return requestUrl;
+  const parsed = new URL(requestUrl);
   for (const key of [...parsed.searchParams.keys()]) if (announceQueryKeys.has(key)) parsed.searchParams.delete(key);
-  return redactTrackerUrl(parsed.toString());
+  return redacted(parsed);
 }
 
 const secretQueryKeys = new Set(['passkey', 'pk', 'authkey', 'auth', 'key', 'token', 'secret', 'uid']);
@@ -21,12 +17,10 @@ const secretQueryKeys = new Set(['passkey', 'pk', 'authkey', 'auth', 'key', 'tok
  * become `***`; anything that does not parse as a URL is returned whole (it carries no structure to hide).
  */
 export function redactTrackerUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
+  return URL.canParse(url) ? redacted(new URL(url)) : url;
+}
+
+function redacted(parsed: URL): string {
   parsed.username = parsed.username ? '***' : '';
   parsed.password = parsed.password ? '***' : '';
   parsed.pathname = parsed.pathname
@@ -36,5 +30,5 @@ export function redactTrackerUrl(url: string): string {
   for (const key of [...parsed.searchParams.keys()]) {
     if (secretQueryKeys.has(key.toLowerCase())) parsed.searchParams.set(key, '***');
   }
-  return parsed.toString().replaceAll('%2A%2A%2A', '***');
+  return parsed.toString();
 }
