@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
-import { parsePeerAddress, parsePort, parseRate } from '../args/network';
-import { flag, list, value } from '../args/option-spec';
+import { parseRate } from '../args/network';
+import { flag, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
-import { parseTrackerTier } from '../args/urls';
 import { loadTorrentSource } from '../transfer/load-torrent-source';
+import { runTransferLazily, swarmOptions, swarmPlan } from '../transfer/swarm-options';
 import { defineCommand } from './command';
 
 export const getCommand = defineCommand({
@@ -24,32 +24,21 @@ With --json-progress, one JSON object per line on stdout, about once a second:
     options: {
       output: value('DIR', 'where to put the content (required)', { short: 'o' }),
       seed: flag('keep seeding after the download completes, until interrupted'),
-      port: value('N', 'TCP port to listen on (default 6881, or any free port if it is taken; 0 = any)', { parse: parsePort }),
-      peer: list('HOST:PORT', 'connect to this peer (repeatable)', { parse: parsePeerAddress }),
-      tracker: list('URL[,URL...]', 'announce to these trackers too (one tier per --tracker)', { parse: parseTrackerTier }),
       'max-down': value('RATE', 'download rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
-      'max-up': value('RATE', 'upload rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
-      'json-progress': flag('print progress as one JSON object per line on stdout'),
+      ...swarmOptions,
     },
   },
   async run({ options, positionals: [source] }, io) {
     if (options.output === undefined) throw new UsageError('-o DIR is required: where should the content go?');
     const metainfo = await loadTorrentSource(io.cwd, source, io.signal);
-    // Loaded on use: the engine is most of the CLI's start-up cost, and other commands never need it.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { runTransfer } = require('../transfer/run-transfer') as typeof import('../transfer/run-transfer');
-    return runTransfer(
+    return runTransferLazily(
       {
+        ...swarmPlan(options),
         metainfo,
         directory: resolve(io.cwd, options.output),
         mode: 'download',
         seedAfter: options.seed ?? false,
-        port: options.port,
-        peers: options.peer,
-        trackers: options.tracker,
         maxDownRate: options['max-down'] ?? 0,
-        maxUpRate: options['max-up'] ?? 0,
-        jsonProgress: options['json-progress'] ?? false,
       },
       io,
     );

@@ -1,0 +1,32 @@
+import { parsePeerAddress, parsePort, parseRate } from '../args/network';
+import { flag, list, value, type ParsedOptions } from '../args/option-spec';
+import { parseTrackerTier } from '../args/urls';
+import type { CliIo } from '../io';
+import type { TransferPlan } from './run-transfer';
+
+/** The options `get` and `seed` share: how to reach the swarm, the upload limit, progress output. */
+export const swarmOptions = {
+  port: value('N', 'TCP port to listen on (default 6881, or any free port if it is taken; 0 = any)', { parse: parsePort }),
+  peer: list('HOST:PORT', 'connect to this peer', { parse: parsePeerAddress }),
+  tracker: list('URL[,URL...]', 'announce to these trackers too (one tier per --tracker)', { parse: parseTrackerTier }),
+  'max-up': value('RATE', 'upload rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
+  'json-progress': flag('print progress as one JSON object per line on stdout'),
+};
+
+/** The part of a TransferPlan that comes from swarmOptions. */
+export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress'> {
+  return {
+    port: options.port,
+    peers: options.peer,
+    trackers: options.tracker,
+    maxUpRate: options['max-up'] ?? 0,
+    jsonProgress: options['json-progress'] ?? false,
+  };
+}
+
+/** runTransfer, loaded on use: the engine is most of the CLI's start-up cost, and other commands never need it. */
+export function runTransferLazily(plan: TransferPlan, io: CliIo): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runTransfer } = require('./run-transfer') as typeof import('./run-transfer');
+  return runTransfer(plan, io);
+}
