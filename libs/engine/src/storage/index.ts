@@ -6,6 +6,5 @@ export { MemoryPieceStore } from './memory-store';
 export { type PieceStore, StorageError, type StorageErrorCode } from './piece-store';
 export { PieceVerifier } from './piece-verifier';
 export type { Preallocation } from './prepare-files';
-export { ReadCache, type ReadCacheOptions } from './read-cache';
 export { readResumeData, type ResumeRead, saveResumeData, type SaveResumeOptions } from './resume-file';
 export type { ResumeData, ResumeDecoded } from './resume-data';

@@ -29,7 +29,7 @@ const noop = (): void => undefined;
  * Whole pieces for seeding in a fixed set of piece-size buffers that are reused, never reallocated. Peers
  * ask for a piece's blocks one after another, so one disk read serves them all. A block is a view of its
  * slot's buffer, lent until the socket wrote it; a slot takes another piece only once nothing of it is
- * lent. A fresh buffer per piece (as ReadCache does) made garbage that V8 frees only when it is ~64 MiB
+ * lent. A fresh buffer per piece (as the storage ReadCache this replaced did) made garbage that V8 frees only when it is ~64 MiB
  * of external memory later, which is what put a seeder's RSS at 130+ MiB. When every slot is busy the
  * block is read on its own (unpooled), so a slow socket never stalls the others.
  */

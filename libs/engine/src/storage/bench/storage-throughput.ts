@@ -15,7 +15,6 @@ import { createTempDir, systemPython, writeFileTree } from '@seedfleet/testing';
 import { FileStore } from '../file-store';
 import { recheck } from '../load-verified';
 import { PieceVerifier } from '../piece-verifier';
-import { ReadCache } from '../read-cache';
 
 const MiB = 1 << 20;
 const BLOCK = 16384;
@@ -39,7 +38,6 @@ interface Round {
   writeFlush: number;
   readPiece: number;
   readBlock: number;
-  cachedBlock: number;
   recheck: number;
   recheckLagP99: number;
   recheckGcs: number;
@@ -66,8 +64,6 @@ async function round(metainfo: Metainfo, torrentPath: string, pieces: Buffer[], 
   const readPiece = mib / (await run((i) => store.readPiece(i), pieces.length, 8));
   const blocks = pieces.flatMap((piece, index) => Array.from({ length: Math.ceil(piece.length / BLOCK) }, (_, b) => [index, b * BLOCK, Math.min(BLOCK, piece.length - b * BLOCK)]));
   const readBlock = mib / (await run((k) => store.readBlock(blocks[k][0], blocks[k][1], blocks[k][2]), blocks.length, 32));
-  const cache = new ReadCache(store, { maxBytes: 16 * MiB });
-  const cachedBlock = mib / (await run((k) => cache.readBlock(blocks[k][0], blocks[k][1], blocks[k][2]), blocks.length, 32));
 
   let gcs = 0;
   const observer = new PerformanceObserver((list) => (gcs += list.getEntries().length));
@@ -85,7 +81,7 @@ async function round(metainfo: Metainfo, torrentPath: string, pieces: Buffer[], 
   const reference = JSON.parse(execFileSync(systemPython, ['-c', libtorrentRecheck, JSON.stringify({ torrent: torrentPath, savePath: target, threads: pool.size })]).toString());
   if (reference.pieces !== metainfo.pieceCount) throw new Error(`libtorrent found ${reference.pieces} of ${metainfo.pieceCount} pieces`);
   await rm(target, { recursive: true });
-  return { write, writeFlush, readPiece, readBlock, cachedBlock, recheck: recheckRate, recheckLagP99: lag.percentile(99) / 1e6, recheckGcs: gcs, libtorrent: mib / reference.seconds };
+  return { write, writeFlush, readPiece, readBlock, recheck: recheckRate, recheckLagP99: lag.percentile(99) / 1e6, recheckGcs: gcs, libtorrent: mib / reference.seconds };
 }
 
 function summary(values: number[]): string {
@@ -116,7 +112,6 @@ async function main(): Promise<void> {
     console.log(`| writePiece + flush (fsync) | ${column('writeFlush')} |`);
     console.log(`| readPiece, 8 in flight | ${column('readPiece')} |`);
     console.log(`| readBlock 16 KiB, 32 in flight | ${column('readBlock')} |`);
-    console.log(`| ReadCache.readBlock 16 KiB, 32 in flight (16 MiB cache) | ${column('cachedBlock')} |`);
     console.log(`| recheck (ours) | ${column('recheck')} |`);
     console.log(`| recheck (libtorrent 2.0, hashing_threads=${pool.size}, same files) | ${column('libtorrent')} |`);
     console.log(`| recheck ratio ours / libtorrent (medians) | ${(median('recheck') / median('libtorrent')).toFixed(2)} |`);
