@@ -1,0 +1,81 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The publisher's object storage port: artifacts, built torrents, manifests and TUF metadata.
+ * Two adapters (local directory, S3 through the AWS SDK v3) pass one conformance suite.
+ *
+ * Keys are `/`-separated relative paths (`releases/<id>/files/a/b.bin`). Adapters reject keys that are
+ * empty, absolute, contain `..`, `.` or empty segments, backslashes or NUL with StorageError('bad-key').
+ */
+export interface ObjectStore {
+  /** Streams `body` into `key` (multipart on S3 for large bodies); never buffers the whole object. The
+   * object appears atomically: readers see the old object or the new one, never a partial one. */
+  put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<PutResult>;
+  /** Streams the object, or the inclusive byte range [start, end] of it. StorageError('not-found') if absent,
+   * StorageError('bad-range') if start is past the end. */
+  get(key: string, range?: ByteRange): Promise<GetResult>;
+  /** Size and metadata, or undefined when the object does not exist. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Every key under the prefix (recursive), sorted bytewise; pages internally. */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** A time-limited GET URL a third party can fetch without credentials, or undefined when the adapter
+   * cannot make one (the local adapter: the publisher serves those bytes itself). */
+  presignGet(key: string, options: { expiresInSeconds: number; responseContentDisposition?: string }): Promise<string | undefined>;
+  /** Human-readable description for logs: `fs:/var/seedfleet/objects`, `s3://bucket@endpoint`. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+export interface ByteRange {
+  start: number;
+  /** Inclusive; omitted means to the end. */
+  end?: number;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  /** When given, the adapter fails the put with StorageError('too-large') once more bytes arrive, and
+   * nothing is left behind. */
+  maxBytes?: number;
+  /** Called with the number of bytes accepted so far (throttled by the adapter, at least at the end). */
+  onProgress?: (bytes: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface PutResult {
+  key: string;
+  size: number;
+  /** Lower-case hex SHA-256 of the bytes stored, computed while streaming. */
+  sha256: string;
+}
+
+export interface GetResult {
+  body: Readable;
+  /** Size of the whole object. */
+  size: number;
+  /** The range actually returned (inclusive end). */
+  range: { start: number; end: number };
+  contentType?: string;
+}
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
+export type StorageErrorCode = 'not-found' | 'bad-key' | 'bad-range' | 'too-large' | 'unavailable' | 'access-denied' | 'aborted' | 'io';
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: StorageErrorCode,
+    message: string,
+    readonly key?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}
