@@ -1,0 +1,2 @@
+/** Injection token for the validated PublisherConfig. */
+export const PUBLISHER_CONFIG = Symbol('PUBLISHER_CONFIG');
