@@ -1,11 +1,11 @@
-import type { Metainfo } from '@seedfleet/metainfo';
-import type { Bitfield } from '@seedfleet/wire';
+import { type Metainfo, pieceSize } from '@seedfleet/metainfo';
+import { Bitfield } from '@seedfleet/wire';
 import type { PieceGeometry } from '../peer/peer-options';
-import type { PiecePicker, Random } from '../policy';
-import { RateEstimator } from '../policy';
+import { blockCountsOf, PiecePicker, type Random, RateEstimator, type TokenBucket } from '../policy';
 import type { PieceStore } from '../storage/piece-store';
-import type { PieceAssembler } from './piece-assembler';
-import type { RateGate } from './rate-limits';
+import { DEFAULT_ASSEMBLY_BUDGET, PieceAssembler } from './piece-assembler';
+import { limitBucket, RateGate } from './rate-limits';
+import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import type { TorrentPeer } from './torrent-peer';
 
 /** Byte counters and payload rates of one torrent. */
@@ -51,4 +51,34 @@ export interface TorrentCore {
   readonly downGate: RateGate;
   readonly upGate: RateGate;
   readonly stats: TorrentTraffic;
+}
+
+/** The shared state of a new torrent: picker and assembler sized from the assembly budget, rate gates of the session and the torrent. */
+export function createTorrentCore(options: AddTorrentOptions, session: Pick<SessionLink<unknown>, 'clock' | 'random' | 'downBucket' | 'upBucket'>): TorrentCore {
+  const { metainfo } = options;
+  const now = session.clock();
+  const geometry: PieceGeometry = { pieceCount: metainfo.pieceCount, pieceSize: (index) => pieceSize(metainfo, index) };
+  const sizes = Array.from({ length: metainfo.pieceCount }, (_, index) => geometry.pieceSize(index));
+  const maxPartialPieces = PieceAssembler.maxPieces(options.assemblyBudget ?? DEFAULT_ASSEMBLY_BUDGET, metainfo.pieceLength);
+  const downBucket = limitBucket(options.maxDownRate, now);
+  const upBucket = limitBucket(options.maxUpRate, now);
+  return {
+    metainfo,
+    geometry,
+    picker: new PiecePicker(blockCountsOf(sizes), { random: session.random, maxPartialPieces }),
+    have: new Bitfield(metainfo.pieceCount),
+    store: options.store,
+    // Every buffer in flight comes back to be reused: no 1 MiB garbage per piece for V8 to collect late.
+    assembler: new PieceAssembler(geometry, maxPartialPieces),
+    peers: new Map(),
+    clock: session.clock,
+    random: session.random,
+    downGate: new RateGate(() => buckets(session.downBucket, downBucket)),
+    upGate: new RateGate(() => buckets(session.upBucket, upBucket)),
+    stats: new TorrentTraffic(now),
+  };
+}
+
+function buckets(...maybe: (TokenBucket | undefined)[]): TokenBucket[] {
+  return maybe.filter((bucket): bucket is TokenBucket => bucket !== undefined);
 }

@@ -1,0 +1,132 @@
+import type { EstablishedConnection } from '../net/handshake-exchange';
+import type { DisconnectReason } from '../peer/disconnect-reason';
+import type { ChokeMode } from '../policy';
+import { ChokeLoop } from './choke-loop';
+import { PeerEvents } from './peer-events';
+import { PeerRoster } from './peer-roster';
+import { Requester } from './requester';
+import { type PeerAddress, Swarm } from './swarm';
+import type { TorrentCore } from './torrent-core';
+import type { TorrentEventEmitter } from './torrent-events';
+import type { AddTorrentOptions, SessionLink } from './torrent-options';
+import type { TorrentState } from './torrent-types';
+import { UploadCache } from './upload-cache';
+import { Uploader } from './uploader';
+
+/** Whole pieces kept for seeding: peers fetch a piece's blocks one after another. */
+const DEFAULT_READ_CACHE_BYTES = 16 * 1024 * 1024;
+
+export interface PeerSideOptions<Owner> {
+  readonly owner: Owner;
+  readonly infoHash: Buffer;
+  readonly core: TorrentCore;
+  readonly session: SessionLink<Owner>;
+  readonly options: AddTorrentOptions;
+  readonly events: TorrentEventEmitter;
+  readonly state: () => TorrentState;
+  /** Every block of a piece is in: verify and store it. */
+  readonly onPieceComplete: (index: number) => void;
+  /** A read for an upload failed. */
+  readonly onStorageError: (error: unknown) => void;
+}
+
+/**
+ * Everything that talks to peers, wired together: Swarm finds and dials them, PeerRoster admits them,
+ * PeerEvents routes their messages, Requester fills our requests, Uploader serves theirs and ChokeLoop
+ * chokes. The torrent starts and stops it as a whole.
+ */
+export class PeerSide<Owner> {
+  readonly swarm: Swarm<Owner>;
+  readonly roster: PeerRoster<Owner>;
+  readonly requester: Requester;
+  readonly uploader: Uploader;
+  private readonly chokeLoop: ChokeLoop;
+
+  constructor(private readonly wiring: PeerSideOptions<Owner>) {
+    const { core, session, options, events, state } = wiring;
+    this.requester = new Requester(core, wiring.onPieceComplete);
+    const uploadSlots = UploadCache.slotsFor(options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES, core.metainfo.pieceLength);
+    this.uploader = new Uploader(core, new UploadCache(options.store, core.metainfo.pieceLength, uploadSlots), wiring.onStorageError);
+    const cooperative = options.chokeMode === 'cooperative';
+    this.chokeLoop = new ChokeLoop(core, {
+      mode: (): ChokeMode => (cooperative ? 'cooperative' : state() === 'seeding' ? 'seeding' : 'tit-for-tat'),
+      slots: options.unchokeSlots ?? (cooperative ? 8 : 4),
+      onChoked: (peer) => this.uploader.onChoked(peer),
+    });
+    const handler = new PeerEvents({
+      peerOf: (connection) => this.roster.peerOf(connection),
+      requester: this.requester,
+      uploader: this.uploader,
+      chokeLoop: this.chokeLoop,
+      onAnnounced: (peer) => this.roster.dropIfBothSeeds(peer),
+      onClosed: (peer, reason) => this.roster.closed(peer, reason),
+    });
+    this.swarm = new Swarm({
+      owner: wiring.owner,
+      limits: session.limits,
+      infoHash: wiring.infoHash,
+      peerId: session.peerId,
+      flags: session.flags,
+      clock: session.clock,
+      onConnected: (connection, candidate) => this.roster.attach(connection, candidate),
+    });
+    this.roster = new PeerRoster({
+      owner: wiring.owner,
+      core,
+      session,
+      swarm: this.swarm,
+      handler,
+      accepting: () => state() === 'downloading' || state() === 'seeding',
+      onConnected: (peer) => events.emit('peer', { type: 'connected', address: peer.address, client: peer.client }),
+      onClosed: (peer, reason) => {
+        this.requester.peerGone(peer);
+        events.emit('peer', { type: 'disconnected', address: peer.address, client: peer.client, reason: `${reason.code}: ${reason.message}` });
+        // Its requests are free again: others may take them now rather than at the next tick.
+        if (state() === 'downloading') this.requester.fillAll();
+      },
+    });
+  }
+
+  addPeers(peers: readonly PeerAddress[]): void {
+    this.swarm.add(peers);
+  }
+
+  /** An incoming connection the listener routed here (it holds an open slot). */
+  acceptIncoming(connection: EstablishedConnection): void {
+    this.roster.attach(connection, undefined);
+  }
+
+  /** Dials, serves and chokes; requests only when `downloading`. */
+  start(downloading: boolean): void {
+    if (downloading) this.requester.start();
+    else this.requester.stop();
+    this.uploader.start();
+    this.swarm.start();
+    this.chokeLoop.start();
+  }
+
+  /** Stops every timer and closes every connection with `reason`. */
+  stop(reason: DisconnectReason): void {
+    this.swarm.stop();
+    this.chokeLoop.stop();
+    this.requester.stop();
+    this.uploader.stop();
+    this.roster.closeAll(reason);
+  }
+
+  /** The torrent's 1 s tick: request timeouts, refills, more dials. */
+  tick(): void {
+    this.requester.checkTimeouts();
+    this.requester.fillAll();
+    this.swarm.connectMore();
+  }
+
+  /** Every piece is had: no more requests, no interest, and seeds have nothing to trade with us. */
+  finished(): void {
+    this.requester.stop();
+    for (const peer of [...this.wiring.core.peers.values()]) {
+      peer.connection.notInterested();
+      this.roster.dropIfBothSeeds(peer);
+    }
+  }
+}
