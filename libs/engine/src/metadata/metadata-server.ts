@@ -71,15 +71,3 @@ export class MetadataServer implements ExtensionModule {
     return bucket;
   }
 }
-
-/** For connections of a torrent whose dict we do not have yet: every request is rejected (BEP 9). */
-export function rejectMetadataRequest(connection: PeerConnection, payload: Buffer): void {
-  let message: MetadataMessage;
-  try {
-    message = decodeMetadataMessage(payload);
-  } catch (error) {
-    return connection.close(disconnectReason('protocol', `bad ut_metadata message: ${(error as Error).message}`));
-  }
-  const id = remoteExtensionId(connection, 'ut_metadata');
-  if (message.type === 'request' && id !== undefined) connection.extended(id, encodeMetadataMessage({ type: 'reject', piece: message.piece }));
-}
