@@ -1,0 +1,89 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { StorageError, type PutOptions } from './object-store';
+
+/** The shortest interval between two onProgress calls (the last call, with the final size, always comes). */
+export const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * The stream every put passes its bytes through, whatever the adapter: it hashes them (SHA-256), counts
+ * them, fails with StorageError('too-large') at the first byte past maxBytes, and reports progress at most
+ * every PROGRESS_INTERVAL_MS. The hash therefore describes exactly the bytes the adapter stored.
+ */
+export class PutMeter extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private lastProgressAt = 0;
+  private digest?: string;
+
+  constructor(
+    private readonly key: string,
+    private readonly options: Pick<PutOptions, 'maxBytes' | 'onProgress'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  get size(): number {
+    return this.bytes;
+  }
+
+  /** Lower-case hex SHA-256 of everything that passed; only valid once the stream has ended. */
+  get sha256(): string {
+    if (this.digest === undefined) throw new Error('PutMeter.sha256 read before the body ended');
+    return this.digest;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const limit = this.options.maxBytes;
+    if (limit !== undefined && this.bytes + chunk.length > limit) {
+      callback(new StorageError('too-large', `object ${this.key} is larger than the limit of ${limit} bytes`, this.key));
+      return;
+    }
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    this.reportProgress(false);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.digest = this.hash.digest('hex');
+    this.reportProgress(true);
+    callback();
+  }
+
+  private reportProgress(final: boolean): void {
+    const onProgress = this.options.onProgress;
+    if (!onProgress) return;
+    const now = this.now();
+    if (!final && now - this.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.lastProgressAt = now;
+    try {
+      onProgress(this.bytes);
+    } catch {
+      // A failing progress callback is the caller's bug; it must not corrupt or abort the upload.
+    }
+  }
+}
+
+/** Puts accept a Buffer or a stream; both are read as a stream so one code path handles both. */
+export function bodyStream(body: Readable | Buffer): Readable {
+  if (Buffer.isBuffer(body)) return Readable.from(body.length > 0 ? [body] : []);
+  if (body instanceof Readable) return body;
+  throw new StorageError('io', 'put body must be a Buffer or a Readable stream');
+}
+
+/** Validates the numeric put options once so adapters do not each re-check them. */
+export function checkPutOptions(key: string, options: PutOptions | undefined): void {
+  const maxBytes = options?.maxBytes;
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0)) {
+    throw new StorageError('io', `put ${key}: maxBytes must be a non-negative integer, got ${String(maxBytes)}`, key);
+  }
+  if (options?.signal?.aborted) throw abortedError(key, options.signal);
+}
+
+export function abortedError(key: string, signal: AbortSignal): StorageError {
+  const reason: unknown = signal.reason;
+  const detail = reason instanceof Error ? `: ${reason.message}` : '';
+  return new StorageError('aborted', `put ${key} aborted${detail}`, key, { cause: reason });
+}
