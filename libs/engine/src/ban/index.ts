@@ -1,0 +1,2 @@
+export { type BanEntry, BanList, type BanListOptions } from './ban-list';
+export { canonicalIp } from './canonical-ip';
