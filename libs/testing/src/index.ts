@@ -8,3 +8,4 @@ export { ToolFailedError, ToolMissingError, ToolTimeoutError } from './tool-erro
 export { parseTransmissionShow, transmissionCreate, transmissionCreateArgs, transmissionShow, type TransmissionCreateOptions, type TransmissionShown } from './transmission';
 export * from './clients';
 export * from './tracker';
+export * from './netns';
