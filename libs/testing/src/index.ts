@@ -9,3 +9,4 @@ export { parseTransmissionShow, transmissionCreate, transmissionCreateArgs, tran
 export * from './clients';
 export * from './tracker';
 export * from './netns';
+export * from './s3';

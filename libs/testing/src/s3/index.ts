@@ -1,0 +1,1 @@
+export { startS3rver, type RunningS3rver, type S3rverOptions } from './start-s3rver';

@@ -1,0 +1,73 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+
+export interface S3rverOptions {
+  /** Created before the server answers. Default `seedfleet-test`. */
+  readonly bucket?: string;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (any free port). */
+  readonly port?: number;
+}
+
+export interface RunningS3rver {
+  /** `http://127.0.0.1:<port>`; use it with forcePathStyle and checksum mode WHEN_REQUIRED (DESIGN.md). */
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** s3rver's fixed key pair; signatures are checked. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Where s3rver keeps the bucket, removed by stop(). */
+  readonly directory: string;
+  /** Upload ids of multipart uploads begun and neither completed nor aborted (parts left behind). */
+  pendingMultipartUploads(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * An in-process s3rver on loopback (real HTTP, SigV4-checked) with a fresh temp directory, for tests of
+ * anything that talks S3. s3rver 3.7.1 does not implement AbortMultipartUpload; the fixture adds it (the
+ * upload's parts are removed, as S3 does) so tests can check that failed uploads leave nothing behind.
+ */
+export async function startS3rver(options: S3rverOptions = {}): Promise<RunningS3rver> {
+  const bucket = options.bucket ?? 'seedfleet-test';
+  const host = options.host ?? '127.0.0.1';
+  const directory = await mkdtemp(join(tmpdir(), 'seedfleet-s3rver-'));
+  const uploadsDir = join(directory, bucket, '._S3rver_uploads');
+  const server = new S3rver({ address: host, port: options.port ?? 0, silent: true, directory, configureBuckets: [{ name: bucket }], vhostBuckets: false });
+  server.middleware.unshift(async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    if (ctx.method === 'DELETE' && typeof uploadId === 'string' && /^[0-9a-f]+$/.test(uploadId) && ctx.path.startsWith(`/${bucket}/`)) {
+      await rm(join(uploadsDir, uploadId), { recursive: true, force: true });
+      ctx.status = 204;
+      ctx.body = '';
+      return;
+    }
+    await next();
+  });
+  let address;
+  try {
+    address = await server.run();
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    bucket,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    directory,
+    pendingMultipartUploads: async () => (await readdir(uploadsDir).catch(() => [] as string[])).sort(),
+    stop: () =>
+      (stopped ??= (async () => {
+        const closing = server.close();
+        server.httpServer?.closeAllConnections();
+        await closing;
+        await rm(directory, { recursive: true, force: true });
+      })()),
+  };
+}
