@@ -26,17 +26,41 @@ export function dictEntries(dict: EncodableDict, fail: (problem: string) => neve
     for (const key of Object.keys(dict)) {
       const value = dict[key];
       if (value === undefined) continue;
-      if (hasLoneSurrogate(key)) fail(`key ${JSON.stringify(key)} is not valid Unicode text`);
-      entries.push({ key: Buffer.from(key, 'utf8'), value });
+      entries.push({ key: textKeyBytes(key, fail), value });
     }
   }
-  entries.sort((a, b) => Buffer.compare(a.key, b.key));
+  if (!inOrder(entries)) entries.sort((a, b) => Buffer.compare(a.key, b.key));
   for (let index = 1; index < entries.length; index++) {
     if (entries[index].key.equals(entries[index - 1].key)) {
       fail(`duplicate key ${JSON.stringify(entries[index].key.toString('utf8'))}`);
     }
   }
   return entries;
+}
+
+/**
+ * Plain-object keys repeat (every file dict of a torrent has `length` and `path`), so the bytes of short
+ * keys are made once. Entries never expose them for writing, only for comparing and copying out.
+ */
+const textKeyCache = new Map<string, Buffer>();
+const TEXT_KEY_CACHE_MAX = 512;
+const CACHED_KEY_MAX_LENGTH = 32;
+
+function textKeyBytes(key: string, fail: (problem: string) => never): Buffer {
+  const cached = textKeyCache.get(key);
+  if (cached !== undefined) return cached;
+  if (hasLoneSurrogate(key)) fail(`key ${JSON.stringify(key)} is not valid Unicode text`);
+  const bytes = Buffer.from(key, 'utf8');
+  if (key.length <= CACHED_KEY_MAX_LENGTH && textKeyCache.size < TEXT_KEY_CACHE_MAX) textKeyCache.set(key, bytes);
+  return bytes;
+}
+
+/** Objects written in key order (most are) skip the sort. */
+function inOrder(entries: readonly DictEntry[]): boolean {
+  for (let index = 1; index < entries.length; index++) {
+    if (Buffer.compare(entries[index - 1].key, entries[index].key) >= 0) return false;
+  }
+  return true;
 }
 
 function mapKeyBytes(key: unknown, fail: (problem: string) => never): Buffer {

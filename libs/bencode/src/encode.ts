@@ -18,11 +18,18 @@ export function encode(value: BEncodable): Buffer {
   return new Encoder().run(value);
 }
 
+const SCANNED_DEPTH = 16;
+
 class Encoder {
   private readonly writer = new ChunkWriter();
   private readonly stack: Frame[] = [];
-  /** Containers being written, to refuse cycles instead of looping forever. */
-  private readonly open = new Set<object>();
+  /**
+   * Containers being written deeper than SCANNED_DEPTH, to refuse cycles instead of looping forever. The
+   * shallow ones (all of them in real torrents) are found by scanning the stack, which is cheaper than
+   * adding every file dict of a 10k-file torrent to a Set and deleting it again.
+   */
+  private readonly deepOpen = new Set<object>();
+  private readonly failWith = (problem: string): never => this.fail(problem);
 
   run(root: BEncodable): Buffer {
     this.write(root);
@@ -35,8 +42,8 @@ class Encoder {
         this.write(entry.value);
       } else {
         this.writer.byte(LETTER_E);
+        if (this.stack.length > SCANNED_DEPTH) this.deepOpen.delete(top.container);
         this.stack.pop();
-        this.open.delete(top.container);
       }
     }
     return this.writer.finish();
@@ -62,12 +69,12 @@ class Encoder {
   private writeObject(value: object | null): void {
     if (value === null) this.fail('cannot encode null');
     if (value instanceof Uint8Array) return this.writeBytes(value);
-    if (this.open.has(value)) this.fail('circular reference');
+    if (this.isOpen(value)) this.fail('circular reference');
     if (Array.isArray(value)) {
       this.writer.byte(LETTER_L);
       this.push({ container: value, items: value, next: 0 });
     } else if (value instanceof Map || isPlainObject(value)) {
-      const entries = dictEntries(value as EncodableDict, (problem) => this.fail(problem));
+      const entries = dictEntries(value as EncodableDict, this.failWith);
       this.writer.byte(LETTER_D);
       this.push({ container: value, entries, next: 0 });
     } else {
@@ -75,9 +82,17 @@ class Encoder {
     }
   }
 
+  private isOpen(container: object): boolean {
+    const scanned = Math.min(this.stack.length, SCANNED_DEPTH);
+    for (let index = 0; index < scanned; index++) {
+      if (this.stack[index].container === container) return true;
+    }
+    return this.deepOpen.has(container);
+  }
+
   private push(frame: Frame): void {
-    this.open.add(frame.container);
     this.stack.push(frame);
+    if (this.stack.length > SCANNED_DEPTH) this.deepOpen.add(frame.container);
   }
 
   private writeBytes(value: Uint8Array): void {
@@ -87,8 +102,9 @@ class Encoder {
   }
 
   private writeText(value: string): void {
-    if (hasLoneSurrogate(value)) this.fail('string is not valid Unicode text (lone surrogate)');
     const byteLength = Buffer.byteLength(value, 'utf8');
+    // As many bytes as UTF-16 units means pure ASCII, which holds no surrogates: skip the scan.
+    if (byteLength !== value.length && hasLoneSurrogate(value)) this.fail('string is not valid Unicode text (lone surrogate)');
     this.writer.ascii(String(byteLength));
     this.writer.byte(COLON);
     this.writer.utf8(value, byteLength);

@@ -3,6 +3,8 @@ const MAX_CHUNK = 64 * 1024;
 /** Byte strings at least this long are kept as their own chunk instead of being copied into one. */
 const ZERO_COPY_THRESHOLD = 4 * 1024;
 const EMPTY = Buffer.alloc(0);
+/** Texts up to this many chars are copied in JavaScript rather than through Buffer#write. */
+const SHORT_TEXT = 32;
 
 /**
  * Output collected in growing chunks and joined once at the end, so encoding costs one final copy
@@ -24,7 +26,7 @@ export class ChunkWriter {
   /** Text known to be ASCII: integer tokens and length prefixes. */
   ascii(text: string): void {
     if (this.chunk.length - this.used < text.length) this.nextChunk(text.length);
-    this.used += this.chunk.write(text, this.used, 'latin1');
+    this.used += text.length <= SHORT_TEXT ? this.copyCodes(text) : this.chunk.write(text, this.used, 'latin1');
     this.total += text.length;
   }
 
@@ -47,8 +49,17 @@ export class ChunkWriter {
       return;
     }
     if (this.chunk.length - this.used < byteLength) this.nextChunk(byteLength);
-    this.used += this.chunk.write(text, this.used, 'utf8');
+    // Short ASCII (byte length = UTF-16 length) is copied char by char: cheaper than a native call.
+    this.used += byteLength === text.length && byteLength <= SHORT_TEXT ? this.copyCodes(text) : this.chunk.write(text, this.used, 'utf8');
     this.total += byteLength;
+  }
+
+  /** Copies text whose char codes are all below 256 (the caller knows), returning its length. */
+  private copyCodes(text: string): number {
+    const chunk = this.chunk;
+    const start = this.used;
+    for (let index = 0; index < text.length; index++) chunk[start + index] = text.charCodeAt(index);
+    return text.length;
   }
 
   finish(): Buffer {

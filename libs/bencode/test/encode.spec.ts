@@ -111,6 +111,33 @@ describe('encode refuses what bencode cannot hold', () => {
     expect(() => encode(list)).toThrow('bencode: circular reference at [1].again');
   });
 
+  it('refuses cycles that close deep below the root, and shared (acyclic) values are not cycles', () => {
+    const root: BEncodable[] = [];
+    let inner: BEncodable[] = root;
+    for (let depth = 0; depth < 40; depth++) {
+      const next: BEncodable[] = [];
+      inner.push(next);
+      inner = next;
+    }
+    let deep = root;
+    for (let depth = 0; depth < 30; depth++) deep = deep[0] as BEncodable[];
+    inner.push(deep);
+    expect(() => encode(root)).toThrow(/^bencode: circular reference at (\[0\]){41}$/);
+    inner.pop();
+    inner.push(root);
+    expect(() => encode(root)).toThrow('circular reference');
+    const shared = { length: 1 };
+    expect(encode([shared, [shared, [shared]]]).toString()).toBe('ld6:lengthi1eeld6:lengthi1eeld6:lengthi1eeeee');
+  });
+
+  it('writes ASCII, Latin-1 and multi-byte text and keys the same on the short and long paths', () => {
+    for (const text of ['', 'a', 'x'.repeat(32), 'x'.repeat(33), 'é', 'é'.repeat(40), '名前', '😀']) {
+      const bytes = Buffer.from(text, 'utf8');
+      expect(encode(text).equals(Buffer.concat([Buffer.from(`${bytes.length}:`), bytes]))).toBe(true);
+      expect(encode({ [text]: 1 }).equals(Buffer.concat([Buffer.from(`d${bytes.length}:`), bytes, Buffer.from('i1ee')]))).toBe(true);
+    }
+  });
+
   it('refuses keys that are not bytes or collide once converted to bytes', () => {
     expect(() => encode({ x: { ['\udc00']: 1 } })).toThrow('is not valid Unicode text at x');
     expect(() => encode(new Map([['名', 1]]))).toThrow(/map key "名" has characters above U\+00FF.* at root$/);
