@@ -75,6 +75,7 @@ describe('loadPublisherConfig', () => {
       endpoint: 'http://127.0.0.1:9000',
       region: 'eu-west-1',
       forcePathStyle: true,
+      prefix: undefined,
       credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET', sessionToken: undefined },
     });
     expect(loadPublisherConfig({ STORAGE: 's3', S3_BUCKET: 'releases', S3_FORCE_PATH_STYLE: 'false' }).storage).toEqual({
@@ -83,6 +84,7 @@ describe('loadPublisherConfig', () => {
       endpoint: undefined,
       region: 'us-east-1',
       forcePathStyle: false,
+      prefix: undefined,
       credentials: undefined,
     });
   });

@@ -11,6 +11,8 @@ export type StorageConfig =
       /** S3-compatible stores (MinIO, s3rver, Ceph); unset means AWS. */
       readonly endpoint?: string;
       readonly forcePathStyle: boolean;
+      /** Key prefix inside the bucket, so deployments can share one. */
+      readonly prefix?: string;
       /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN; unset: the SDK's default chain. */
       readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string; readonly sessionToken?: string };
     };
@@ -68,7 +70,7 @@ export function loadPublisherConfig(env: Record<string, string | undefined> = pr
 function storageConfig(read: EnvReader, dataDir: string): StorageConfig {
   const kind = read.choice('STORAGE', ['fs', 's3'] as const, 'fs');
   if (kind === 'fs') {
-    for (const name of ['S3_BUCKET', 'S3_ENDPOINT']) {
+    for (const name of ['S3_BUCKET', 'S3_ENDPOINT', 'S3_PREFIX']) {
       if (read.optional(name) !== undefined) read.problems.push(`${name}: only used with STORAGE=s3`);
     }
     return { kind, dir: resolve(read.string('STORAGE_DIR', join(dataDir, 'objects'))) };
@@ -85,11 +87,7 @@ function storageConfig(read: EnvReader, dataDir: string): StorageConfig {
     read.problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither');
   }
   const credentials = accessKeyId !== undefined && secretAccessKey !== undefined ? { accessKeyId, secretAccessKey, sessionToken: read.optional('AWS_SESSION_TOKEN') } : undefined;
-  return { kind, bucket: bucket ?? '', region, endpoint, forcePathStyle, credentials };
-}
-
-/** `fs:/srv/objects` or `s3://bucket (endpoint)`, for logs; never includes credentials. */
-export function describeStorageConfig(storage: StorageConfig): string {
-  if (storage.kind === 'fs') return `fs:${storage.dir}`;
-  return `s3://${storage.bucket} (${storage.endpoint ?? `AWS ${storage.region}`}${storage.forcePathStyle ? ', path-style' : ''})`;
+  const prefix = read.optional('S3_PREFIX');
+  if (prefix !== undefined && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(prefix)) read.problems.push(`S3_PREFIX: expected a relative key prefix like "seedfleet/", got "${prefix}"`);
+  return { kind, bucket: bucket ?? '', region, endpoint, forcePathStyle, prefix, credentials };
 }
