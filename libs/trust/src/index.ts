@@ -1,0 +1,15 @@
+export { TrustError, isTrustError, type TrustErrorCode } from './trust-error';
+export { Ed25519Signer, generateEd25519Signer, loadSignerFromEnv, loadSignerFromFile, type Signer } from './keys/signer';
+export { fromModelKey, toModelKey, tufPublicKeyFromHex, tufPublicKeyFromKeyObject, tufPublicKeyFromPem, type TufPublicKey } from './keys/tuf-key';
+export { assertStoreName, type MetadataStore } from './store/metadata-store';
+export { MemoryMetadataStore } from './store/memory-metadata-store';
+export { DirectoryMetadataStore } from './store/directory-metadata-store';
+export { DEFAULT_EXPIRY, ONLINE_ROLES, type ExpiryPolicy, type OnlineRoleName, type RoleKeys, type RoleName } from './repository/roles';
+export { consistentTargetName, type JsonValue, type TargetInput } from './repository/target-input';
+export { TufRepository, type OnlineSigners, type RefreshResult, type RepositoryStatus, type RoleStatus, type TargetDescription, type TufRepositoryOptions } from './repository/tuf-repository';
+export { initRepository, type InitRepositoryOptions } from './repository/init-repository';
+export { currentRoles, describeRoles, rotateRoot, type RootRotation, type RotateRootOptions } from './repository/rotate-root';
+export { loadLatestRoot, metadataFileName } from './repository/metadata-files';
+export { parseReleaseTargetCustom, releaseCustom, type ReleaseFile, type ReleaseTargetCustom } from './release-target';
+export { TrustClient, type TrustClientOptions, type TrustedTarget, type TrustedVersions } from './client/trust-client';
+export { verifyFile } from './client/verify-file';
