@@ -56,3 +56,6 @@ export {
 } from './torrent';
 export * from './storage';
 export * from './tracker';
+export * from './ban';
+export * from './metadata';
+export * from './pex';

@@ -13,14 +13,15 @@ export const getCommand = defineCommand({
 The content is written as DIR/<name> (a file for a single-file torrent, a directory otherwise); resume
 data is kept in DIR/.seedfleet/, so running the same command again after an interruption (Ctrl-C, a
 crash, a reboot) re-verifies only what it must and continues. Peers come from the torrent's trackers,
-from --tracker and from --peer.
+from --tracker and from --peer. A magnet link's metadata is fetched from its peers (x.pe, its trackers,
+--peer, --tracker) and kept as DIR/.seedfleet/<infohash>.torrent, so a second run does not fetch it again.
 Exit codes: 0 complete (or, with --seed, stopped by SIGINT/SIGTERM), 1 error, 2 usage, 130 interrupted
 before completion.
 With --json-progress, one JSON object per line on stdout, about once a second:
   {"state","downloaded","total","downRate","upRate","peers","uploaded","seeds","piecesHave","pieceCount"}
 (state: checking, downloading, seeding, stopped, error; bytes and bytes per second).`,
   args: {
-    positionals: [{ name: 'torrent', description: 'a .torrent file, or an http(s) URL of one', required: true }],
+    positionals: [{ name: 'torrent', description: 'a .torrent file, an http(s) URL of one, or a magnet link', required: true }],
     options: {
       output: value('DIR', 'where to put the content (required)', { short: 'o' }),
       seed: flag('keep seeding after the download completes, until interrupted'),
@@ -30,12 +31,21 @@ With --json-progress, one JSON object per line on stdout, about once a second:
   },
   async run({ options, positionals: [source] }, io) {
     if (options.output === undefined) throw new UsageError('-o DIR is required: where should the content go?');
-    const metainfo = await loadTorrentSource(io.cwd, source, io.signal);
+    const directory = resolve(io.cwd, options.output);
+    const swarm = swarmPlan(options);
+    const { metainfo, peers } = await loadTorrentSource(io.cwd, source, io.signal, {
+      directory,
+      port: swarm.port,
+      peers: swarm.peers,
+      trackers: swarm.trackers,
+      stderr: io.stderr,
+    });
     return runTransferLazily(
       {
-        ...swarmPlan(options),
+        ...swarm,
+        peers: [...swarm.peers, ...peers],
         metainfo,
-        directory: resolve(io.cwd, options.output),
+        directory,
         mode: 'download',
         seedAfter: options.seed ?? false,
         maxDownRate: options['max-down'] ?? 0,

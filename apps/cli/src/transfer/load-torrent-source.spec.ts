@@ -35,8 +35,8 @@ describe('loadTorrentSource over HTTP', () => {
   it('downloads and parses a .torrent, following redirects', async () => {
     const direct = await loadTorrentSource('/', `${base}/ok.torrent`);
     const redirected = await loadTorrentSource('/', `${base}/moved`);
-    expect(direct.infoHashV1).toEqual(redirected.infoHashV1);
-    expect(direct.pieceCount).toBeGreaterThan(0);
+    expect(direct.metainfo.infoHashV1).toEqual(redirected.metainfo.infoHashV1);
+    expect(direct.metainfo.pieceCount).toBeGreaterThan(0);
   });
 
   it.each([
@@ -49,8 +49,8 @@ describe('loadTorrentSource over HTTP', () => {
     await expect(failure).rejects.toThrow(message);
   });
 
-  it('says magnets are not supported yet and names unreachable hosts', async () => {
-    await expect(loadTorrentSource('/', 'magnet:?xt=urn:btih:' + 'a'.repeat(40))).rejects.toThrow(/magnet links are not supported yet/);
+  it('needs a directory for a magnet and names unreachable hosts', async () => {
+    await expect(loadTorrentSource('/', 'magnet:?xt=urn:btih:' + 'a'.repeat(40))).rejects.toThrow(/a magnet link needs a directory/);
     const closed = await serve({});
     await new Promise((resolve) => closed.server.close(resolve));
     await expect(loadTorrentSource('/', `${closed.base}/x.torrent`)).rejects.toThrow(/cannot fetch .*ECONNREFUSED/);

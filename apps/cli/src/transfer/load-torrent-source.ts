@@ -1,17 +1,32 @@
 import { MetainfoError, parseTorrent, type Metainfo } from '@seedfleet/metainfo';
+import type { PeerAddress } from '../args/network';
 import { CliError } from '../cli-error';
 import { readTorrentFile } from '../torrent/read-torrent-file';
+import type { MagnetContext } from './load-magnet';
 
 const maxTorrentBytes = 64 * 1024 * 1024;
 const fetchTimeoutMs = 60_000;
 
-/** `seedfleet get`'s source: a .torrent path, or an http(s) URL serving one. */
-export async function loadTorrentSource(cwd: string, source: string, signal?: AbortSignal): Promise<Metainfo> {
+export interface TorrentSource {
+  readonly metainfo: Metainfo;
+  /** Peers the source names (a magnet's x.pe). */
+  readonly peers: PeerAddress[];
+}
+
+/**
+ * `seedfleet get`'s source: a .torrent path, an http(s) URL serving one, or a magnet link (its metadata
+ * fetched from peers, which needs `magnet`: where to keep it and how to reach the swarm).
+ */
+export async function loadTorrentSource(cwd: string, source: string, signal?: AbortSignal, magnet?: Omit<MagnetContext, 'signal'>): Promise<TorrentSource> {
   if (/^magnet:/i.test(source)) {
-    throw new CliError('magnet links are not supported yet: pass a .torrent file or an http(s) URL of one');
+    if (!magnet) throw new CliError('a magnet link needs a directory to keep its fetched metadata in');
+    // The engine loads only when a magnet needs it, as for transfers.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { loadMagnet } = require('./load-magnet') as typeof import('./load-magnet');
+    return loadMagnet(source, { ...magnet, signal });
   }
-  if (!/^https?:\/\//i.test(source)) return readTorrentFile(cwd, source);
-  return parseDownloaded(source, await fetchTorrent(source, signal));
+  if (!/^https?:\/\//i.test(source)) return { metainfo: await readTorrentFile(cwd, source), peers: [] };
+  return { metainfo: parseDownloaded(source, await fetchTorrent(source, signal)), peers: [] };
 }
 
 async function fetchTorrent(url: string, signal?: AbortSignal): Promise<Buffer> {
