@@ -13,6 +13,15 @@ const byMessage: readonly [RegExp, TrustErrorCode][] = [
   [/Unexpected token|is not valid JSON|JSON at position|Unexpected end of JSON|is not defined|must be|is malformed|expected '\w+', got|Unsupported specVersion|Failed to parse specVersion|multiple signatures found/, 'invalid-metadata'],
 ];
 
+const explanations: Partial<Record<TrustErrorCode, string>> = {
+  expired: 'metadata has expired (a freeze attack, or the publisher stopped re-signing)',
+  'bad-signature': 'not signed by enough trusted keys',
+  rollback: 'older than metadata already trusted (rollback refused)',
+  'bad-version': 'version differs from the one the parent metadata names',
+  'hash-mismatch': 'bytes differ from the signed length or hash',
+  'invalid-metadata': 'malformed metadata',
+};
+
 const byClass: Readonly<Record<string, TrustErrorCode>> = {
   ExpiredMetadataError: 'expired',
   UnsignedMetadataError: 'bad-signature',
@@ -39,11 +48,13 @@ export function classifyTufError(error: unknown, context: string, lastFailure: F
     return new TrustError(code, `${context}: ${where}`, { cause: error });
   }
   if (className === 'BadVersionError') {
-    return new TrustError(/less than current/.test(message) ? 'rollback' : 'bad-version', `${context}: ${message}`, { cause: error });
+    const code = /less than current/.test(message) ? 'rollback' : 'bad-version';
+    return new TrustError(code, `${context}: ${explanations[code]}: ${message}`, { cause: error });
   }
   const fromMessage = byMessage.find(([pattern]) => pattern.test(message))?.[1];
   const code = fromMessage ?? byClass[className] ?? (isSystemError(error) ? 'io' : 'invalid-metadata');
-  return new TrustError(code, `${context}: ${message.replace(/^Unable to load (snapshot metadata|targets) error (\w*Error: )?/, 'loading $1: ')}`, { cause: error });
+  const detail = message.replace(/^Unable to load (snapshot metadata|targets) error (\w*Error: )?/, 'loading $1: ').replace('Max length reached', 'more bytes than signed');
+  return new TrustError(code, `${context}: ${explanations[code] ?? 'failed'}: ${detail}`, { cause: error });
 }
 
 function isSystemError(error: unknown): boolean {

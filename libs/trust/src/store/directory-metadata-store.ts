@@ -16,7 +16,8 @@ export class DirectoryMetadataStore implements MetadataStore {
     try {
       return await readFile(join(this.root, name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // A directory or a path through a file is no file either, as in the other adapters.
+      if (['ENOENT', 'EISDIR', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
       throw new TrustError('io', `cannot read ${join(this.root, name)}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -36,7 +37,7 @@ export class DirectoryMetadataStore implements MetadataStore {
       }
       await rename(temporary, path);
     } catch (error) {
-      await rm(temporary, { force: true });
+      await rm(temporary, { force: true }).catch(() => undefined);
       throw new TrustError('io', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
     }
   }
