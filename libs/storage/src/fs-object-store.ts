@@ -7,7 +7,7 @@ import { resolveRange } from './byte-range';
 import { errnoOf, fsStorageError } from './fs-errors';
 import { isValidKey, validateKey, validatePrefix } from './keys';
 import { StorageError, type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type PutOptions, type PutResult } from './object-store';
-import { abortedError, bodyStream, checkPutOptions, PutMeter } from './put-meter';
+import { abortedError, checkPutOptions, meterBody } from './put-meter';
 
 export interface FsObjectStoreOptions {
   /** The directory holding the objects; created on the first put. */
@@ -42,8 +42,7 @@ export class FsObjectStore implements ObjectStore {
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     this.checkKey(key);
     checkPutOptions(key, options);
-    const source = bodyStream(body);
-    const meter = new PutMeter(key, options);
+    const metered = meterBody(key, body, options);
     const incoming = join(this.root, FS_INCOMING_DIR);
     const tempPath = join(incoming, `${randomUUID()}.part`);
     let handle: FileHandle | undefined;
@@ -51,19 +50,20 @@ export class FsObjectStore implements ObjectStore {
       await mkdir(incoming, { recursive: true });
       this.staleSweep ??= this.removeStaleTemps(incoming);
       handle = await open(tempPath, 'wx', 0o644);
-      await pipeline(source, meter, handle.createWriteStream({ autoClose: false }), options.signal ? { signal: options.signal } : {});
+      const file = handle;
+      await pipeline(metered.meter, (chunks: AsyncIterable<Buffer>) => writeAll(file, chunks));
       await handle.sync();
       await handle.close();
       handle = undefined;
       if (options.signal?.aborted) throw abortedError(key, options.signal);
       await this.moveIntoPlace(tempPath, key);
-      return { key, size: meter.size, sha256: meter.sha256 };
+      metered.release(false);
+      return { key, size: metered.meter.byteCount, sha256: metered.meter.sha256 };
     } catch (error) {
-      source.destroy();
+      metered.release(true);
       await handle?.close().catch(() => undefined);
       await unlink(tempPath).catch(() => undefined);
-      if (options.signal?.aborted) throw abortedError(key, options.signal);
-      throw fsStorageError(error, 'put', key);
+      throw fsStorageError(metered.failure() ?? error, 'put', key);
     }
   }
 
@@ -97,7 +97,7 @@ export class FsObjectStore implements ObjectStore {
     this.checkKey(key);
     try {
       const info = await stat(this.pathOf(key));
-      return info.isFile() ? { key, size: info.size, lastModified: info.mtime } : undefined;
+      return info.isFile() ? { key, size: info.size, lastModified: new Date(info.mtimeMs) } : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw fsStorageError(error, 'head', key);
@@ -228,6 +228,10 @@ function notFound(key: string): StorageError {
   return new StorageError('not-found', `object ${key} does not exist`, key);
 }
 
+
+async function writeAll(file: FileHandle, chunks: AsyncIterable<Buffer>): Promise<void> {
+  for await (const chunk of chunks) await file.write(chunk);
+}
 
 /** Makes a rename durable: without fsync on the directory a crash can lose the new entry. */
 async function syncDirectory(dir: string): Promise<void> {

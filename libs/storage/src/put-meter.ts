@@ -24,7 +24,8 @@ export class PutMeter extends Transform {
     super();
   }
 
-  get size(): number {
+  /** Not `size`: lib-storage reads a body's `size` as its total length. */
+  get byteCount(): number {
     return this.bytes;
   }
 
@@ -66,8 +67,44 @@ export class PutMeter extends Transform {
   }
 }
 
+export interface MeteredBody {
+  /** The body as the adapter reads it. */
+  readonly meter: PutMeter;
+  /** The first failure on the body's side: too large, aborted, or the source stream's own error. */
+  failure(): Error | undefined;
+  /** Stops listening to the abort signal; after a failure also destroys the caller's stream. */
+  release(failed: boolean): void;
+}
+
+/**
+ * Starts reading a put's body through a PutMeter at once, before the adapter's first await, so a source
+ * that fails early has a listener, and an abort signal destroys the meter with StorageError('aborted').
+ */
+export function meterBody(key: string, body: Readable | Buffer, options: PutOptions): MeteredBody {
+  const source = bodyStream(body);
+  const meter = new PutMeter(key, options);
+  // The failure is read from meter.errored by whoever consumes the meter; this only keeps an error that
+  // happens before the consumer attaches from being an unhandled 'error' event.
+  meter.on('error', () => undefined);
+  source.on('error', (error) => meter.destroy(error));
+  source.pipe(meter);
+  const signal = options.signal;
+  const onAbort = () => {
+    if (signal) meter.destroy(abortedError(key, signal));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    meter,
+    failure: () => meter.errored ?? undefined,
+    release: (failed) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (failed) source.destroy();
+    },
+  };
+}
+
 /** Puts accept a Buffer or a stream; both are read as a stream so one code path handles both. */
-export function bodyStream(body: Readable | Buffer): Readable {
+function bodyStream(body: Readable | Buffer): Readable {
   if (Buffer.isBuffer(body)) return Readable.from(body.length > 0 ? [body] : []);
   if (body instanceof Readable) return body;
   throw new StorageError('io', 'put body must be a Buffer or a Readable stream');

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { checkRangeShape, rangeHeader, resolveRange } from './byte-range';
 import { isValidKey, validateKey, validatePrefix } from './keys';
 import { StorageError, type ByteRange, type GetResult, type ObjectInfo, type ObjectStore, type PutOptions, type PutResult } from './object-store';
-import { abortedError, bodyStream, checkPutOptions, PutMeter } from './put-meter';
+import { checkPutOptions, meterBody } from './put-meter';
 import { FullJitterRetryStrategy } from './retry-policy';
 import { redactUrl, resolveS3Config, type ResolvedS3Config, type S3ObjectStoreConfig } from './s3-config';
 import { s3StorageError } from './s3-errors';
@@ -41,22 +41,10 @@ export class S3ObjectStore implements ObjectStore {
   async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<PutResult> {
     validateKey(key);
     checkPutOptions(key, options);
-    const source = bodyStream(body);
-    const meter = new PutMeter(key, options);
-    // The first failure on our side (too large, aborted, the body's own error) is the reason reported,
-    // whatever lib-storage then throws while it stops the upload.
-    let failure: unknown;
-    meter.on('error', (error) => (failure ??= error));
-    source.on('error', (error) => meter.destroy(error));
-    source.pipe(meter);
-    const signal = options.signal;
-    const onAbort = () => {
-      if (signal) meter.destroy(abortedError(key, signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const metered = meterBody(key, body, options);
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.config.bucket, Key: this.objectKey(key), Body: meter, ContentType: options.contentType },
+      params: { Bucket: this.config.bucket, Key: this.objectKey(key), Body: metered.meter, ContentType: options.contentType },
       partSize: this.config.partSize,
       queueSize: this.config.queueSize,
       // A failed or aborted put must leave nothing: lib-storage sends AbortMultipartUpload before done() rejects.
@@ -65,14 +53,15 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await upload.done();
     } catch (error) {
-      source.destroy();
-      throw s3StorageError(failure ?? error, 'put', key);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
+      metered.release(true);
+      // Our side's reason (too large, aborted, the body's error) wins over whatever lib-storage reports
+      // while it stops the upload.
+      throw s3StorageError(metered.failure() ?? error, 'put', key);
     }
+    metered.release(false);
     // An abort that arrives once the last byte is read cannot stop the commit already sent; the object is
     // then complete and consistent, so the put reports success.
-    return { key, size: meter.size, sha256: meter.sha256 };
+    return { key, size: metered.meter.byteCount, sha256: metered.meter.sha256 };
   }
 
   async get(key: string, range?: ByteRange): Promise<GetResult> {

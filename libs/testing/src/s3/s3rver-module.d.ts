@@ -20,9 +20,15 @@ declare module 's3rver' {
     query: Record<string, string | string[] | undefined>;
     status: number;
     body: unknown;
+    store: {
+      listObjects(
+        bucket: string,
+        options: { prefix?: string; delimiter?: string; maxKeys: number; startAfter?: string },
+      ): Promise<{ objects: { key: string; size: number; lastModifiedDate: Date; metadata: Record<string, string> }[]; commonPrefixes: string[]; isTruncated: boolean }>;
+    };
   }
 
-  type Middleware = (ctx: KoaContext, next: () => Promise<void>) => Promise<void>;
+  type Middleware = ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>) & { readonly name: string };
 
   class S3rver {
     constructor(options?: S3rverOptions);

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
+import { s3rverShims } from './s3rver-shims';
 
 export interface S3rverOptions {
   /** Created before the server answers. Default `seedfleet-test`. */
@@ -17,7 +18,7 @@ export interface RunningS3rver {
   readonly endpoint: string;
   readonly bucket: string;
   readonly region: string;
-  /** s3rver's fixed key pair; signatures are checked. */
+  /** s3rver's fixed key pair; signatures are checked (except on ListObjectsV2, see s3rver-shims.ts). */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Where s3rver keeps the bucket, removed by stop(). */
   readonly directory: string;
@@ -28,8 +29,8 @@ export interface RunningS3rver {
 
 /**
  * An in-process s3rver on loopback (real HTTP, SigV4-checked) with a fresh temp directory, for tests of
- * anything that talks S3. s3rver 3.7.1 does not implement AbortMultipartUpload; the fixture adds it (the
- * upload's parts are removed, as S3 does) so tests can check that failed uploads leave nothing behind.
+ * anything that talks S3. Two gaps of s3rver 3.7.1 are filled in (s3rver-shims.ts): AbortMultipartUpload,
+ * and ListObjectsV2 paging, whose DES continuation tokens OpenSSL 3 no longer offers.
  */
 export async function startS3rver(options: S3rverOptions = {}): Promise<RunningS3rver> {
   const bucket = options.bucket ?? 'seedfleet-test';
@@ -37,16 +38,10 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<RunningS
   const directory = await mkdtemp(join(tmpdir(), 'seedfleet-s3rver-'));
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
   const server = new S3rver({ address: host, port: options.port ?? 0, silent: true, directory, configureBuckets: [{ name: bucket }], vhostBuckets: false });
-  server.middleware.unshift(async (ctx, next) => {
-    const uploadId = ctx.query.uploadId;
-    if (ctx.method === 'DELETE' && typeof uploadId === 'string' && /^[0-9a-f]+$/.test(uploadId) && ctx.path.startsWith(`/${bucket}/`)) {
-      await rm(join(uploadsDir, uploadId), { recursive: true, force: true });
-      ctx.status = 204;
-      ctx.body = '';
-      return;
-    }
-    await next();
-  });
+  // After s3rver's XML encoder (so shim bodies are encoded like its own), before its routing.
+  const routingStart = server.middleware.findIndex((middleware) => middleware.name === 'vhost');
+  if (routingStart < 0) throw new Error('startS3rver: unexpected s3rver middleware layout (is s3rver still 3.7.1?)');
+  server.middleware.splice(routingStart, 0, s3rverShims(bucket, uploadsDir));
   let address;
   try {
     address = await server.run();
