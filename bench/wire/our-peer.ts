@@ -32,7 +32,9 @@ function checked(torrent: Torrent): Promise<TorrentState> {
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as PeerScriptArgs;
   const metainfo = parseTorrent(await readFile(args.torrent));
-  const session = new Session({ port: args.listenPort ?? 0, host: '127.0.0.1' });
+  // Shaped mode runs the peer inside a namespace host, listening on that host's address.
+  const host = typeof args.settings?.listenHost === 'string' ? args.settings.listenHost : '127.0.0.1';
+  const session = new Session({ port: args.listenPort ?? 0, host });
   let closing: Promise<void> | undefined;
   const shutdown = (code: number): void => {
     closing ??= session.close().finally(() => process.exit(code));

@@ -3,11 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../lib/repo-root';
-import { type Opentracker, startOpentracker } from '@seedfleet/testing';
+import { createTestNetwork, type Opentracker, startOpentracker, type TestNetwork } from '@seedfleet/testing';
 import { prepareWireDataset, type WireDataset, withTracker } from './dataset';
 import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './report';
+import { renderShapedMarkdown } from './shaped-report';
 import { benchSides, type Side, type SideId } from './sides';
-import { type Meeting, runTransfer } from './transfer';
+import { type Meeting, type Placements, runTransfer } from './transfer';
 import { parseWireBenchArgs, type WireBenchArgs } from './wire-args';
 
 function gitCommit(root: string): string {
@@ -27,12 +28,12 @@ function rotated<T>(items: readonly T[], by: number): T[] {
 }
 
 /** Every repetition runs every pair once, in rotated order. */
-async function runAll(args: WireBenchArgs, sides: Map<SideId, Side>, dataset: WireDataset, runnable: readonly PairRuns[], meeting: Meeting, workDir: string): Promise<void> {
+async function runAll(args: WireBenchArgs, sides: Map<SideId, Side>, dataset: WireDataset, runnable: readonly PairRuns[], meeting: Meeting, workDir: string, placements?: Placements): Promise<void> {
   for (let rep = 0; rep < args.reps; rep++) {
     for (const run of rotated(runnable, rep)) {
       let sample;
       try {
-        sample = await runTransfer(dataset, sides.get(run.seeder)!, sides.get(run.leecher)!, meeting, workDir, args.timeoutMs);
+        sample = await runTransfer(dataset, sides.get(run.seeder)!, sides.get(run.leecher)!, meeting, workDir, args.timeoutMs, placements);
       } catch (error) {
         // One broken pairing must not cost the others' numbers: recorded, reported, and the run goes on.
         const reason = error instanceof Error ? error.message : String(error);
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
   const sides = benchSides();
   process.stderr.write(`preparing ${args.sizeBytes} bytes, piece ${args.pieceLength} ...\n`);
   const dataset = await prepareWireDataset(dataRoot, args.sizeBytes, args.pieceLength);
+  const shaped = args.shapedMbit !== undefined;
   const runs: PairRuns[] = args.pairs.map(([seeder, leecher]) => {
-    const unavailable = sides.get(seeder)!.unavailable ?? sides.get(leecher)!.unavailable;
+    const [seederSide, leecherSide] = [sides.get(seeder)!, sides.get(leecher)!];
+    const unavailable = seederSide.unavailable ?? leecherSide.unavailable ?? (shaped ? (seederSide.unplaceable ?? leecherSide.unplaceable) : undefined);
     return { seeder, leecher, samples: [], failures: [], skipped: unavailable };
   });
   const runnable = runs.filter((run) => !run.skipped);
@@ -70,15 +73,24 @@ async function main(): Promise<void> {
   await mkdir(workDir, { recursive: true });
   const needsTracker = runnable.some((run) => sides.get(run.seeder)!.needsTracker || sides.get(run.leecher)!.needsTracker);
   let tracker: Opentracker | undefined;
+  let network: TestNetwork | undefined;
   try {
     let meeting: Meeting = { torrentPath: dataset.torrentPath };
+    let placements: Placements | undefined;
+    if (args.shapedMbit !== undefined) {
+      const rate = args.shapedMbit;
+      network = await createTestNetwork({ hosts: ['seeder', 'leecher'].map((name) => ({ name, upMbit: rate, downMbit: rate })) });
+      const place = (host: string): Placements['seeder'] => ({ network: network!, host, address: network!.host(host).address });
+      placements = { seeder: place('seeder'), leecher: place('leecher') };
+    }
     if (needsTracker) {
       tracker = await startOpentracker({ infoHashes: [dataset.infoHash] });
       meeting = { ...meeting, tracked: { tracker, torrentPath: await withTracker(dataset, tracker.url, join(workDir, 'payload-tracked.torrent')) } };
     }
-    await runAll(args, sides, dataset, runnable, meeting, workDir);
+    await runAll(args, sides, dataset, runnable, meeting, workDir, placements);
   } finally {
     await tracker?.stop();
+    await network?.destroy();
   }
   const summaries = summarizePairs(runs, args.sizeBytes);
 
@@ -97,11 +109,18 @@ async function main(): Promise<void> {
       'anon = highest RssAnon sampled every 100 ms (libtorrent 2.0 maps files, so its VmHWM counts page cache); the received file is SHA-256 checked; pair order rotates each repetition',
     sides: [...sides.values()].map((side) => `${side.id} = ${side.name} (${side.settings})`).join('; '),
   };
-  const markdown = renderWireMarkdown(summaries, environment);
+  if (args.shapedMbit !== undefined) {
+    environment.method =
+      `seeder and leecher in two network namespaces on one bridge, each host's upload and download shaped with tbf to ${args.shapedMbit} Mbit/s (bench/wire --shaped; ` +
+      'libs/testing/src/netns); otherwise as on loopback: ' +
+      environment.method;
+  }
+  const markdown = args.shapedMbit === undefined ? renderWireMarkdown(summaries, environment) : renderShapedMarkdown(summaries, args.shapedMbit, environment);
   const results = join(root, 'bench', 'results');
+  const base = args.shapedMbit === undefined ? 'wire' : 'wire-shaped';
   await mkdir(results, { recursive: true });
-  await writeFile(join(results, 'wire.md'), markdown);
-  await writeFile(join(results, 'wire.json'), JSON.stringify({ environment, summaries, runs }, null, 2));
+  await writeFile(join(results, `${base}.md`), markdown);
+  await writeFile(join(results, `${base}.json`), JSON.stringify({ environment, linkMbit: args.shapedMbit, summaries, runs }, null, 2));
   process.stdout.write(markdown);
 }
 

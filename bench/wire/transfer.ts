@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Opentracker, ProcessStatsSampler, type ReferencePeer, type SampledStats, ScriptedPeer, sha256File } from '@seedfleet/testing';
 import type { WireDataset } from './dataset';
+import type { Placement } from './placement';
 import type { Side } from './sides';
 import { whenBytesFlowed } from './wire-bytes';
 
@@ -43,12 +44,18 @@ function sideSample(start: SampledStats, end: SampledStats): SideSample {
  * Starts the transfer: a scripted leecher (lt, ours) dials the seeder; Transmission, which never dials
  * loopback peers, is dialled by a scripted seeder; aria2 dials the seeder it got from the tracker.
  */
-function introduce(seeder: ReferencePeer, leecher: ReferencePeer): void {
-  if (leecher instanceof ScriptedPeer) leecher.connect({ host: '127.0.0.1', port: seeder.port });
+function introduce(seeder: ReferencePeer, leecher: ReferencePeer, hosts: { seeder: string; leecher: string }): void {
+  if (leecher instanceof ScriptedPeer) leecher.connect({ host: hosts.seeder, port: seeder.port });
   else if (!leecher.dialsLoopbackPeers) {
     if (!(seeder instanceof ScriptedPeer)) throw new Error(`${leecher.client} cannot download from ${seeder.client}: neither dials the other on loopback`);
-    seeder.connect({ host: '127.0.0.1', port: leecher.port });
+    seeder.connect({ host: hosts.leecher, port: leecher.port });
   }
+}
+
+/** Shaped mode: the seeder and the leecher each in a namespace host of a shaped test network. */
+export interface Placements {
+  readonly seeder: Placement;
+  readonly leecher: Placement;
 }
 
 /**
@@ -56,7 +63,7 @@ function introduce(seeder: ReferencePeer, leecher: ReferencePeer): void {
  * listening, is introduced to the already verified seeder, and stops when the leecher reports completion.
  * The leecher's file is then compared with the source by SHA-256.
  */
-export async function runTransfer(dataset: WireDataset, seederSide: Side, leecherSide: Side, meeting: Meeting, workDir: string, timeoutMs: number): Promise<TransferSample> {
+export async function runTransfer(dataset: WireDataset, seederSide: Side, leecherSide: Side, meeting: Meeting, workDir: string, timeoutMs: number, placements?: Placements): Promise<TransferSample> {
   const leecherDir = join(workDir, `${seederSide.id}-to-${leecherSide.id}-${process.pid}-${Date.now()}`);
   await mkdir(leecherDir, { recursive: true });
   const tracked = seederSide.needsTracker || leecherSide.needsTracker ? meeting.tracked : undefined;
@@ -65,19 +72,21 @@ export async function runTransfer(dataset: WireDataset, seederSide: Side, leeche
   const peers: ReferencePeer[] = [];
   const samplers: ProcessStatsSampler[] = [];
   try {
-    const seeder = await seederSide.start({ torrentPath, directory: dataset.directory, role: 'seed', readyTimeoutMs: timeoutMs });
+    const seeder = await seederSide.start({ torrentPath, directory: dataset.directory, role: 'seed', readyTimeoutMs: timeoutMs, placement: placements?.seeder });
     peers.push(seeder);
     // aria2 learns of the seeder only from its first announce: the seeder must be registered by then.
     if (tracked) await tracked.tracker.waitForSwarm(dataset.infoHash, { complete: 1 }, timeoutMs);
-    const leecher = await leecherSide.start({ torrentPath, directory: leecherDir, role: 'download', readyTimeoutMs: timeoutMs });
+    const leecher = await leecherSide.start({ torrentPath, directory: leecherDir, role: 'download', readyTimeoutMs: timeoutMs, placement: placements?.leecher });
     peers.push(leecher);
     const [seederStats, leecherStats] = [seeder, leecher].map((peer) => new ProcessStatsSampler(peer.pid, { includeChildren: true }).start());
     samplers.push(seederStats, leecherStats);
     const [seederStart, leecherStart] = await Promise.all([seederStats.read(), leecherStats.read()]);
     const startedAt = performance.now();
-    introduce(seeder, leecher);
+    introduce(seeder, leecher, { seeder: placements?.seeder.address ?? '127.0.0.1', leecher: placements?.leecher.address ?? '127.0.0.1' });
     let finished = false;
-    const firstMiB = whenBytesFlowed([seeder.port, leecher.port], mib, () => finished);
+    // The seeder's sockets, seen from its own namespace in shaped mode.
+    const ss = placements ? placements.seeder.network.invocation(placements.seeder.host, 'ss', []) : { command: 'ss', args: [] };
+    const firstMiB = whenBytesFlowed([seeder.port, leecher.port], mib, () => finished, ss);
     await leecher.whenComplete(timeoutMs).finally(() => (finished = true));
     const completedAt = leecher instanceof ScriptedPeer ? leecher.completedAt! : performance.now();
     const seconds = (completedAt - startedAt) / 1000;

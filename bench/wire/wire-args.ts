@@ -7,6 +7,8 @@ export interface WireBenchArgs {
   /** seeder-leecher pairs in run order, e.g. [['lt', 'lt'], ['ours', 'lt']]. */
   readonly pairs: readonly (readonly [SideId, SideId])[];
   readonly timeoutMs: number;
+  /** Shaped mode: seeder and leecher in two network namespaces joined by a link of this many Mbit/s. */
+  readonly shapedMbit?: number;
 }
 
 const corePairs: readonly (readonly [SideId, SideId])[] = [
@@ -46,13 +48,15 @@ function parsePairs(text: string): (readonly [SideId, SideId])[] {
 /**
  * `--size 1GiB` (env WIRE_BENCH_SIZE), `--piece-length 1MiB`, `--reps 3` (env WIRE_BENCH_REPS), `--pairs lt-lt,ours-lt`
  * (env WIRE_BENCH_PAIRS; default the four of lt and ours; sides lt, ours, tr, aria2), `--references` (the four plus
- * Transmission and aria2 against ours both ways), `--quick` (64 MiB, 1 repetition: checks the script, not a result).
+ * Transmission and aria2 against ours both ways), `--quick` (64 MiB, 1 repetition: checks the script, not a result),
+ * `--shaped MBIT` (each side in a network namespace, both directions of the link shaped to MBIT with tbf).
  */
 export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WireBenchArgs {
   let size = env.WIRE_BENCH_SIZE ?? '1GiB';
   let pieceLength = '1MiB';
   let reps = env.WIRE_BENCH_REPS ? Number(env.WIRE_BENCH_REPS) : 3;
   let pairs = env.WIRE_BENCH_PAIRS ? parsePairs(env.WIRE_BENCH_PAIRS) : corePairs;
+  let shapedMbit: number | undefined;
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = (): string => {
@@ -66,13 +70,17 @@ export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessE
     } else if (flag === '--size') size = value();
     else if (flag === '--piece-length') pieceLength = value();
     else if (flag === '--pairs') pairs = parsePairs(value());
-    else if (flag === '--references') pairs = [...corePairs, ...referencePairs];
+    else if (flag === '--shaped') {
+      shapedMbit = Number(value());
+      if (!(shapedMbit > 0) || !Number.isFinite(shapedMbit)) throw new Error('--shaped needs a link rate in Mbit/s, e.g. --shaped 500');
+    } else if (flag === '--references') pairs = [...corePairs, ...referencePairs];
     else if (flag === '--reps') {
       reps = Number(value());
       if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps needs a positive integer');
-    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --references, --quick)`);
+    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --references, --quick, --shaped MBIT)`);
   }
   const sizeBytes = parseSize(size);
-  // Generous: below 4 MiB/s is a broken run, not a slow one (Transmission 3.00 manages ~15 MiB/s here).
-  return { sizeBytes, pieceLength: parseSize(pieceLength), reps, pairs, timeoutMs: Math.max(120_000, (sizeBytes / (4 * 1024 * 1024)) * 1000) };
+  // Generous: below 4 MiB/s (or a third of the shaped link) is a broken run, not a slow one (Transmission 3.00 manages ~15 MiB/s here).
+  const floorBytesPerSecond = Math.min(4 * 1024 * 1024, shapedMbit === undefined ? Infinity : (shapedMbit * 1e6) / 8 / 3);
+  return { sizeBytes, pieceLength: parseSize(pieceLength), reps, pairs, shapedMbit, timeoutMs: Math.max(120_000, (sizeBytes / floorBytesPerSecond) * 1000) };
 }
