@@ -46,12 +46,28 @@ function classify(sdk: SdkErrorShape, status: number | undefined): StorageErrorC
 export function isRetryable(sdk: SdkErrorShape, status = sdk.$metadata?.httpStatusCode, depth = 0): boolean {
   if (RETRYABLE_NAMES.has(sdk.name ?? '') || (status !== undefined && RETRYABLE_STATUS.has(status))) return true;
   if (sdk.code !== undefined && NETWORK_CODES.has(sdk.code)) return true;
+  if (wrappedNetworkFailure(sdk.message) !== undefined) return true;
   const cause = sdk.cause;
   return depth < 5 && typeof cause === 'object' && cause !== null && isRetryable(cause as SdkErrorShape, undefined, depth + 1);
 }
 
+/**
+ * The SDK wraps a thrown value that is not an Error of its realm as `AWS SDK error wrapper for <name>: <message>`,
+ * losing `code`; the network failure is then only in the text.
+ */
+function wrappedNetworkFailure(message: string | undefined): string | undefined {
+  if (!message?.startsWith('AWS SDK error wrapper for ')) return undefined;
+  const code = /\b(E[A-Z_]{3,})\b/.exec(message)?.[1];
+  if (code && NETWORK_CODES.has(code)) return code;
+  if (/socket hang up/.test(message)) return 'ECONNRESET';
+  if (/^AWS SDK error wrapper for (TimeoutError|RequestTimeout)\b/.test(message)) return 'ETIMEDOUT';
+  return undefined;
+}
+
 function networkCode(sdk: SdkErrorShape, depth = 0): string | undefined {
   if (sdk.code !== undefined) return sdk.code;
+  const wrapped = wrappedNetworkFailure(sdk.message);
+  if (wrapped !== undefined) return wrapped;
   const cause = sdk.cause;
   return depth < 5 && typeof cause === 'object' && cause !== null ? networkCode(cause as SdkErrorShape, depth + 1) : undefined;
 }

@@ -3,7 +3,7 @@ import { MIN_PART_SIZE } from './s3-config';
 import { S3ObjectStore } from './s3-object-store';
 import { describeObjectStore } from './testing/object-store-conformance';
 
-// One s3rver (real HTTP, SigV4 checked) for the file; each test gets its own key prefix in the bucket.
+// One s3rver (real HTTP) for the file; each test gets its own key prefix in the bucket.
 let s3: RunningS3rver;
 let testNumber = 0;
 beforeAll(async () => {

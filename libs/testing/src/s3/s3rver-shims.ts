@@ -11,8 +11,8 @@ type Context = Parameters<Middleware>[0];
  *   removes the upload's parts as S3 does.
  * - ListObjectsV2 builds continuation tokens with DES, which OpenSSL 3 (Node >= 17) lacks, so any truncated
  *   listing fails with 500 (and its pages follow directory order, not key order). Here it answers from
- *   s3rver's own store, sorted bytewise, with base64url tokens. The request's signature is not checked
- *   for this one operation, and delimiter listings report their common prefixes on the first page only.
+ *   s3rver's own store, sorted bytewise, with base64url tokens. The access key id is not checked for
+ *   this one operation, and delimiter listings report their common prefixes on the first page only.
  */
 export function s3rverShims(bucket: string, uploadsDir: string): Middleware {
   const shims = async (ctx: Context, next: () => Promise<void>) => {

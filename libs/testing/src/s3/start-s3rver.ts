@@ -18,7 +18,7 @@ export interface RunningS3rver {
   readonly endpoint: string;
   readonly bucket: string;
   readonly region: string;
-  /** s3rver's fixed key pair; signatures are checked (except on ListObjectsV2, see s3rver-shims.ts). */
+  /** s3rver's fixed key pair. s3rver rejects an unknown access key id but does not verify SigV4 signatures. */
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Where s3rver keeps the bucket, removed by stop(). */
   readonly directory: string;
@@ -28,7 +28,7 @@ export interface RunningS3rver {
 }
 
 /**
- * An in-process s3rver on loopback (real HTTP, SigV4-checked) with a fresh temp directory, for tests of
+ * An in-process s3rver on loopback (real HTTP, AWS XML protocol) with a fresh temp directory, for tests of
  * anything that talks S3. Two gaps of s3rver 3.7.1 are filled in (s3rver-shims.ts): AbortMultipartUpload,
  * and ListObjectsV2 paging, whose DES continuation tokens OpenSSL 3 no longer offers.
  */
