@@ -29,7 +29,9 @@ export class MetadataPeers implements PeerHandler {
       request: (piece) => this.send(connection, piece),
       drop: (why) => connection.close(disconnectReason('protocol', why)),
     });
-    if (connection.fastExtension) connection.announcePieces(new Bitfield(0));
+    // have-none (BEP 6), as libtorrent sends without metadata. A one-piece empty bitfield says it: a
+    // zero-piece one counts as full and would read as have-all.
+    if (connection.fastExtension) connection.announcePieces(new Bitfield(1));
     if (connection.extensionProtocol) {
       connection.sendExtensionHandshake(localExtensionHandshake({ extensions: ['ut_metadata'], reqq: 16, port: this.hooks.port() }));
       connection.start();
