@@ -1,9 +1,11 @@
 import type { CliCommand } from './command';
 import { getCommand } from './get';
+import { keysInitCommand } from './keys-init';
+import { keysRotateRootCommand } from './keys-rotate-root';
 import { seedCommand } from './seed';
 import { torrentCreateCommand } from './torrent-create';
 import { torrentInfoCommand } from './torrent-info';
 import { trackerCommand } from './tracker';
 
 /** Every `seedfleet` command; add a command by adding its file under commands/ and listing it here. */
-export const commands: readonly CliCommand[] = [getCommand, seedCommand, torrentCreateCommand, torrentInfoCommand, trackerCommand];
+export const commands: readonly CliCommand[] = [getCommand, keysInitCommand, keysRotateRootCommand, seedCommand, torrentCreateCommand, torrentInfoCommand, trackerCommand];
