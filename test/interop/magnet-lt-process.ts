@@ -13,20 +13,20 @@ export type LtEvent =
 
 /** libtorrent seeding a .torrent or downloading a magnet (test/interop/magnet-libtorrent.py). */
 export class LtMagnetPeer {
-  readonly events: LtEvent[] = [];
   private constructor(
     private readonly process: ManagedProcess,
     readonly port: number,
+    /** Every line so far; grows as the process prints. */
+    readonly events: LtEvent[],
   ) {}
 
   static async start(args: { torrent?: string; magnet?: string; dir: string; peers?: { host: string; port: number }[]; pex?: boolean }): Promise<LtMagnetPeer> {
     const child = await ManagedProcess.start('libtorrent', systemPython, [join(__dirname, 'magnet-libtorrent.py'), JSON.stringify(args)]);
     const events: LtEvent[] = [];
     const lines = createInterface({ input: child.child.stdout });
-    let peer: LtMagnetPeer | undefined;
     lines.on('line', (line) => {
       try {
-        (peer?.events ?? events).push(JSON.parse(line) as LtEvent);
+        events.push(JSON.parse(line) as LtEvent);
       } catch {
         // not ours
       }
@@ -44,9 +44,7 @@ export class LtMagnetPeer {
       await child.stop();
       throw new Error(`libtorrent failed: ${JSON.stringify(events)}`);
     }
-    peer = new LtMagnetPeer(child, ready.port);
-    peer.events.push(...events);
-    return peer;
+    return new LtMagnetPeer(child, ready.port, events);
   }
 
   has(name: LtEvent['event']): boolean {
