@@ -1,0 +1,129 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import { cleanupStaleNetworks } from '@seedfleet/testing';
+import { repoRoot } from '../lib/repo-root';
+import { renderCdfSvg } from './cdf-chart';
+import type { CliFeatures } from './members';
+import { parseSwarmArgs, type SwarmBenchArgs, type SwarmKind } from './swarm-args';
+import { prepareSwarmDataset } from './swarm-dataset';
+import { kindColors, renderSwarmMarkdown } from './swarm-report';
+import { runSwarm, type SwarmRunResult } from './swarm-run';
+import { buildTopology } from './topology';
+
+const log = (line: string): boolean => process.stderr.write(`${line}\n`);
+
+/** Which optional `seedfleet get` flags this build has (web-seed policy and discovery switches land in other issues). */
+function probeCliFeatures(root: string): CliFeatures {
+  const help = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'get', '--help'], { encoding: 'utf8' });
+  return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd') };
+}
+
+function gitCommit(root: string): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'libs', 'apps', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in libs/, apps/ or bench/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function rotated<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+async function runAll(args: SwarmBenchArgs, root: string, features: CliFeatures): Promise<SwarmRunResult[]> {
+  const dataRoot = join(root, 'bench', '.data');
+  await mkdir(dataRoot, { recursive: true });
+  await writeFile(join(dataRoot, '.gitignore'), '*\n');
+  log(`preparing ${args.sizeBytes} bytes ...`);
+  const dataset = await prepareSwarmDataset(dataRoot, args.sizeBytes);
+  const workDir = join(dataRoot, `swarm-run-${process.pid}`);
+  const results: SwarmRunResult[] = [];
+  let turn = 0;
+  for (const scenario of args.scenarios) {
+    for (const n of args.sizes) {
+      const topology = await buildTopology(scenario, n, args);
+      try {
+        for (let rep = 1; rep <= args.reps; rep++) {
+          // S3 is the web seed alone: HTTP-only downloads are the same in S1 and S3, run once (in S1) unless asked alone.
+          const kinds: SwarmKind[] = args.kinds.filter((kind) => !(scenario === 'S3' && kind === 'http' && args.scenarios.includes('S1')));
+          for (const kind of rotated(kinds, turn++)) {
+            log(`${scenario} N=${n} ${kind} rep ${rep}/${args.reps} ...`);
+            const result = await runSwarm({ topology, dataset, scenario, kind, rep, workDir, features, log });
+            results.push(result);
+            const mibOf = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+            log(
+              `  T_all ${result.tAllSeconds?.toFixed(1) ?? '–'} s (T_min ${result.tMinSeconds.toFixed(1)}), η ${result.eta?.toFixed(2) ?? '–'}, ` +
+                `origin ${mibOf(result.originBytes)} MiB = ${(result.originBytes / result.fileBytes).toFixed(2)}·F (peer ${mibOf(result.originPeerBytes)}, web seed ${mibOf(result.webSeedBytes)}, link ${mibOf(result.originLinkTxBytes)})` +
+                `${result.failures.length > 0 ? `; FAILURES: ${result.failures.join(' | ')}` : ''}`,
+            );
+          }
+        }
+      } finally {
+        await topology.network.destroy();
+      }
+    }
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const args = parseSwarmArgs(process.argv.slice(2));
+  if (args.cleanup) {
+    const removed = await cleanupStaleNetworks();
+    log(removed.length > 0 ? `removed ${removed.length} stale namespaces: ${removed.join(', ')}` : 'no stale test namespaces');
+    return;
+  }
+  const root = repoRoot();
+  const features = probeCliFeatures(root);
+  const results = await runAll(args, root, features);
+  const outDir = args.outDir ?? (args.quick ? join(root, 'bench', '.data', 'swarm-quick-results') : join(root, 'bench', 'results'));
+  await mkdir(outDir, { recursive: true });
+  const charts: { file: string; title: string }[] = [];
+  for (const scenario of args.scenarios) {
+    for (const n of args.sizes) {
+      const group = results.filter((result) => result.scenario === scenario && result.n === n && result.rep === 1);
+      if (group.length === 0) continue;
+      const title = `${scenario}, N = ${n}, ${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB: completion-time CDF`;
+      const series = group.map((result) => ({
+        label: result.kind === 'ours' ? 'seedfleet' : result.kind === 'lt' ? 'libtorrent' : 'HTTP only',
+        color: kindColors[result.kind],
+        seconds: result.agents.map((agent) => agent.seconds).filter((value): value is number => value !== undefined),
+        total: result.n,
+      }));
+      const file = `swarm-${scenario}-n${n}.svg`;
+      await writeFile(join(outDir, file), renderCdfSvg(title, series, group[0].tMinSeconds));
+      charts.push({ file, title });
+    }
+  }
+  const environment = {
+    date: new Date().toISOString(),
+    commit: gitCommit(root),
+    payload: `${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB, one file, v1 torrent made by libtorrent with the run's tracker and the origin's web seed (url-list)`,
+    links: `origin up ${args.originUpMbit} Mbit/s; agents up ${args.agentUpMbit} / down ${args.agentDownMbit} Mbit/s (tbf on each namespace's veth and on its bridge port); tracker host unshaped`,
+    repetitions: String(args.reps),
+    'seedfleet get flags': `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`,
+    scenarios:
+      'S1 = origin peer (seedfleet seed / libtorrent seed_mode) + origin web seed in the torrent; S3 = web seed only (no origin peer); HTTP only = curl of the whole file from the origin web seed; ' +
+      'S8 = S1 + a quarter of the agents leave a third of T_min in and rejoin 5 s later (resume), the last agent uploads at 1 Mbit/s, tracker and web seed behind a relay adding 25 ms each way (peer-to-peer paths have no added latency: netem is missing); no corrupting peer yet',
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'} (shared with other work)`,
+    node: process.version,
+    kernel: release(),
+    method:
+      'every host is a network namespace on one bridge (libs/testing/src/netns); the clock starts when the agents are launched together and stops per agent when it has verified every byte ' +
+      '(seedfleet: its completion notice; libtorrent: lt_peer.py complete line, 250 ms progress interval; HTTP: curl exit); agents keep seeding until all are done; every copy is SHA-256 checked; ' +
+      'agent CPU = utime+stime over the whole run (seeding included), RSS = VmHWM (libtorrent maps files, so its figure includes page cache)',
+  };
+  await writeFile(join(outDir, 'swarm.md'), renderSwarmMarkdown(results, charts, environment));
+  await writeFile(join(outDir, 'swarm.json'), JSON.stringify({ environment, args, results }, null, 2));
+  process.stdout.write(`${JSON.stringify({ event: 'results', outDir, failures: results.flatMap((result) => result.failures) })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
