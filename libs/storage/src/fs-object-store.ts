@@ -47,7 +47,7 @@ export class FsObjectStore implements ObjectStore {
     const tempPath = join(incoming, `${randomUUID()}.part`);
     let handle: FileHandle | undefined;
     try {
-      await mkdir(incoming, { recursive: true });
+      await ensureDirectory(incoming);
       this.staleSweep ??= this.removeStaleTemps(incoming);
       handle = await open(tempPath, 'wx', 0o644);
       const file = handle;
@@ -228,6 +228,23 @@ function notFound(key: string): StorageError {
   return new StorageError('not-found', `object ${key} does not exist`, key);
 }
 
+
+/**
+ * mkdir -p, except that a failure to create the last directory reports its own errno: Node's recursive
+ * mkdir turns EROFS and EACCES there into a misleading ENOENT.
+ */
+async function ensureDirectory(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+  } catch (error) {
+    if (errnoOf(error) === 'EEXIST') return;
+    if (errnoOf(error) !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    await mkdir(path).catch((again: unknown) => {
+      if (errnoOf(again) !== 'EEXIST') throw again;
+    });
+  }
+}
 
 async function writeAll(file: FileHandle, chunks: AsyncIterable<Buffer>): Promise<void> {
   for await (const chunk of chunks) await file.write(chunk);

@@ -15,6 +15,8 @@ export class PutMeter extends Transform {
   private bytes = 0;
   private lastProgressAt = 0;
   private digest?: string;
+  /** Set when the body went past maxBytes. */
+  limitError?: StorageError;
 
   constructor(
     private readonly key: string,
@@ -38,7 +40,8 @@ export class PutMeter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     const limit = this.options.maxBytes;
     if (limit !== undefined && this.bytes + chunk.length > limit) {
-      callback(new StorageError('too-large', `object ${this.key} is larger than the limit of ${limit} bytes`, this.key));
+      this.limitError = new StorageError('too-large', `object ${this.key} is larger than the limit of ${limit} bytes`, this.key);
+      callback(this.limitError);
       return;
     }
     this.bytes += chunk.length;
@@ -83,19 +86,24 @@ export interface MeteredBody {
 export function meterBody(key: string, body: Readable | Buffer, options: PutOptions): MeteredBody {
   const source = bodyStream(body);
   const meter = new PutMeter(key, options);
-  // The failure is read from meter.errored by whoever consumes the meter; this only keeps an error that
-  // happens before the consumer attaches from being an unhandled 'error' event.
+  // Failures are reported through failure(); this only keeps an error that happens before the adapter
+  // consumes the meter from being an unhandled 'error' event.
   meter.on('error', () => undefined);
-  source.on('error', (error) => meter.destroy(error));
+  let bodyFailure: Error | undefined;
+  const fail = (error: Error) => {
+    bodyFailure ??= error;
+    meter.destroy(error);
+  };
+  source.on('error', fail);
   source.pipe(meter);
   const signal = options.signal;
   const onAbort = () => {
-    if (signal) meter.destroy(abortedError(key, signal));
+    if (signal) fail(abortedError(key, signal));
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   return {
     meter,
-    failure: () => meter.errored ?? undefined,
+    failure: () => bodyFailure ?? meter.limitError,
     release: (failed) => {
       signal?.removeEventListener('abort', onAbort);
       if (failed) source.destroy();
