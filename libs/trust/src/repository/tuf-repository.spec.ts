@@ -117,8 +117,11 @@ describe('TufRepository', () => {
       { name: 'ok', length: 1, hashes: { sha256: 'A'.repeat(64) } },
     ];
     for (const input of cases) {
-      expect(() => repository.addTargets([input])).toThrow(TrustError);
+      await expect(repository.addTargets([input])).rejects.toBeInstanceOf(TrustError);
     }
+    await expect(repository.addTargets([{ name: 'same', bytes: Buffer.from('1') }, { name: 'same', bytes: Buffer.from('2') }])).rejects.toMatchObject({ code: 'invalid-argument', message: 'same is given twice' });
+    expect((await repository.addTargets([])).targets.version).toBe(1);
+    expect((await repository.removeTargets([])).targets.version).toBe(1);
     expect(store.writes.length).toBe(before);
   });
 

@@ -74,9 +74,12 @@ export class TufRepository {
     return repository;
   }
 
-  /** Adds targets (replacing any of the same name) in one new targets version. */
-  addTargets(inputs: readonly TargetInput[]): Promise<RepositoryStatus> {
+  /** Adds targets (replacing any of the same name) in one new targets version; with none, changes nothing. */
+  async addTargets(inputs: readonly TargetInput[]): Promise<RepositoryStatus> {
     const files = inputs.map((input) => ({ input, file: toTargetFile(input) }));
+    const duplicate = files.find(({ file }, index) => files.findIndex((other) => other.file.path === file.path) !== index);
+    if (duplicate) throw new TrustError('invalid-argument', `${duplicate.file.path} is given twice`);
+    if (files.length === 0) return this.status();
     return this.exclusive(async (root, online) => {
       for (const { input, file } of files) {
         if ('bytes' in input && this.options.targetStore) await this.options.targetStore.write(consistentTargetName(file.path, file.hashes.sha256), input.bytes);
@@ -88,7 +91,8 @@ export class TufRepository {
   }
 
   /** Removes targets in one new targets version; TrustError('not-found') (and no change) if one is not listed. */
-  removeTargets(names: readonly string[]): Promise<RepositoryStatus> {
+  async removeTargets(names: readonly string[]): Promise<RepositoryStatus> {
+    if (names.length === 0) return this.status();
     return this.exclusive(async (root, online) => {
       const missing = names.filter((name) => !Object.hasOwn(online.targets.signed.targets, name));
       if (missing.length > 0) throw new TrustError('not-found', `not a target: ${missing.join(', ')}`);
