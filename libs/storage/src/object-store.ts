@@ -23,7 +23,8 @@ export interface ObjectStore {
   /** A time-limited GET URL a third party can fetch without credentials, or undefined when the adapter
    * cannot make one (the local adapter: the publisher serves those bytes itself). */
   presignGet(key: string, options: { expiresInSeconds: number; responseContentDisposition?: string }): Promise<string | undefined>;
-  /** Human-readable description for logs: `fs:/var/seedfleet/objects`, `s3://bucket@endpoint`. */
+  /** Human-readable one-line description for logs, never a secret: `fs:/var/seedfleet/objects`,
+   * `s3://bucket/prefix/ (region) via https://endpoint`. */
   describe(): string;
   close(): Promise<void>;
 }
@@ -66,6 +67,18 @@ export interface ObjectInfo {
   lastModified: Date;
 }
 
+/**
+ * - not-found: get of a missing key (head answers undefined, delete succeeds).
+ * - bad-key: a key or list prefix breaking the key rules, or one the local store cannot hold (a key under
+ *   an existing object, `.incoming/`, a segment too long for the file system).
+ * - bad-range: a range starting at or past the end, or malformed.
+ * - too-large: the body went past PutOptions.maxBytes.
+ * - unavailable: the store did not answer usably within its retries (S3 5xx/SlowDown/resets), or the
+ *   process is out of file descriptors.
+ * - access-denied: 403 / EACCES / EPERM / read-only file system.
+ * - aborted: the put's signal fired, or its body stream failed (usually the uploading client went away).
+ * - io: anything else, including a full disk (ENOSPC) and invalid adapter configuration.
+ */
 export type StorageErrorCode = 'not-found' | 'bad-key' | 'bad-range' | 'too-large' | 'unavailable' | 'access-denied' | 'aborted' | 'io';
 
 export class StorageError extends Error {

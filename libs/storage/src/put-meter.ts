@@ -94,7 +94,11 @@ export function meterBody(key: string, body: Readable | Buffer, options: PutOpti
     bodyFailure ??= error;
     meter.destroy(error);
   };
-  source.on('error', fail);
+  // A body that fails mid-stream is nearly always a client that went away; either way the put did not
+  // happen because the caller's stream stopped, which is what 'aborted' says (not a storage fault).
+  source.on('error', (error: Error) =>
+    fail(error instanceof StorageError ? error : new StorageError('aborted', `put ${key} aborted: the body stream failed: ${error.message}`, key, { cause: error })),
+  );
   source.pipe(meter);
   const signal = options.signal;
   const onAbort = () => {
