@@ -4,12 +4,16 @@ import { AuthModule } from './auth/auth.module';
 import type { BuildWorkerOptions } from './builds/build-worker';
 import { PUBLISHER_CONFIG } from './config/config.tokens';
 import { CoreModule } from './config/core.module';
+import { EnrollmentModule } from './enrollment/enrollment.module';
 import type { PublisherConfig } from './config/publisher-config';
 import { HealthController } from './health/health.controller';
+import { OriginSeederModule } from './origin-seeder/origin-seeder.module';
+import { ReleasesDownloadsModule } from './releases-downloads/releases-downloads.module';
 import { ReleaseRecordsModule } from './releases/release-records.module';
 import { ReleasesModule } from './releases/releases.module';
 import { StorageModule } from './storage/storage.module';
 import { TrackerModule } from './tracker/tracker.module';
+import { WebSeedModule } from './webseed/webseed.module';
 
 /** Kept here too for existing imports; new code imports it from config/config.tokens. */
 export { PUBLISHER_CONFIG };
@@ -40,6 +44,10 @@ export class AppModule {
         ReleaseRecordsModule,
         { ...TrackerModule.forRoot(redisUrl, config.host, options.env), global: true },
         ReleasesModule.forRoot({ ...options.buildWorker, run: config.buildWorker === 'inline' }),
+        ReleasesDownloadsModule,
+        WebSeedModule,
+        EnrollmentModule,
+        OriginSeederModule.forRoot(options.env),
       ],
       controllers: [HealthController],
     };

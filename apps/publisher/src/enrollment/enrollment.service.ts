@@ -34,7 +34,7 @@ export class EnrollmentService {
 
   constructor(
     private readonly store: EnrollmentStore,
-    private readonly registry: () => TrackerRegistry,
+    private readonly registry: TrackerRegistry,
     private readonly publicUrl: string,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -52,9 +52,8 @@ export class EnrollmentService {
     const { zone, region } = consumed;
     const agentId = `agt_${randomBytes(16).toString('hex')}`;
     const passkey = randomBytes(24).toString('base64url');
-    const registry = this.registry();
     try {
-      await registry.registerPasskey(passkey, { zone, region });
+      await this.registry.registerPasskey(passkey, { zone, region });
     } catch (error) {
       await this.giveBack(request.token);
       throw new ApiError(503, 'the tracker registry is unavailable, try again', { cause: error });
@@ -62,7 +61,7 @@ export class EnrollmentService {
     try {
       await this.store.saveAgent({ agentId, passkey, zone, region, hostname: request.hostname ?? '', enrolledAt: new Date(this.clock()).toISOString() });
     } catch (error) {
-      await registry.revokePasskey(passkey).catch(() => undefined);
+      await this.registry.revokePasskey(passkey).catch(() => undefined);
       await this.giveBack(request.token);
       throw new ApiError(503, 'the agent could not be recorded, try again', { cause: error });
     }

@@ -1,0 +1,29 @@
+import { ConfigError } from '../config/config-error';
+import { EnvReader } from '../config/env-reader';
+
+export interface OriginSeederConfig {
+  /** ORIGIN_SEEDER (default on). */
+  readonly enabled: boolean;
+  /** ORIGIN_SEEDER_PORT: the BitTorrent listen port (default 6881; 0 = any free port). */
+  readonly port: number;
+  /** ORIGIN_SEEDER_HOST: listen address (default '::', dual stack). */
+  readonly host: string;
+  /** ORIGIN_SEEDER_POLL_SECONDS: how often release records are rescanned for new and retired releases (default 10). */
+  readonly pollSeconds: number;
+  /** ORIGIN_SEEDER_MAX_READS: ranged storage reads in flight across all torrents (default 16). */
+  readonly maxReads: number;
+}
+
+/** ORIGIN_SEEDER_* variables (README configuration table), validated once at boot. */
+export function loadOriginSeederConfig(env: Record<string, string | undefined> = process.env): OriginSeederConfig {
+  const read = new EnvReader(env);
+  const config: OriginSeederConfig = {
+    enabled: read.boolean('ORIGIN_SEEDER', true),
+    port: read.port('ORIGIN_SEEDER_PORT', 6881),
+    host: read.string('ORIGIN_SEEDER_HOST', '::'),
+    pollSeconds: read.integer('ORIGIN_SEEDER_POLL_SECONDS', 10, 1, 3600),
+    maxReads: read.integer('ORIGIN_SEEDER_MAX_READS', 16, 1, 1024),
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
