@@ -109,6 +109,7 @@ export class TufRepository {
    */
   refreshTimestamp(options: { ifExpiringWithinMs?: number } = {}): Promise<RefreshResult> {
     const window = options.ifExpiringWithinMs ?? this.expiry.timestamp / 2;
+    if (!Number.isFinite(window) || window < 0) return Promise.reject(new TrustError('invalid-argument', 'ifExpiringWithinMs must be a non-negative number of milliseconds'));
     return this.exclusive(async (root, online) => {
       const now = this.now().getTime();
       const due = (role: OnlineRoleName, minimumRemainingMs: number): boolean => {
@@ -175,31 +176,32 @@ export class TufRepository {
    * `snapshot` is set), then always a new timestamp. */
   private async publish(root: Root, current: OnlineState | undefined, change: { targets?: Record<string, TargetFile>; snapshot?: boolean }): Promise<OnlineState> {
     const now = this.now();
-    const { store, signers } = this.options;
+    const { signers } = this.options;
+    const nextVersion = (metadata: { signed: { version: number } } | undefined) => (metadata?.signed.version ?? 0) + 1;
+
     let targets = current?.targets;
-    let targetsMeta: MetaFile | undefined = current?.snapshot.signed.meta['targets.json'];
-    if (change.targets || !targets) {
-      const version = (current?.targets.signed.version ?? 0) + 1;
-      targets = new Metadata(new Targets({ version, specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.targets), targets: { ...change.targets } }));
-      await signRole(targets, 'targets', [root], signers.targets);
-      const bytes = serializeMetadata(targets);
-      await store.write(metadataFileName('targets', version), bytes);
-      targetsMeta = describeFile(version, bytes);
+    let targetsMeta = current?.snapshot.signed.meta['targets.json'];
+    if (change.targets || !targets || !targetsMeta) {
+      targets = new Metadata(new Targets({ version: nextVersion(targets), specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.targets), targets: { ...change.targets } }));
+      targetsMeta = await this.write(targets, 'targets', root, signers.targets);
     }
     let snapshot = current?.snapshot;
     let snapshotMeta = current?.timestamp.signed.snapshotMeta;
-    if (change.targets || change.snapshot || !snapshot || !targetsMeta) {
-      const version = (current?.snapshot.signed.version ?? 0) + 1;
-      snapshot = new Metadata(new Snapshot({ version, specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.snapshot), meta: { 'targets.json': targetsMeta ?? describeFile(targets.signed.version, serializeMetadata(targets)) } }));
-      await signRole(snapshot, 'snapshot', [root], signers.snapshot);
-      const bytes = serializeMetadata(snapshot);
-      await store.write(metadataFileName('snapshot', version), bytes);
-      snapshotMeta = describeFile(version, bytes);
+    if (change.targets || change.snapshot || !snapshot || !snapshotMeta) {
+      snapshot = new Metadata(new Snapshot({ version: nextVersion(snapshot), specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.snapshot), meta: { 'targets.json': targetsMeta } }));
+      snapshotMeta = await this.write(snapshot, 'snapshot', root, signers.snapshot);
     }
-    const timestamp = new Metadata(new Timestamp({ version: (current?.timestamp.signed.version ?? 0) + 1, specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.timestamp), snapshotMeta }));
-    await signRole(timestamp, 'timestamp', [root], signers.timestamp);
-    await store.write(metadataFileName('timestamp', timestamp.signed.version), serializeMetadata(timestamp));
+    const timestamp = new Metadata(new Timestamp({ version: nextVersion(current?.timestamp), specVersion: SPEC_VERSION, expires: expiryString(now, this.expiry.timestamp), snapshotMeta }));
+    await this.write(timestamp, 'timestamp', root, signers.timestamp);
     return { targets, snapshot, timestamp };
+  }
+
+  /** Signs and stores one role's metadata; returns what its parent role records about the file. */
+  private async write(metadata: Metadata<Targets> | Metadata<Snapshot> | Metadata<Timestamp>, role: OnlineRoleName, root: Root, signers: readonly Signer[]): Promise<MetaFile> {
+    await signRole(metadata, role, [root], signers);
+    const bytes = serializeMetadata(metadata);
+    await this.options.store.write(metadataFileName(role, metadata.signed.version), bytes);
+    return describeFile(metadata.signed.version, bytes);
   }
 
   private statusOf(root: Metadata<Root>, online: OnlineState): RepositoryStatus {
