@@ -144,6 +144,28 @@ describe('TrustClient against a TufRepository over HTTP', () => {
     expect((await (await clientFor(repo)).refresh()).timestamp).toBe(2);
   });
 
+  it('refuses a timestamp naming an older snapshot, and a snapshot naming older targets (compromised online keys)', async () => {
+    repo = await createTestRepository();
+    await repo.repository.addTargets([{ name: 'a.txt', bytes: Buffer.from('a') }]);
+    const client = await clientFor(repo);
+    expect(await client.refresh()).toEqual({ root: 1, timestamp: 2, snapshot: 2, targets: 2 });
+    const expires = '2099-01-01T00:00:00Z';
+    // The timestamp key alone points clients back at snapshot v1.
+    const timestamp = new Metadata(new Timestamp({ version: 3, specVersion: SPEC_VERSION, expires, snapshotMeta: describeFile(1, (await repo.metadataStore.read('1.snapshot.json'))!) }));
+    await signWith(timestamp, repo.signers.timestamp);
+    repo.server.override('metadata/timestamp.json', serializeMetadata(timestamp));
+    await expectTrustError(client.refresh(), 'rollback', /snapshot version 1 is less than current version 2/);
+    // The timestamp and snapshot keys together point clients back at targets v1.
+    const snapshot = new Metadata(new Snapshot({ version: 3, specVersion: SPEC_VERSION, expires, meta: { 'targets.json': describeFile(1, (await repo.metadataStore.read('1.targets.json'))!) } }));
+    await signWith(snapshot, repo.signers.snapshot);
+    const snapshotBytes = serializeMetadata(snapshot);
+    repo.server.override('metadata/3.snapshot.json', snapshotBytes);
+    const timestamp4 = new Metadata(new Timestamp({ version: 4, specVersion: SPEC_VERSION, expires, snapshotMeta: describeFile(3, snapshotBytes) }));
+    await signWith(timestamp4, repo.signers.timestamp);
+    repo.server.override('metadata/timestamp.json', serializeMetadata(timestamp4));
+    await expectTrustError(client.refresh(), 'rollback', /version 1 of targets.json is less than current version 2/);
+  });
+
   it('refuses targets signed by 1 of the 2 keys its threshold requires', async () => {
     repo = await createTestRepository({ targetsKeys: 2, targetsThreshold: 2 });
     const client = await clientFor(repo);
