@@ -27,6 +27,8 @@ export interface ListenerOptions<Torrent> {
    * socket and must call `limits.close(torrent)` when it closes.
    */
   readonly onConnection: (connection: IncomingConnection<Torrent>) => void;
+  /** Addresses refused at accept, before any byte is read or a slot taken (the session's ban list). */
+  readonly isBanned?: (remoteAddress: string) => boolean;
   /** A connection refused before or during the handshake, for logs and statistics. */
   readonly onRefused?: (remoteAddress: string, reason: DisconnectReason) => void;
 }
@@ -80,6 +82,11 @@ export class Listener<Torrent> {
   private accept(socket: Socket): void {
     const address = socket.remoteAddress ?? '';
     const { limits } = this.options;
+    if (this.options.isBanned?.(address)) {
+      socket.on('error', () => undefined).destroy();
+      this.refused(address, disconnectReason('banned', `${address} is banned`));
+      return;
+    }
     if (!limits.tryStartHalfOpen()) {
       socket.on('error', () => undefined).destroy();
       this.refused(address, disconnectReason('connection-limit', `${limits.open} open and ${limits.halfOpen} handshaking connections`));
