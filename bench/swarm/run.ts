@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { cleanupStaleNetworks } from '@seedfleet/testing';
@@ -28,6 +29,15 @@ function gitCommit(root: string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** --merge: the results of an earlier invocation for the scenario/N groups this one did not measure. */
+async function earlierResults(outDir: string, measured: readonly SwarmRunResult[]): Promise<SwarmRunResult[]> {
+  const file = join(outDir, 'swarm.json');
+  if (!existsSync(file)) return [];
+  const { results } = JSON.parse(await readFile(file, 'utf8')) as { results: SwarmRunResult[] };
+  const remeasured = new Set(measured.map((result) => `${result.scenario} ${result.n}`));
+  return results.filter((result) => !remeasured.has(`${result.scenario} ${result.n}`));
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -80,15 +90,19 @@ async function main(): Promise<void> {
   }
   const root = repoRoot();
   const features = probeCliFeatures(root);
-  const results = await runAll(args, root, features);
   const outDir = args.outDir ?? (args.quick ? join(root, 'bench', '.data', 'swarm-quick-results') : join(root, 'bench', 'results'));
+  const measured = await runAll(args, root, features);
+  const order = (result: SwarmRunResult): string => `${result.scenario} ${String(result.n).padStart(4, '0')}`;
+  const results = (args.merge ? [...(await earlierResults(outDir, measured)), ...measured] : measured).sort((a, b) => order(a).localeCompare(order(b)));
   await mkdir(outDir, { recursive: true });
   const charts: { file: string; title: string }[] = [];
-  for (const scenario of args.scenarios) {
-    for (const n of args.sizes) {
+  const groups = [...new Set(results.map((result) => `${result.scenario} ${result.n}`))].map((key) => key.split(' '));
+  for (const [scenario, nText] of groups) {
+    const n = Number(nText);
+    {
       const group = results.filter((result) => result.scenario === scenario && result.n === n && result.rep === 1);
       if (group.length === 0) continue;
-      const title = `${scenario}, N = ${n}, ${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB: completion-time CDF`;
+      const title = `${scenario}, N = ${n}, ${(group[0].fileBytes / 2 ** 20).toFixed(0)} MiB: completion-time CDF`;
       const series = group.map((result) => ({
         label: result.kind === 'ours' ? 'seedfleet' : result.kind === 'lt' ? 'libtorrent' : 'HTTP only',
         color: kindColors[result.kind],
@@ -103,9 +117,9 @@ async function main(): Promise<void> {
   const environment = {
     date: new Date().toISOString(),
     commit: gitCommit(root),
-    payload: `${(args.sizeBytes / 2 ** 20).toFixed(0)} MiB, one file, v1 torrent made by libtorrent with the run's tracker and the origin's web seed (url-list)`,
+    payload: `${[...new Set(results.map((result) => (result.fileBytes / 2 ** 20).toFixed(0)))].join(' / ')} MiB, one file, v1 torrent made by libtorrent with the run's tracker and the origin's web seed (url-list)`,
     links: `origin up ${args.originUpMbit} Mbit/s; agents up ${args.agentUpMbit} / down ${args.agentDownMbit} Mbit/s (tbf on each namespace's veth and on its bridge port); tracker host unshaped`,
-    repetitions: String(args.reps),
+    repetitions: `${args.reps} per group (the rep column of swarm.json)`,
     'seedfleet get flags': `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`,
     scenarios:
       'S1 = origin peer (seedfleet seed / libtorrent seed_mode) + origin web seed in the torrent; S3 = web seed only (no origin peer); HTTP only = curl of the whole file from the origin web seed; ' +

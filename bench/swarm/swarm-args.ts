@@ -17,6 +17,8 @@ export interface SwarmBenchArgs {
   /** Remove namespaces left by killed runs, then exit. */
   readonly cleanup: boolean;
   readonly quick: boolean;
+  /** Keep the results already in DIR/swarm.json for scenario/N groups this run does not measure. */
+  readonly merge: boolean;
 }
 
 const scenarioIds: readonly ScenarioId[] = ['S1', 'S3', 'S8'];
@@ -31,7 +33,7 @@ function positive(flag: string, text: string): number {
 /**
  * `--quick` (S1, N = 4, 32 MiB), `--scenario S1,S3,S8`, `--n 4,8,16`, `--size 256` (MiB, or 256MiB),
  * `--kinds ours,lt,http`, `--reps 1`, `--origin-up 50`, `--agent-up 10`, `--agent-down 50` (Mbit/s),
- * `--out DIR`, `--cleanup`.
+ * `--out DIR`, `--merge` (keep other groups' results from DIR/swarm.json), `--cleanup`.
  */
 export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
   let scenarios: ScenarioId[] = ['S1'];
@@ -45,6 +47,7 @@ export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
   let outDir: string | undefined;
   let cleanup = false;
   let quick = false;
+  let merge = false;
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = (): string => {
@@ -82,7 +85,8 @@ export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
     else if (flag === '--agent-down') agentDownMbit = positive(flag, value());
     else if (flag === '--out') outDir = value();
     else if (flag === '--cleanup') cleanup = true;
-    else throw new Error(`unknown argument '${argv[index]}' (use --quick, --scenario, --n, --size, --kinds, --reps, --origin-up, --agent-up, --agent-down, --out, --cleanup)`);
+    else if (flag === '--merge') merge = true;
+    else throw new Error(`unknown argument '${argv[index]}' (use --quick, --scenario, --n, --size, --kinds, --reps, --origin-up, --agent-up, --agent-down, --out, --merge, --cleanup)`);
   }
-  return { scenarios, sizes, sizeBytes: parseSize(size), kinds, reps, originUpMbit, agentUpMbit, agentDownMbit, outDir, cleanup, quick };
+  return { scenarios, sizes, sizeBytes: parseSize(size), kinds, reps, originUpMbit, agentUpMbit, agentDownMbit, outDir, cleanup, quick, merge };
 }
