@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { createTorrent, parseTorrent } from '@seedfleet/metainfo';
+import { parseTorrent } from '@seedfleet/metainfo';
 import { deterministicBytes, ManagedProcess } from '@seedfleet/testing';
-import { seedfleetVersion } from '../../apps/publisher/src/builds/seedfleet-version';
 import type { Release } from '../../apps/publisher/src/releases/release.model';
-import { startPublisher, type PublisherUnderTest } from './publisher-support/harness';
+import { locallyBuiltTorrent, readObject, startPublisher, type PublisherUnderTest } from './publisher-support/harness';
 
 jest.setTimeout(180_000);
 
 const SUPPORT = join(__dirname, 'publisher-support');
 const ARTIFACT = deterministicBytes(6 * 1024 * 1024 + 123, 'worker-kill');
+const NOTES = Buffer.from('release notes\n');
 
 /** `node worker` as production runs it (same configuration as the publisher), from the TypeScript sources. */
 function startWorker(publisher: PublisherUnderTest, readDelayMs: number): Promise<ManagedProcess> {
@@ -33,7 +33,7 @@ describe('standalone build worker killed mid-build', () => {
   it('is taken over by a new worker process, which writes a byte-identical torrent', async () => {
     const release = (await publisher.api('POST', '/api/releases', { body: { product: 'killer-app', version: '5.0.0' } })).json as unknown as Release;
     expect((await publisher.api('PUT', `/api/releases/${release.id}/files/payload.bin`, { raw: ARTIFACT })).status).toBe(201);
-    expect((await publisher.api('PUT', `/api/releases/${release.id}/files/notes.txt`, { raw: Buffer.from('release notes\n') })).status).toBe(201);
+    expect((await publisher.api('PUT', `/api/releases/${release.id}/files/notes.txt`, { raw: NOTES })).status).toBe(201);
     expect((await publisher.api('POST', `/api/releases/${release.id}/build`)).json.status).toBe('queued');
 
     // ~100 reads of 64 KiB at 40 ms each: several seconds in which the build is visibly half done.
@@ -50,30 +50,12 @@ describe('standalone build worker killed mid-build', () => {
     const second = await startWorker(publisher, 0);
     workers.push(second);
     const ready = await publisher.waitForRelease(release.id, (current) => current.status === 'ready', 120_000);
-    expect(ready.build).toMatchObject({ phase: 'done', bytesDone: ARTIFACT.length + 14, bytesTotal: ARTIFACT.length + 14 });
+    expect(ready.build).toMatchObject({ phase: 'done', bytesDone: ARTIFACT.length + NOTES.length, bytesTotal: ARTIFACT.length + NOTES.length });
 
-    const { body } = await publisher.store.get(`releases/${release.id}/release.torrent`);
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
-    const torrent = Buffer.concat(chunks);
+    const torrent = await readObject(publisher.store, `releases/${release.id}/release.torrent`);
     expect(parseTorrent(torrent).infoHashV2?.toString('hex')).toBe(ready.infoHashV2);
-    const base = publisher.config.publicUrl;
-    const uninterrupted = await createTorrent(
-      [
-        { path: ['payload.bin'], length: ARTIFACT.length, open: async function* () { yield ARTIFACT; } },
-        { path: ['notes.txt'], length: 14, open: async function* () { yield Buffer.from('release notes\n'); } },
-      ],
-      {
-        version: 'hybrid',
-        name: 'killer-app-5.0.0',
-        trackers: [[`${base}/announce/{passkey}`]],
-        webSeeds: [`${base}/webseed/${release.id}/`],
-        private: true,
-        createdBy: `seedfleet ${seedfleetVersion()}`,
-        creationDate: Math.floor(Date.parse(release.createdAt) / 1000),
-      },
-    );
-    expect(torrent.equals(uninterrupted.torrent)).toBe(true);
+    const uninterrupted = await locallyBuiltTorrent(publisher.base, ready, { 'payload.bin': ARTIFACT, 'notes.txt': NOTES });
+    expect(torrent.equals(uninterrupted)).toBe(true);
     expect(second.running).toBe(true);
   });
 });

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { createTorrent, parseTorrent } from '@seedfleet/metainfo';
+import { parseTorrent } from '@seedfleet/metainfo';
 import { FS_INCOMING_DIR } from '@seedfleet/storage';
 import { deterministicBytes } from '@seedfleet/testing';
 import type { Release, ReleaseManifest } from '../../apps/publisher/src/releases/release.model';
 import { ReleaseRepository } from '../../apps/publisher/src/releases/release.repository';
-import { seedfleetVersion } from '../../apps/publisher/src/builds/seedfleet-version';
-import { startPublisher, type PublisherUnderTest } from './publisher-support/harness';
+import { locallyBuiltTorrent, readObject, startPublisher, type PublisherUnderTest } from './publisher-support/harness';
 
 jest.setTimeout(120_000);
 
@@ -17,31 +16,6 @@ const FILES: Record<string, Buffer> = {
   'lib/data.bin': deterministicBytes(200 * 1024, 'data'),
   'README.txt': Buffer.from('seedfleet test release\n'),
 };
-
-async function readObject(publisher: PublisherUnderTest, key: string): Promise<Buffer> {
-  const { body } = await publisher.store.get(key);
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** The same torrent built here from the uploaded bytes: the publisher's must be byte-identical. */
-async function expectedTorrent(publisher: PublisherUnderTest, release: Release): Promise<Buffer> {
-  const base = publisher.config.publicUrl;
-  const created = await createTorrent(
-    Object.entries(FILES).map(([path, bytes]) => ({ path: path.split('/'), length: bytes.length, open: async function* () { yield bytes; } })),
-    {
-      version: 'hybrid',
-      name: release.torrentName,
-      trackers: [[release.public ? `${base}/announce` : `${base}/announce/{passkey}`]],
-      webSeeds: [`${base}/webseed/${release.id}/`],
-      private: !release.public,
-      createdBy: `seedfleet ${seedfleetVersion()}`,
-      creationDate: Math.floor(Date.parse(release.createdAt) / 1000),
-    },
-  );
-  return created.torrent;
-}
 
 /** A raw HTTP request, for URLs fetch would normalise (`..` segments) before sending. */
 function rawPut(base: string, path: string, body: Buffer, token: string): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -97,7 +71,7 @@ describe('publisher release API (real Redis, fs storage)', () => {
     expect(ready.files.map((file) => file.path)).toEqual(['README.txt', 'bin/app', 'lib/data.bin']);
     for (const file of ready.files) expect(file.sha256).toBe(sha256(FILES[file.path]));
 
-    const torrent = await readObject(publisher, `releases/${release.id}/release.torrent`);
+    const torrent = await readObject(publisher.store, `releases/${release.id}/release.torrent`);
     const metainfo = parseTorrent(torrent);
     expect(metainfo.version).toBe('hybrid');
     expect(metainfo.private).toBe(true);
@@ -109,9 +83,9 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const realFiles = metainfo.files.filter((file) => !file.pad).map((file) => [file.path.join('/'), file.length]);
     expect(realFiles.sort()).toEqual(Object.entries(FILES).map(([path, bytes]) => [path, bytes.length]).sort());
     // Every piece hash and merkle root over the uploaded bytes: the torrent equals one built locally.
-    expect(torrent.equals(await expectedTorrent(publisher, ready))).toBe(true);
+    expect(torrent.equals(await locallyBuiltTorrent(publisher.base, ready, FILES))).toBe(true);
 
-    const manifest = JSON.parse((await readObject(publisher, `releases/${release.id}/manifest.json`)).toString('utf8')) as ReleaseManifest;
+    const manifest = JSON.parse((await readObject(publisher.store, `releases/${release.id}/manifest.json`)).toString('utf8')) as ReleaseManifest;
     expect(manifest).toEqual({
       product: 'demo-app',
       version: '1.0.0',
@@ -133,8 +107,8 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const release = await uploadRelease('1.1.0', { public: true });
     await publisher.api('POST', `/api/releases/${release.id}/build`);
     const first = await publisher.waitForRelease(release.id, (current) => current.status === 'ready');
-    const firstTorrent = await readObject(publisher, `releases/${release.id}/release.torrent`);
-    const firstManifest = await readObject(publisher, `releases/${release.id}/manifest.json`);
+    const firstTorrent = await readObject(publisher.store, `releases/${release.id}/release.torrent`);
+    const firstManifest = await readObject(publisher.store, `releases/${release.id}/manifest.json`);
     expect(parseTorrent(firstTorrent).private).toBe(false);
     expect(parseTorrent(firstTorrent).announce).toEqual([[`${publisher.base}/announce`]]);
 
@@ -145,8 +119,8 @@ describe('publisher release API (real Redis, fs storage)', () => {
     expect(again.status).toBe(202);
     const second = await publisher.waitForRelease(release.id, (current) => current.status === 'ready' && current.updatedAt > first.updatedAt);
     expect(second.infoHashV1).toBe(first.infoHashV1);
-    expect((await readObject(publisher, `releases/${release.id}/release.torrent`)).equals(firstTorrent)).toBe(true);
-    expect((await readObject(publisher, `releases/${release.id}/manifest.json`)).equals(firstManifest)).toBe(true);
+    expect((await readObject(publisher.store, `releases/${release.id}/release.torrent`)).equals(firstTorrent)).toBe(true);
+    expect((await readObject(publisher.store, `releases/${release.id}/manifest.json`)).equals(firstManifest)).toBe(true);
 
     // Building a ready release again changes nothing.
     const repeat = await publisher.api('POST', `/api/releases/${release.id}/build`);

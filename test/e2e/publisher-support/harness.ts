@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createTorrent } from '@seedfleet/metainfo';
 import type { ObjectStore } from '@seedfleet/storage';
 import { createTempDir, freePort, type TempDir, waitFor } from '@seedfleet/testing';
 import { Redis } from 'ioredis';
 import { configureHttp } from '../../../apps/publisher/src/api/http-app';
 import { AppModule, type AppModuleOptions } from '../../../apps/publisher/src/app.module';
+import { seedfleetVersion } from '../../../apps/publisher/src/builds/seedfleet-version';
 import { loadPublisherConfig, type PublisherConfig } from '../../../apps/publisher/src/config/publisher-config';
 import type { Release } from '../../../apps/publisher/src/releases/release.model';
 import { OBJECT_STORE } from '../../../apps/publisher/src/storage/storage.tokens';
@@ -112,4 +114,34 @@ export async function startPublisher(extraEnv: Record<string, string> = {}, opti
       await dataDir.remove();
     },
   };
+}
+
+export async function readObject(store: ObjectStore, key: string): Promise<Buffer> {
+  const { body } = await store.get(key);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The torrent an uninterrupted build of these bytes must produce, built here with libs/metainfo. */
+export async function locallyBuiltTorrent(publicUrl: string, release: Release, files: Record<string, Buffer>): Promise<Buffer> {
+  const created = await createTorrent(
+    Object.entries(files).map(([path, bytes]) => ({
+      path: path.split('/'),
+      length: bytes.length,
+      open: async function* () {
+        yield bytes;
+      },
+    })),
+    {
+      version: 'hybrid',
+      name: release.torrentName,
+      trackers: [[release.public ? `${publicUrl}/announce` : `${publicUrl}/announce/{passkey}`]],
+      webSeeds: [`${publicUrl}/webseed/${release.id}/`],
+      private: !release.public,
+      createdBy: `seedfleet ${seedfleetVersion()}`,
+      creationDate: Math.floor(Date.parse(release.createdAt) / 1000),
+    },
+  );
+  return created.torrent;
 }
