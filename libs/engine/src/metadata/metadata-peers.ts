@@ -47,6 +47,8 @@ export class MetadataPeers implements PeerHandler {
     if (remoteExtensionId(connection, 'ut_metadata') === undefined) {
       return connection.close(disconnectReason('not-useful', 'the peer does not offer ut_metadata'));
     }
+    // Another magnet still fetching: useless now; the swarm retries it a minute later.
+    if (!handshake.metadataSize) return connection.close(disconnectReason('not-useful', 'the peer does not have the metadata either'));
     this.fetcher.addSource(source, handshake.metadataSize);
   }
 
