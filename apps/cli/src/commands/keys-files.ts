@@ -1,7 +1,6 @@
 import { mkdir, open, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DirectoryMetadataStore, Ed25519Signer, isTrustError, TrustError, type Signer } from '@seedfleet/trust';
-import { UsageError } from '../args/usage-error';
 import { CliError, describeSystemError } from '../cli-error';
 
 /** Key files `seedfleet keys` writes: `root-<n>.pem` (n from 1), `targets.pem`, `snapshot.pem`, `timestamp.pem`. */
@@ -85,16 +84,4 @@ export function metadataStore(cwd: string, dir: string): DirectoryMetadataStore 
 export function asCliError(error: unknown): unknown {
   if (error instanceof TrustError) return new CliError(error.message, { cause: error });
   return error;
-}
-
-export function parseCount(label: string, max: number): (text: string) => number {
-  return (text) => {
-    if (!/^\d{1,3}$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) throw new Error(`'${text}' is not a ${label} from 1 to ${max}`);
-    return Number(text);
-  };
-}
-
-export function requireOption<T>(value: T | undefined, option: string, command: string): T {
-  if (value === undefined) throw new UsageError(`${option} is required`, command);
-  return value;
 }

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
-import { generateEd25519Signer, initRepository, type Ed25519Signer, type RoleKeys } from '@seedfleet/trust';
+import type { Ed25519Signer, RoleKeys } from '@seedfleet/trust';
 import { flag, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { CliError } from '../cli-error';
 import { printJson } from '../output/print-json';
 import { defineCommand } from './command';
-import { asCliError, listDir, metadataStore, ONLINE_KEY_FILES, parseCount, prepareKeysDir, requireOption, rootKeyFile, writeKeyFile } from './keys-files';
+import { parseCount, requireOption } from './keys-options';
 
 export const keysInitCommand = defineCommand({
   name: 'keys init',
@@ -29,6 +29,11 @@ Refuses to overwrite existing keys or metadata. With --json, prints {keysDir, me
     },
   },
   async run({ options }, io) {
+    // Loaded on use, so other commands do not pay for the TUF libraries at start-up.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { generateEd25519Signer, initRepository } = require('@seedfleet/trust') as typeof import('@seedfleet/trust');
+    const { asCliError, listDir, metadataStore, ONLINE_KEY_FILES, prepareKeysDir, rootKeyFile, writeKeyFile } = require('./keys-files') as typeof import('./keys-files');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const keysDir = resolve(io.cwd, requireOption(options.dir, '--dir DIR', 'keys init'));
     const metadataDir = resolve(io.cwd, options.metadata ?? join(keysDir, 'metadata'));
     const threshold = options.threshold ?? 1;

@@ -1,11 +1,11 @@
 import { basename, join, resolve } from 'node:path';
-import { generateEd25519Signer, loadLatestRoot, loadSignerFromFile, rotateRoot, type Signer } from '@seedfleet/trust';
+import type { Signer } from '@seedfleet/trust';
 import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { CliError } from '../cli-error';
 import { printJson } from '../output/print-json';
 import { defineCommand } from './command';
-import { asCliError, lastRootKeyIndex, listDir, loadKeyFiles, metadataStore, parseCount, prepareKeysDir, requireOption, rootKeyFile, writeKeyFile } from './keys-files';
+import { parseCount, requireOption } from './keys-options';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -32,6 +32,11 @@ With --json, prints {version, file, expires, root: {threshold, keyIds}, newKeyFi
     },
   },
   async run({ options }, io) {
+    // Loaded on use, so other commands do not pay for the TUF libraries at start-up.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { generateEd25519Signer, loadLatestRoot, loadSignerFromFile, rotateRoot } = require('@seedfleet/trust') as typeof import('@seedfleet/trust');
+    const { asCliError, lastRootKeyIndex, listDir, loadKeyFiles, metadataStore, prepareKeysDir, rootKeyFile, writeKeyFile } = require('./keys-files') as typeof import('./keys-files');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const keysDir = resolve(io.cwd, requireOption(options.dir, '--dir DIR', 'keys rotate-root'));
     const metadataDir = resolve(io.cwd, requireOption(options.metadata, '--metadata DIR', 'keys rotate-root'));
     try {
