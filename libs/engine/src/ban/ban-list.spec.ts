@@ -1,5 +1,6 @@
 import { BanList } from './ban-list';
 import { canonicalIp } from './canonical-ip';
+import { PeerAddresses } from './peer-addresses';
 
 it('spells each address one way', () => {
   expect(canonicalIp('::ffff:10.0.0.1')).toBe('10.0.0.1');
@@ -44,4 +45,15 @@ it('stays bounded and refuses what is not an address', () => {
   expect(bans.ban('not an ip', 'test')).toBe(false);
   expect(bans.strike('not an ip', 'test')).toBe(false);
   expect(() => new BanList({ strikesToBan: 0 })).toThrow(RangeError);
+});
+
+it('remembers where recent peer ids connected from, boundedly', () => {
+  const addresses = new PeerAddresses(2);
+  addresses.remember('aa', '10.0.0.1');
+  addresses.remember('bb', '10.0.0.2');
+  addresses.remember('aa', '10.0.0.3');
+  addresses.remember('cc', '10.0.0.4');
+  expect(addresses.addressOf('aa')).toBe('10.0.0.3');
+  expect(addresses.addressOf('bb')).toBeUndefined();
+  expect(addresses.addressOf('cc')).toBe('10.0.0.4');
 });

@@ -1,2 +1,3 @@
 export { type BanEntry, BanList, type BanListOptions } from './ban-list';
 export { canonicalIp } from './canonical-ip';
+export { PeerAddresses } from './peer-addresses';
