@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
@@ -241,6 +242,33 @@ describe('TrustClient against a TufRepository over HTTP', () => {
     await repo.server.close();
     const offline = new TrustClient({ metadataBaseUrl: `${url}/metadata`, targetsBaseUrl: `${url}/targets`, trustedRoot: repo.rootV1, cacheDir: await repo.cacheDir(), fetchRetries: 1, fetchTimeoutMs: 2000 });
     await expectTrustError(offline.refresh(), 'network', /ECONNREFUSED/);
+  });
+
+  it('answers corrupted metadata from the server with a TrustError, never anything else', async () => {
+    repo = await createTestRepository();
+    await repo.repository.addTargets([{ name: TARGET, bytes: torrentBytes, custom: releaseCustom(release) }]);
+    const test = repo;
+    const files = { timestamp: (await test.metadataStore.read('timestamp.json'))!, targets: (await test.metadataStore.read('2.targets.json'))! };
+    const mutation = fc.record({ file: fc.constantFrom('timestamp' as const, 'targets' as const), at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), xor: fc.integer({ min: 1, max: 255 }), truncate: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(mutation, async ({ file, at, xor, truncate }) => {
+        const original = files[file];
+        const position = Math.floor(at * original.length);
+        const corrupted = truncate ? original.subarray(0, position) : Buffer.from(original);
+        if (!truncate) corrupted[position] ^= xor;
+        test.server.override(`metadata/${file === 'timestamp' ? 'timestamp.json' : '2.targets.json'}`, corrupted);
+        try {
+          await (await clientFor(test)).refresh();
+          // A timestamp change can leave what is signed intact (say, the case of a hex digit in a signature).
+          return file === 'timestamp';
+        } catch (error) {
+          return error instanceof TrustError && (file === 'timestamp' || error.code === 'hash-mismatch');
+        } finally {
+          test.server.override(`metadata/${file === 'timestamp' ? 'timestamp.json' : '2.targets.json'}`, undefined);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('rejects a trusted root that is not root metadata', async () => {
