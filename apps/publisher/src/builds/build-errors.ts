@@ -18,8 +18,11 @@ export function isRetryable(error: unknown): boolean {
   return !(error instanceof CreateTorrentError);
 }
 
-/** The message chain, for the release record's `error`. */
+/** The message chain, for the release record's `error`; a BuildInputError's message says it all. */
 export function describeError(error: unknown): string {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof BuildInputError) return cause.message;
+  }
   const parts: string[] = [];
   for (let cause = error; cause instanceof Error && parts.length < 4; cause = cause.cause) {
     if (!parts.some((part) => part.includes(cause.message))) parts.push(cause.message);
