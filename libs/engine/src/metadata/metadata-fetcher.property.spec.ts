@@ -50,7 +50,8 @@ it('whatever peers do, the fetcher never throws and only ever delivers the dict 
       for (const raw of delivered) expect(raw.equals(info)).toBe(true);
       runsThatDelivered += delivered.length;
     }),
-    { numRuns: 300 },
+    // A fixed seed: the same 300 runs each time, so the non-vacuity check below cannot flake.
+    { numRuns: 300, seed: 20_261_121 },
   );
   // The property is not vacuous: honest answers do complete the dict in some runs.
   expect(runsThatDelivered).toBeGreaterThan(0);
