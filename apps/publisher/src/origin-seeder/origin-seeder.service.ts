@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Session } from '@seedfleet/engine';
+import { Session, type Torrent } from '@seedfleet/engine';
 import { NO_LOCALITY, type TrackerRegistry } from '@seedfleet/tracker';
 import type { ObjectStore } from '@seedfleet/storage';
 import type { Redis } from 'ioredis';
@@ -45,6 +45,11 @@ export class OriginSeederService implements OnApplicationBootstrap, OnApplicatio
 
   get releaseIds(): string[] {
     return this.seeder?.releaseIds ?? [];
+  }
+
+  /** The engine torrent seeding a release, for status and tests. */
+  torrentOf(releaseId: string): Torrent | undefined {
+    return this.seeder?.torrentOf(releaseId);
   }
 
   /** Rescans now (a build just finished, a release was retired); a no-op when the seeder is off. */
