@@ -16,9 +16,12 @@ interface Stats {
   /** Bytes asked for by Range requests (their sizes' sum). */
   rangeBytesAsked: number;
   errors: number;
+  /** [Date.now(), bytes asked] of the first range requests: when the web seed was used, and how much. */
+  rangeLog: [number, number][];
 }
 
-const stats: Stats = { requests: 0, rangeRequests: 0, bytesServed: 0, rangeBytesAsked: 0, errors: 0 };
+const rangeLogLimit = 5000;
+const stats: Stats = { requests: 0, rangeRequests: 0, bytesServed: 0, rangeBytesAsked: 0, errors: 0, rangeLog: [] };
 const options = JSON.parse(process.argv[2] ?? '{}') as { host: string; port: number; root: string };
 const print = (event: object): boolean => process.stdout.write(`${JSON.stringify(event)}\n`);
 
@@ -68,6 +71,7 @@ const server = createServer((request, response) => {
     ({ start, end } = range);
     stats.rangeRequests++;
     stats.rangeBytesAsked += end - start + 1;
+    if (stats.rangeLog.length < rangeLogLimit) stats.rangeLog.push([Date.now(), end - start + 1]);
     response.writeHead(206, { 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': end - start + 1, 'accept-ranges': 'bytes' });
   } else {
     response.writeHead(200, { 'content-length': size, 'accept-ranges': 'bytes' });

@@ -26,10 +26,32 @@ export function targetLines(results: readonly SwarmRunResult[]): string[] {
     } else {
       const s1 = results.find((result) => result.kind === 'ours' && result.scenario === 'S1' && result.n === ours.n);
       const inflation = s1?.tAllSeconds && ours.tAllSeconds ? ours.tAllSeconds / s1.tAllSeconds : undefined;
-      lines.push(`- ${group}: T_all inflation vs S1 ${inflation?.toFixed(2) ?? '– (S1 at this N not in this run)'} (target ≤ 1.3)`);
+      const bad = ours.corrupter;
+      const corrupter = bad
+        ? `; corrupting peer: at most ${bad.maxPiecesPerVictim} pieces poisoned per downloader (target < 5: ${bad.maxPiecesPerVictim < 5 ? 'met' : 'not met'}), ${(bad.garbageBytes / mib).toFixed(1)} MiB wasted over ${bad.victims} downloaders, longest contact ${bad.maxContactSeconds.toFixed(1)} s`
+        : '';
+      const correct = ours.agents.every((agent) => agent.sha256Ok === true);
+      lines.push(`- ${group}: T_all inflation vs S1 ${inflation?.toFixed(2) ?? '– (S1 at this N not in this run)'} (target ≤ 1.3)${corrupter}; final files correct: ${correct ? 'yes' : 'no'}`);
     }
   }
   return lines;
+}
+
+/** S8: the corrupting peer's view, for every swarm kind (libtorrent's too). */
+function corrupterLines(results: readonly SwarmRunResult[]): string[] {
+  const rows = results
+    .filter((result) => result.corrupter)
+    .map((result) => {
+      const bad = result.corrupter!;
+      return [`${result.scenario} N=${result.n}`, kindNames[result.kind], String(bad.victims), String(bad.maxPiecesPerVictim), (bad.garbageBytes / mib).toFixed(1), bad.maxContactSeconds.toFixed(1)];
+    });
+  if (rows.length === 0) return [];
+  return [
+    'Corrupting peer (S8; claims every piece, answers requests with random bytes):',
+    '',
+    markdownTable(['group', 'swarm', 'downloaders that used it', 'max pieces poisoned per downloader', 'garbage MiB sent', 'longest contact s'], rows),
+    '',
+  ];
 }
 
 export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: readonly { file: string; title: string }[], environment: Record<string, string>): string {
@@ -37,7 +59,9 @@ export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: 
     const done = result.agents.filter((agent) => agent.seconds !== undefined).length;
     const cpu = mean(result.agents.map((agent) => agent.cpuSeconds).filter((value): value is number => value !== undefined));
     const rss = Math.max(0, ...result.agents.map((agent) => agent.peakRssMiB ?? 0));
-    const averageRange = result.rangeRequests > 0 ? `${result.rangeRequests} × ${(result.rangeBytesAsked / result.rangeRequests / mib).toFixed(2)} MiB` : '–';
+    const times = (result.rangeTimeline ?? []).map(([at]) => at);
+    const when = times.length > 0 ? `, at ${Math.min(...times).toFixed(1)}–${Math.max(...times).toFixed(1)} s` : '';
+    const averageRange = result.rangeRequests > 0 ? `${result.rangeRequests} × ${(result.rangeBytesAsked / result.rangeRequests / mib).toFixed(2)} MiB${when}` : '–';
     return [
       `${result.scenario}`,
       String(result.n),
@@ -56,7 +80,7 @@ export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: 
     ];
   });
   const table = markdownTable(
-    ['scenario', 'N', 'swarm', 'complete', 'T_all s', 'T_min s', 'η', 'origin bytes / F (peer + web seed)', 'origin link tx / F', 'range requests', 'p50 s', 'p90 s', 'agent CPU s (mean)', 'agent peak RSS MiB (max)'],
+    ['scenario', 'N', 'swarm', 'complete', 'T_all s', 'T_min s', 'η', 'origin bytes / F (peer + web seed)', 'origin link tx / F', 'web seed range requests', 'p50 s', 'p90 s', 'agent CPU s (mean)', 'agent peak RSS MiB (max)'],
     rows,
   );
   const targets = targetLines(results);
@@ -69,6 +93,7 @@ export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: 
     table,
     '',
     ...(targets.length > 0 ? ['Targets (QUALITY.md):', '', ...targets, ''] : []),
+    ...corrupterLines(results),
     ...charts.flatMap((chart) => [`![${chart.title}](${chart.file})`, '']),
     ...Object.entries(environment).map(([key, value]) => `- ${key}: ${value}`),
     '',

@@ -15,6 +15,8 @@ export interface SwarmTopology {
   readonly agentHosts: readonly string[];
   /** Host names of agents that come and go (S8 churn); empty otherwise. */
   readonly churnHosts: readonly string[];
+  /** A host for S8's corrupting peer; undefined in other scenarios. */
+  readonly corrupterHost?: string;
   /** Where the tracker and web seed are reached (a delaying relay in S8; the hosts themselves otherwise). */
   readonly trackerUrl: string;
   readonly webSeedUrl: string;
@@ -51,7 +53,26 @@ export interface SwarmRunResult {
   readonly rangeRequests: number;
   readonly rangeBytesAsked: number;
   readonly httpRequests: number;
+  /** S8: what the corrupting peer managed per downloader (pieces poisoned, garbage bytes, how long it was talked to). */
+  readonly corrupter?: CorrupterSummary;
+  /** Range requests as [seconds since the agents started, MiB asked]: when agents turned to the web seed. */
+  readonly rangeTimeline: readonly (readonly [number, number])[];
   readonly failures: readonly string[];
+}
+
+export interface CorrupterSummary {
+  /** Downloaders that connected to it. */
+  readonly victims: number;
+  /** Most distinct pieces it sent garbage for to one downloader (QUALITY.md S8: banned before 5). */
+  readonly maxPiecesPerVictim: number;
+  /** Garbage bytes it sent, all downloaders together (wasted download). */
+  readonly garbageBytes: number;
+  /** Longest time one downloader kept talking to it (first connect to last message): the time to ban. */
+  readonly maxContactSeconds: number;
+}
+
+interface CorrupterStats {
+  readonly remotes: Record<string, { bytes: number; pieces: number; connections: number; firstAt: number; lastSeenAt: number }>;
 }
 
 export interface RunContext {
@@ -74,6 +95,7 @@ interface OriginStats {
   readonly rangeRequests: number;
   readonly bytesServed: number;
   readonly rangeBytesAsked: number;
+  readonly rangeLog: readonly (readonly [number, number])[];
 }
 
 async function startOriginServer(network: TestNetwork, root: string): Promise<{ process: ManagedProcess; stats: () => Promise<OriginStats> }> {
@@ -105,6 +127,27 @@ async function startTracker(network: TestNetwork): Promise<ManagedProcess> {
     { timeoutMs: 30_000, intervalMs: 200, abortIf: () => (child.running ? undefined : new Error(child.describeExit())) },
   );
   return child;
+}
+
+/** S8's corrupting peer (corrupt-peer.ts) in its own host, announced to the run's tracker as a seeder. */
+async function startCorrupter(network: TestNetwork, host: string, dataset: SwarmDataset, trackerUrl: string): Promise<{ process: ManagedProcess; summary: () => Promise<CorrupterSummary> }> {
+  const config = { host: network.host(host).address, port: peerPort, infoHash: dataset.infoHash, pieceCount: Math.ceil(dataset.sizeBytes / dataset.pieceLength), trackerUrl };
+  const child = await network.spawn(host, 'corrupting peer', process.execPath, [join(__dirname, 'corrupt-peer.js'), JSON.stringify(config)]);
+  await firstJsonEvent(child, (event) => event.event === 'listening');
+  return {
+    process: child,
+    summary: async () => {
+      const answer = firstJsonEvent(child, (event) => event.event === 'stats');
+      child.child.stdin.write('stats\n');
+      const remotes = Object.values(((await answer) as unknown as CorrupterStats).remotes);
+      return {
+        victims: remotes.length,
+        maxPiecesPerVictim: Math.max(0, ...remotes.map((remote) => remote.pieces)),
+        garbageBytes: remotes.reduce((sum, remote) => sum + remote.bytes, 0),
+        maxContactSeconds: Math.max(0, ...remotes.map((remote) => (remote.lastSeenAt - remote.firstAt) / 1000)),
+      };
+    },
+  };
 }
 
 export function trackerAddress(network: TestNetwork): string {
@@ -148,6 +191,12 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
         await origin.seeding;
       }
     }
+    let corrupter: ((() => Promise<CorrupterSummary>) | undefined) = undefined;
+    if (topology.corrupterHost && kind !== 'http') {
+      const started = await startCorrupter(network, topology.corrupterHost, dataset, topology.trackerUrl);
+      processes.push(started.process);
+      corrupter = started.summary;
+    }
     const linkBefore = await network.linkBytes('origin');
     const launchAgent = (host: string): Promise<Member> => {
       const directory = join(runDir, host);
@@ -156,12 +205,14 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       return kind === 'ours' ? launchOurs(launch, context.features) : launchLibtorrent(launch);
     };
     const startedAt = performance.now();
+    const startedAtWall = Date.now();
     await Promise.all(topology.agentHosts.map(async (host) => members.set(host, await launchAgent(host))));
     const churn = kind === 'http' ? undefined : churnAgents(context, members, launchAgent, tMinSeconds);
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([allDone(members), deadline]);
     await churn;
     const stats = await server.stats();
+    const corrupterSummary = await corrupter?.();
     const linkAfter = await network.linkBytes('origin');
     const agents: AgentResult[] = [];
     for (const host of topology.agentHosts) {
@@ -202,6 +253,8 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       rangeRequests: stats.rangeRequests,
       rangeBytesAsked: stats.rangeBytesAsked,
       httpRequests: stats.requests,
+      corrupter: corrupterSummary,
+      rangeTimeline: stats.rangeLog.map(([at, bytes]) => [Math.round(at - startedAtWall) / 1000, Math.round((bytes / 2 ** 20) * 100) / 100] as const),
       failures,
     };
   } finally {

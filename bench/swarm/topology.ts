@@ -9,14 +9,14 @@ const slowAgentUpMbit = 1;
 
 /**
  * The network of one scenario at one N: a tracker host (unshaped), the origin (upload shaped), N agents
- * (upload and download shaped); S8 adds a relay host delaying the tracker and web seed, makes the last
- * agent a 1 Mbit uploader and a quarter of the others churn.
+ * (upload and download shaped); S8 adds a relay host delaying the tracker and web seed and a host for
+ * the corrupting peer, makes the last agent a 1 Mbit uploader and a quarter of the others churn.
  */
 export async function buildTopology(scenario: ScenarioId, n: number, args: SwarmBenchArgs): Promise<SwarmTopology> {
   const agentHosts = Array.from({ length: n }, (_, index) => `a${index + 1}`);
   const slow = scenario === 'S8' ? agentHosts[n - 1] : undefined;
   const agentSpecs: HostSpec[] = agentHosts.map((name) => ({ name, upMbit: name === slow ? slowAgentUpMbit : args.agentUpMbit, downMbit: args.agentDownMbit }));
-  const hosts: HostSpec[] = [{ name: 'tracker' }, { name: 'origin', upMbit: args.originUpMbit }, ...(scenario === 'S8' ? [{ name: 'wan' }] : []), ...agentSpecs];
+  const hosts: HostSpec[] = [{ name: 'tracker' }, { name: 'origin', upMbit: args.originUpMbit }, ...(scenario === 'S8' ? [{ name: 'wan' }, { name: 'bad', upMbit: args.agentUpMbit, downMbit: args.agentDownMbit }] : []), ...agentSpecs];
   const network: TestNetwork = await createTestNetwork({ hosts });
   try {
     let trackerUrl = trackerAddress(network);
@@ -34,6 +34,7 @@ export async function buildTopology(scenario: ScenarioId, n: number, args: Swarm
       links: { originUpMbit: args.originUpMbit, agents: agentSpecs.map((spec) => ({ upMbit: spec.upMbit!, downMbit: spec.downMbit! })) },
       agentHosts,
       churnHosts: agentHosts.filter((host) => host !== slow).slice(0, churnCount),
+      corrupterHost: scenario === 'S8' ? 'bad' : undefined,
       trackerUrl,
       webSeedUrl,
     };
