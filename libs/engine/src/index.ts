@@ -1,5 +1,6 @@
 // The engine's public API. policy/'s BlockRef (piece + block number) is exported as PickerBlockRef so it
 // cannot be confused with the wire's BlockRef (index + begin + length, in @seedfleet/wire).
+export * from './discovery';
 export * from './net';
 export * from './peer';
 export {
@@ -41,7 +42,7 @@ export {
   TokenBucket,
   uniformBlockCounts,
 } from './policy';
-export { Session, type SessionOptions } from './session';
+export { Session, type SessionDhtOptions, type SessionLsdOptions, type SessionOptions } from './session';
 export {
   type AddTorrentOptions,
   type PeerAddress,

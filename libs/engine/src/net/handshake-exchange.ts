@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { encodeHandshake, HANDSHAKE_LENGTH, type Handshake, type HandshakeHead, parseHandshake, parseHandshakeHead, type ReservedFlags } from '@seedfleet/wire';
+import type { DhtPortExchange } from '../peer/dht-port';
 import { type DisconnectReason, disconnectReason, reasonFromError } from '../peer/disconnect-reason';
 
 /** A failed exchange carries the reason; the socket is destroyed by then. Nothing here rejects or throws. */
@@ -11,6 +12,8 @@ export interface EstablishedConnection {
   readonly remote: Handshake;
   /** Bytes the peer sent after its handshake in the same chunk: the start of its message stream. */
   readonly leftover: Buffer;
+  /** The session's DHT node for PORT messages (BEP 5), carried to the PeerConnection. */
+  readonly dht?: DhtPortExchange;
 }
 
 export interface ConnectOptions {
@@ -20,6 +23,7 @@ export interface ConnectOptions {
   readonly infoHash: Uint8Array;
   readonly peerId: Uint8Array;
   readonly flags: Partial<ReservedFlags>;
+  readonly dht?: DhtPortExchange;
   /** For connect and handshake together (default 10 s). */
   readonly timeoutMs?: number;
 }
@@ -50,7 +54,8 @@ export function connectPeer(options: ConnectOptions): Promise<HandshakeOutcome<E
       socket.write(handshake);
       const checkHead = (head: HandshakeHead): DisconnectReason | undefined =>
         head.infoHash.equals(wireHash) ? undefined : disconnectReason('info-hash-mismatch', `the peer answered for info hash ${head.infoHash.toString('hex')}`);
-      resolve(readHandshake(socket, Math.max(1, timeoutMs - (Date.now() - startedAt)), checkHead, () => Buffer.from(options.peerId)));
+      const outcome = readHandshake(socket, Math.max(1, timeoutMs - (Date.now() - startedAt)), checkHead, () => Buffer.from(options.peerId));
+      resolve(options.dht === undefined ? outcome : outcome.then((result) => (result.ok ? { ok: true, value: { ...result.value, dht: options.dht } } : result)));
     });
   });
 }
@@ -60,6 +65,7 @@ export interface IncomingRoute<Torrent> {
   readonly torrent: Torrent;
   readonly peerId: Uint8Array;
   readonly flags: Partial<ReservedFlags>;
+  readonly dht?: DhtPortExchange;
 }
 
 export interface AcceptOptions<Torrent> {
@@ -90,7 +96,9 @@ export async function acceptHandshake<Torrent>(
   };
   socket.setNoDelay(true);
   const outcome = await readHandshake(socket, options.timeoutMs ?? 10_000, answer, () => (route ? Buffer.from(route.peerId) : undefined));
-  return outcome.ok ? { ok: true, value: { ...outcome.value, torrent: (route as IncomingRoute<Torrent>).torrent } } : outcome;
+  if (!outcome.ok) return outcome;
+  const { torrent, dht } = route as IncomingRoute<Torrent>;
+  return { ok: true, value: { ...outcome.value, torrent, dht } };
 }
 
 /**

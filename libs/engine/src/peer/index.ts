@@ -1,3 +1,4 @@
+export type { DhtPortExchange } from './dht-port';
 export { type DisconnectCode, type DisconnectReason, disconnectReason, reasonFromError } from './disconnect-reason';
 export { PeerConnection, type PeerConnectionInit } from './peer-connection';
 export { PeerError } from './peer-error';

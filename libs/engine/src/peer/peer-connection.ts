@@ -9,6 +9,7 @@ import {
   type Message,
   type ReservedFlags,
 } from '@seedfleet/wire';
+import type { DhtPortExchange } from './dht-port';
 import { type DisconnectReason, disconnectReason, PeerViolation, reasonFromError } from './disconnect-reason';
 import { PeerState } from './peer-state';
 import { PeerError } from './peer-error';
@@ -33,6 +34,8 @@ export interface PeerConnectionInit extends PeerTimingOptions, PeerLimitOptions 
   /** Unknown until a magnet link's metadata arrives; see setGeometry. */
   readonly geometry?: PieceGeometry;
   readonly handler: PeerHandler;
+  /** The session's DHT node, if any: PORT messages both ways when both sides set the DHT bit. */
+  readonly dht?: DhtPortExchange;
 }
 
 /**
@@ -51,6 +54,7 @@ export class PeerConnection {
 
   private readonly socket: Socket;
   private readonly handler: PeerHandler;
+  private readonly dht: DhtPortExchange | undefined;
   private readonly options: ResolvedPeerOptions;
   private readonly framer: Framer;
   private readonly batch: OutgoingBatch;
@@ -75,6 +79,7 @@ export class PeerConnection {
     this.remotePort = init.socket.remotePort ?? 0;
     this.fastExtension = Boolean(init.localFlags.fastExtension && init.remote.flags.fastExtension);
     this.extensionProtocol = Boolean(init.localFlags.extensionProtocol && init.remote.flags.extensionProtocol);
+    this.dht = init.localFlags.dht && init.remote.flags.dht ? init.dht : undefined;
     this.leftover = init.leftover;
     this.framer = new Framer({ maxMessageLength: this.options.maxMessageLength, maxBlockLength: this.options.maxBlockLength });
     this.received = new ReceivedRequests(this.options.maxQueuedRequests);
@@ -113,6 +118,7 @@ export class PeerConnection {
     if (this.socket.destroyed) return this.close(disconnectReason('closed-by-peer', 'the connection closed before it started'));
     const tick = Math.max(1, Math.floor(Math.min(this.options.keepAliveIntervalMs, this.options.idleTimeoutMs) / 4));
     this.timer = setInterval(() => this.guard(() => this.checkLiveness()), tick).unref();
+    if (this.dht) this.port(this.dht.port);
     const leftover = this.leftover;
     this.leftover = undefined;
     if (leftover && leftover.length > 0) this.receive(leftover);
@@ -339,6 +345,7 @@ export class PeerConnection {
       for (let at = 0; at < messages.length && !this.reason; at++) {
         const message = messages[at];
         if (message.type === 'piece') payload += message.block.length;
+        else if (message.type === 'port') this.dht?.onPort(this.remoteAddress, message.port);
         this.incoming.dispatch(message);
       }
     } catch (error) {

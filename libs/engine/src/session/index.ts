@@ -1,2 +1,2 @@
 export { Session } from './session';
-export type { SessionOptions } from './session-options';
+export type { SessionDhtOptions, SessionLsdOptions, SessionOptions } from './session-options';

@@ -9,6 +9,7 @@ import { limitBucket } from '../torrent/rate-limits';
 import { Torrent } from '../torrent/torrent';
 import type { AddTorrentOptions, SessionLink } from '../torrent/torrent-options';
 import { TorrentError } from '../torrent/torrent-types';
+import { SessionDiscovery } from './session-discovery';
 import type { SessionOptions } from './session-options';
 
 /** SHA-1 runs at ~1 GB/s per core: two to four workers outpace the network and the disk. */
@@ -20,8 +21,9 @@ const DEFAULT_HASH_WORKERS = 4;
  */
 const INLINE_HASH_MAX_BYTES = 4 * 1024 * 1024;
 
-/** The reserved bits we send: BEP 10 extension protocol and BEP 6 fast extension (no DHT yet). */
+/** The reserved bits we send: BEP 10 extension protocol and BEP 6 fast extension, BEP 5 DHT when it may be used. */
 const FLAGS: Partial<ReservedFlags> = { extensionProtocol: true, fastExtension: true };
+const FLAGS_WITH_DHT: Partial<ReservedFlags> = { ...FLAGS, dht: true };
 
 /**
  * One per process: the listen port shared by every torrent (incoming handshakes routed by info hash),
@@ -40,6 +42,7 @@ export class Session {
   private readonly clock: () => number;
   private readonly downBucket: TokenBucket | undefined;
   private readonly upBucket: TokenBucket | undefined;
+  private readonly discovery: SessionDiscovery;
   private listenPort = 0;
   private closed = false;
 
@@ -54,25 +57,42 @@ export class Session {
     const now = this.clock();
     this.downBucket = limitBucket(options.maxDownRate, now);
     this.upBucket = limitBucket(options.maxUpRate, now);
+    this.discovery = new SessionDiscovery(options, this.clock);
     this.listener = new Listener<Torrent>({
       host: options.host,
       port: options.port ?? 0,
       limits: this.limits,
       route: (infoHash) => {
         const torrent = this.routes.get(infoHash.toString('hex'));
-        return torrent?.acceptsPeers ? { torrent, peerId: this.peerId, flags: FLAGS } : undefined;
+        if (!torrent?.acceptsPeers) return undefined;
+        const { metainfo } = torrent;
+        return { torrent, peerId: this.peerId, flags: this.flagsFor(metainfo), dht: this.discovery.portExchange(metainfo) };
       },
       onConnection: ({ torrent, ...connection }) => torrent.acceptIncoming(connection),
     });
   }
 
-  /** Opens the listen port (throws ListenError when it is taken). */
+  /**
+   * Opens the listen port (throws ListenError when it is taken), then the DHT and LSD sockets if configured
+   * (failures there go to onDiscoveryError: the session works without them).
+   */
   async listen(): Promise<{ port: number }> {
     const address = await this.listener.listen();
     this.listenPort = address.port;
     // Torrents added before the port was known could not announce yet.
     for (const torrent of this.torrents.values()) torrent.portKnown();
+    await this.discovery.start(address.port);
     return { port: address.port };
+  }
+
+  /** The DHT node's UDP port (0 without a running DHT). */
+  get dhtPort(): number {
+    return this.discovery.dhtPort;
+  }
+
+  /** Contacts in the DHT routing table (0 without a DHT). */
+  get dhtNodeCount(): number {
+    return this.discovery.dhtNodeCount;
   }
 
   get port(): number {
@@ -84,9 +104,10 @@ export class Session {
     if (this.closed) throw new TorrentError('stopped', 'the session is closed');
     const key = options.metainfo.infoHashV1?.toString('hex');
     if (key !== undefined && this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
-    const torrent = new Torrent(options, this.link());
+    const torrent = new Torrent(options, this.link(this.flagsFor(options.metainfo)));
     this.torrents.set(torrent.infoHash.toString('hex'), torrent);
     for (const hash of wireHashes(torrent)) this.routes.set(hash, torrent);
+    this.discovery.add(torrent);
     void torrent.start();
     return torrent;
   }
@@ -99,19 +120,23 @@ export class Session {
     return this.torrents.get(typeof infoHash === 'string' ? infoHash.toLowerCase() : infoHash.toString('hex'));
   }
 
-  /** Stops every torrent (saving resume data), closes the port and, if it made it, the hash pool. */
+  /** Stops every torrent (saving resume data), closes the port, DHT and LSD and, if it made it, the hash pool. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.listener.close();
-    await Promise.all([...this.torrents.values()].map((torrent) => torrent.stop()));
+    await Promise.all([this.discovery.close(), ...[...this.torrents.values()].map((torrent) => torrent.stop())]);
     if (this.ownsPool) await this.hashPool.close();
   }
 
-  private link(): SessionLink<Torrent> {
+  private flagsFor(torrent: { readonly private: boolean }): Partial<ReservedFlags> {
+    return this.discovery.usesDht(torrent) ? FLAGS_WITH_DHT : FLAGS;
+  }
+
+  private link(flags: Partial<ReservedFlags>): SessionLink<Torrent> {
     return {
       peerId: this.peerId,
-      flags: FLAGS,
+      flags,
       limits: this.limits,
       hashPool: this.hashPool,
       clock: this.clock,
@@ -124,6 +149,7 @@ export class Session {
         if (this.torrents.get(key) !== torrent) return;
         this.torrents.delete(key);
         for (const hash of wireHashes(torrent)) this.routes.delete(hash);
+        this.discovery.remove(torrent);
       },
     };
   }
