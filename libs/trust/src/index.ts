@@ -4,6 +4,7 @@ export { fromModelKey, toModelKey, tufPublicKeyFromHex, tufPublicKeyFromKeyObjec
 export { assertStoreName, type MetadataStore } from './store/metadata-store';
 export { MemoryMetadataStore } from './store/memory-metadata-store';
 export { DirectoryMetadataStore } from './store/directory-metadata-store';
+export { ObjectStoreMetadataStore, type ObjectStoreMetadataStoreOptions } from './store/object-store-metadata-store';
 export { DEFAULT_EXPIRY, ONLINE_ROLES, type ExpiryPolicy, type OnlineRoleName, type RoleKeys, type RoleName } from './repository/roles';
 export { consistentTargetName, type JsonValue, type TargetInput } from './repository/target-input';
 export { TufRepository, type OnlineSigners, type RefreshResult, type RepositoryStatus, type RoleStatus, type TargetDescription, type TufRepositoryOptions } from './repository/tuf-repository';

@@ -2,9 +2,11 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustError } from '../trust-error';
+import { FsObjectStore } from '@seedfleet/storage';
 import { DirectoryMetadataStore } from './directory-metadata-store';
 import { MemoryMetadataStore } from './memory-metadata-store';
 import type { MetadataStore } from './metadata-store';
+import { ObjectStoreMetadataStore } from './object-store-metadata-store';
 
 // One conformance suite for every MetadataStore adapter.
 const adapters: [string, () => Promise<{ store: MetadataStore; cleanup: () => Promise<void> }>][] = [
@@ -14,6 +16,14 @@ const adapters: [string, () => Promise<{ store: MetadataStore; cleanup: () => Pr
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'seedfleet-tuf-store-'));
       return { store: new DirectoryMetadataStore(join(dir, 'repo')), cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  ],
+  [
+    'object store (FsObjectStore)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'seedfleet-tuf-store-'));
+      const objects = new FsObjectStore({ root: join(dir, 'objects') });
+      return { store: new ObjectStoreMetadataStore(objects, { prefix: 'tuf/' }), cleanup: async () => (await objects.close(), await rm(dir, { recursive: true, force: true })) };
     },
   ],
 ];
@@ -66,6 +76,24 @@ describe('DirectoryMetadataStore', () => {
       expect(await store.read('a')).toBeUndefined();
       expect(await store.read('a/b.json/c')).toBeUndefined();
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ObjectStoreMetadataStore', () => {
+  it('keeps files under its prefix and refuses objects larger than its bound', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'seedfleet-tuf-store-'));
+    const objects = new FsObjectStore({ root: dir });
+    try {
+      const store = new ObjectStoreMetadataStore(objects, { prefix: 'tuf/metadata/', maxBytes: 8 });
+      await store.write('timestamp.json', Buffer.from('{}'));
+      expect((await objects.head('tuf/metadata/timestamp.json'))?.size).toBe(2);
+      await store.write('1.targets.json', Buffer.alloc(9));
+      await expect(store.read('1.targets.json')).rejects.toMatchObject({ code: 'invalid-metadata' });
+      expect(() => new ObjectStoreMetadataStore(objects, { prefix: 'tuf' })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    } finally {
+      await objects.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
