@@ -24,6 +24,11 @@ export interface TransferPlan {
   readonly maxDownRate: number;
   readonly maxUpRate: number;
   readonly jsonProgress: boolean;
+  /** DHT and LSD for public torrents (the engine never uses them for private ones). */
+  readonly dht: boolean;
+  readonly lsd: boolean;
+  /** DHT routers instead of the public ones. */
+  readonly dhtBootstrap?: readonly string[];
 }
 
 /** Where resume data lives: beside the content, so moving DIR moves it too. */
@@ -79,7 +84,8 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
 
 /** Listens on --port, or on 6881 falling back to any free port when 6881 is taken and no --port was given. */
 async function openSession(plan: TransferPlan, io: CliIo): Promise<{ session: Session; port: number }> {
-  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate });
+  const dht = plan.dht && (plan.dhtBootstrap ? { bootstrap: plan.dhtBootstrap } : true);
+  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate, dht, lsd: plan.lsd });
   const session = make(plan.port ?? DEFAULT_PORT);
   try {
     return { session, port: (await session.listen()).port };

@@ -11,17 +11,30 @@ export const swarmOptions = {
   tracker: list('URL[,URL...]', 'announce to these trackers too (one tier per --tracker)', { parse: parseTrackerTier }),
   'max-up': value('RATE', 'upload rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
   'json-progress': flag('print progress as one JSON object per line on stdout'),
+  dht: flag('find peers on the DHT, public torrents only (default; --no-dht turns it off)', { negatable: true }),
+  lsd: flag('find peers on the local network (LSD), public torrents only (default; --no-lsd turns it off)', { negatable: true }),
+  'dht-bootstrap': list('HOST:PORT', 'join the DHT through this node instead of the public routers', { parse: parseDhtNode }),
 };
 
 /** The part of a TransferPlan that comes from swarmOptions. */
-export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress'> {
+export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress' | 'dht' | 'lsd' | 'dhtBootstrap'> {
   return {
     port: options.port,
     peers: options.peer,
     trackers: options.tracker,
     maxUpRate: options['max-up'] ?? 0,
     jsonProgress: options['json-progress'] ?? false,
+    dht: options.dht ?? true,
+    lsd: options.lsd ?? true,
+    dhtBootstrap: options['dht-bootstrap'].length > 0 ? options['dht-bootstrap'] : undefined,
   };
+}
+
+/** A DHT node as bittorrent-dht takes it: `host:port` (IPv4 or a name; the DHT is IPv4 only). */
+function parseDhtNode(text: string): string {
+  const { host, port } = parsePeerAddress(text);
+  if (host.includes(':')) throw new Error(`'${text}': the DHT is IPv4 only here`);
+  return `${host}:${port}`;
 }
 
 /** runTransfer, loaded on use: the engine is most of the CLI's start-up cost, and other commands never need it. */
