@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { describeStorage } from '@seedfleet/storage';
 import { configureHttp, OPENAPI_JSON_PATH } from './api/http-app';
@@ -8,18 +8,9 @@ import { resolveAdminToken } from './auth/admin-token';
 import { ConfigError } from './config/config-error';
 import { withConfigFile } from './config/config-file';
 import { loadPublisherConfig } from './config/publisher-config';
+import { StartupLogger } from './config/startup-logger';
 import { locateRedis, RedisUnavailableError } from './redis/redis-locator';
 import { objectStoreConfig } from './storage/storage.module';
-
-/** Nest's per-module and per-route start-up lines bury the summary below; warnings and errors still show. */
-class StartupLogger extends ConsoleLogger {
-  private static readonly quiet = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication']);
-
-  override log(message: unknown, context?: string): void {
-    if (context !== undefined && StartupLogger.quiet.has(context)) return;
-    super.log(message, context);
-  }
-}
 
 async function main(): Promise<void> {
   const logger = new Logger('seedfleet');
@@ -28,7 +19,7 @@ async function main(): Promise<void> {
   const admin = resolveAdminToken(config);
   const redis = await locateRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir });
   logger.log(`Redis: ${redis.source === 'embedded' ? 'started embedded redis-server at ' : ''}${redis.url.replace(/:[^:@/]*@/, ':***@')}`);
-  const app = await NestFactory.create(AppModule.forRoot(config, redis.url, { adminToken: admin.token, env }), { logger: new StartupLogger({ logLevels: ['log', 'warn', 'error', 'fatal'] }), bodyParser: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, redis.url, { adminToken: admin.token, env }), { logger: new StartupLogger(), bodyParser: false });
   configureHttp(app);
   await app.listen(config.port, config.host);
   const base = config.publicUrl;

@@ -8,6 +8,7 @@ import { withConfigFile } from './config/config-file';
 import { ConfigError } from './config/config-error';
 import { CoreModule } from './config/core.module';
 import { loadPublisherConfig } from './config/publisher-config';
+import { StartupLogger } from './config/startup-logger';
 import { locateRedis, RedisUnavailableError } from './redis/redis-locator';
 import { ReleaseRecordsModule } from './releases/release-records.module';
 import { objectStoreConfig, StorageModule } from './storage/storage.module';
@@ -44,7 +45,7 @@ export async function startBuildWorker(options: StartBuildWorkerOptions = {}): P
       BuildsModule.forRoot({ ...options.buildWorker, run: true }),
     ],
   };
-  const context = await NestFactory.createApplicationContext(module, { logger: ['log', 'warn', 'error'] });
+  const context = await NestFactory.createApplicationContext(module, { logger: new StartupLogger() });
   context.enableShutdownHooks();
   new Logger('seedfleet').log(`build worker started: concurrency ${config.buildConcurrency}, storage ${describeStorage(objectStoreConfig(config.storage))}`);
   return context;
