@@ -33,7 +33,7 @@ export class ObjectStorePieceStore implements PieceStore {
     this.closed = false;
   }
 
-  async writePiece(index: number): Promise<void> {
+  async writePiece(index: number, _data?: Buffer): Promise<void> {
     throw new PieceStoreError('io', `the origin seeder's store is read-only (asked to write piece ${index})`);
   }
 
