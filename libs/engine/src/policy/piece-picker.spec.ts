@@ -292,3 +292,38 @@ describe('PiecePicker: refusing bad calls', () => {
     expect(() => new PiecePicker(counts, { random: seededRandom(1) })).toThrow(PolicyError);
   });
 });
+
+describe('PiecePicker: whole-piece sources (web seeds)', () => {
+  it('claim reserves every block of a queued piece: peers are not given it, delivery completes it', () => {
+    const picker = setupPicker({ availability: '1111', blocks: 2 });
+    picker.addPeer('webseed', 'none');
+    picker.addPeer('peer', 'all');
+    expect(picker.claim('webseed', 1)).toBe(true);
+    expect(picker.claim('webseed', 1)).toBe(false);
+    expect(picker.pieceState(1)).toBe('in-flight');
+    expect(picker.availability(1)).toBe(2); // the source added no availability
+    expect(piecesOf(picker.pick('peer', 6)).sort()).toEqual([0, 2, 3]);
+    // Nothing queued is left: endgame may ask the peer for the claimed blocks too; the first to arrive wins.
+    expect(picker.inEndgame).toBe(true);
+    expect(picker.blockReceived('webseed', 1, 0)).toMatchObject({ outcome: 'accepted', pieceComplete: false });
+    expect(picker.blockReceived('webseed', 1, 1)).toMatchObject({ outcome: 'accepted', pieceComplete: true });
+    expect(picker.pieceState(1)).toBe('verifying');
+    picker.checkInvariants();
+  });
+
+  it('released claims go back to the queue; claims count against maxPartialPieces', () => {
+    const picker = setupPicker({ availability: '0000', blocks: 2, options: { maxPartialPieces: 2 } });
+    picker.addPeer('webseed', 'none');
+    expect(picker.startRoom).toBe(2);
+    expect(picker.claim('webseed', 0)).toBe(true);
+    expect(picker.claim('webseed', 1)).toBe(true);
+    expect(picker.startRoom).toBe(0);
+    expect(picker.claim('webseed', 2)).toBe(false);
+    picker.release('webseed', 0, 0);
+    picker.release('webseed', 0, 1);
+    expect(picker.pieceState(0)).toBe('queued');
+    expect(picker.startRoom).toBe(1);
+    expect(picker.requestsOf('webseed')).toHaveLength(2);
+    picker.checkInvariants();
+  });
+});

@@ -210,6 +210,25 @@ export class PiecePicker {
     return out;
   }
 
+  /**
+   * Reserves a whole queued piece for a source that sends whole pieces (a web seed, added with
+   * `addPeer(source, 'none')` so it counts for no availability): every block is requested from it, so
+   * peers are not asked for them (endgame duplicates aside). It delivers with `blockReceived` and gives
+   * back with `release` like a peer. False when the piece is not queued or no piece may start now.
+   */
+  claim(source: PeerId, piece: number): boolean {
+    this.record(source);
+    this.checkPiece(piece);
+    if (this.state.states[piece] !== QUEUED || !this.canStart()) return false;
+    this.state.requestFree(this.state.start(piece), source, Number.MAX_SAFE_INTEGER, []);
+    return true;
+  }
+
+  /** How many more pieces may start before `maxPartialPieces` is reached. */
+  get startRoom(): number {
+    return Math.max(0, this.maxPartialPieces - this.state.partials.size);
+  }
+
   // ---- block events ----
 
   /** A block arrived from `peer`. Blocks arriving after a timeout or reject are still accepted. */

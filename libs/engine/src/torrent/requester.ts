@@ -189,7 +189,8 @@ export class Requester {
     this.dropIdleBuffers(blocks.map((block) => block.index));
   }
 
-  private cancelAt(peerId: string, block: PickerBlock): void {
+  /** Another source delivered this block first (endgame): the peers asked for it get a cancel. */
+  cancelAt(peerId: string, block: PickerBlock): void {
     const other = this.core.peers.get(peerId);
     if (!other) return;
     const wire = toWireBlock(this.core.geometry, block);

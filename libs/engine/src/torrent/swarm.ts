@@ -97,6 +97,13 @@ export class Swarm<Owner> {
     return this.candidates.size;
   }
 
+  /** Dials in progress. */
+  get dialing(): number {
+    let count = 0;
+    for (const candidate of this.candidates.values()) if (candidate.connecting) count++;
+    return count;
+  }
+
   /** Dials eligible candidates while limits allow; called on a timer and when candidates arrive. */
   connectMore(): void {
     if (!this.running) return;

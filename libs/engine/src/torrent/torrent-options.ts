@@ -4,6 +4,8 @@ import type { Bitfield, ReservedFlags } from '@seedfleet/wire';
 import type { ConnectionLimits } from '../net/connection-limits';
 import type { Random, TokenBucket } from '../policy';
 import type { PieceStore } from '../storage/piece-store';
+import type { WebSeedOptions } from '../webseed';
+import type { OriginMode } from '../webseed/origin-policy';
 import type { PeerAddress } from './swarm';
 
 /** What `Session.add` takes. */
@@ -39,6 +41,20 @@ export interface AddTorrentOptions {
    * only while every existing one is lent to a socket, then reused (UploadCache).
    */
   readonly readCacheBytes?: number;
+  /** BEP 19 web seeds (http/https url-list entries); default the torrent's url-list. */
+  readonly webSeeds?: readonly string[];
+  /**
+   * How much to take from web seeds (webseed/origin-policy.ts): 'fallback' (default) only pieces no
+   * connected peer has, or anything when no peer can help or peers stalled; 'assist' also whatever peers
+   * are too slow for (below `downloadGoal`); 'off' never.
+   */
+  readonly origin?: OriginMode;
+  /** assist: the download rate wanted in bytes per second (default: as fast as possible). */
+  readonly downloadGoal?: number;
+  /** Web-seed requests at once over all of this torrent's web seeds (default 4). */
+  readonly maxWebSeedRequests?: number;
+  /** Tuning of each web seed (timeouts, retries, strikes, injected clock and timers). */
+  readonly webSeedOptions?: Partial<WebSeedOptions>;
 }
 
 /** What a torrent gets from its session. */

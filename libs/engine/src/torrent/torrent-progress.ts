@@ -35,7 +35,7 @@ export class TorrentProgressTracker {
     return true;
   }
 
-  snapshot(state: TorrentState, error: string | undefined): TorrentProgress {
+  snapshot(state: TorrentState, extra: { error?: string; webSeedDownloaded: number; webSeeds: number }): TorrentProgress {
     const { core } = this;
     const now = core.clock();
     let seeds = 0;
@@ -51,8 +51,10 @@ export class TorrentProgressTracker {
       seeds,
       piecesHave: core.have.count,
       pieceCount: this.metainfo.pieceCount,
+      webSeedDownloaded: extra.webSeedDownloaded,
+      webSeeds: extra.webSeeds,
       ...(this.checked && state === 'checking' ? { checked: { ...this.checked } } : {}),
-      ...(error ? { error } : {}),
+      ...(extra.error ? { error: extra.error } : {}),
     };
   }
 }

@@ -16,6 +16,13 @@ export interface TorrentProgress {
   readonly seeds: number;
   readonly piecesHave: number;
   readonly pieceCount: number;
+  /**
+   * Bytes received from web seeds (HTTP body bytes, retries included). Always set by Torrent; optional
+   * only for snapshots of things that have no web seeds (a magnet still fetching its metadata).
+   */
+  readonly webSeedDownloaded?: number;
+  /** Web seeds in use (not disabled by strikes or a bad URL); always set by Torrent. */
+  readonly webSeeds?: number;
   /** Pieces checked so far, while checking. */
   readonly checked?: { readonly done: number; readonly total: number };
   /** Why the torrent is in the error state. */
@@ -49,6 +56,8 @@ export interface TorrentEvents {
   peer: PeerEvent;
   error: Error;
   complete: undefined;
+  /** A web-seed run failed after its retries, or a web seed is unusable (the torrent goes on with peers and other seeds). */
+  webSeed: { readonly url: string; readonly code: string; readonly error: string };
   /** A tracker announce failed (the torrent goes on; the announcer retries with backoff). */
   tracker: { readonly error: string; /** The tracker, passkeys hidden (redactTrackerUrl). */ readonly url?: string };
 }

@@ -6,6 +6,7 @@ import { saveResumeData } from '../storage/resume-file';
 import { Announcing } from './announcing';
 import { CompletionSignal } from './completion-signal';
 import { PeerSide } from './peer-side';
+import { WebSeeding } from './web-seeding';
 import { PieceCompletion } from './piece-completion';
 import { PieceOutcomes } from './piece-outcomes';
 import { ResumeSaver } from './resume-saver';
@@ -32,6 +33,7 @@ export class Torrent {
   private readonly events = new TorrentEventEmitter();
   private readonly core: TorrentCore;
   private readonly peers: PeerSide<Torrent>;
+  private readonly webSeeding: WebSeeding;
   private readonly completion: PieceCompletion;
   private readonly verifier: PieceVerifier;
   private readonly resumeSaver: ResumeSaver | undefined;
@@ -75,15 +77,28 @@ export class Torrent {
       onPieceComplete: (index) => this.completion.complete(index),
       onStorageError: (error) => this.fail(error),
     });
+    this.webSeeding = new WebSeeding(this.core, {
+      urls: options.webSeeds ?? metainfo.urlList,
+      mode: options.origin ?? 'fallback',
+      downloadGoal: options.downloadGoal,
+      maxRequests: options.maxWebSeedRequests,
+      seedOptions: { clock: session.clock, random: session.random, ...options.webSeedOptions },
+      dialing: () => this.peers.swarm.dialing,
+      onPieceComplete: (index) => this.completion.complete(index),
+      onReleased: (index) => this.peers.requester.dropIdleBuffers([index]),
+      cancel: (peerId, piece, block) => this.peers.requester.cancelAt(peerId, { piece, block }),
+      onError: (error) => this.events.emit('webSeed', { url: error.url, code: error.code, error: error.message }),
+    });
     this.outcomes = new PieceOutcomes(this.core, {
       requester: this.peers.requester,
       smartBan: new SmartBan(),
-      convict: (sender, why) => this.peers.roster.ban(sender, why),
+      convict: (sender, index, why) => this.webSeeding.strike(sender, index) || this.peers.roster.ban(sender, why),
       onStored: (index) => {
         this.tracker.pieceHad(index);
         this.events.emit('piece', index);
       },
       onFinished: () => this.finished(),
+      onWanted: () => this.webSeeding.schedule(),
     });
     this.announcing = new Announcing({
       tiers: [...metainfo.announce, ...(options.trackers ?? [])].filter((tier) => tier.length > 0),
@@ -124,7 +139,7 @@ export class Torrent {
   }
 
   progress(): TorrentProgress {
-    return this.tracker.snapshot(this.stateValue, this.errorText);
+    return this.tracker.snapshot(this.stateValue, { error: this.errorText, webSeedDownloaded: this.webSeeding.downloaded, webSeeds: this.webSeeding.count });
   }
 
   /** Payload bytes received from peers, useful or not (for tests and statistics). */
@@ -216,6 +231,7 @@ export class Torrent {
   private activate(): void {
     this.setState(this.core.have.isFull || this.options.uploadOnly ? 'seeding' : 'downloading');
     this.peers.start(this.stateValue === 'downloading');
+    if (this.stateValue === 'downloading') this.webSeeding.start();
     this.announcing.start();
     this.tickTimer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
     this.tickTimer.unref();
@@ -232,11 +248,13 @@ export class Torrent {
     clearInterval(this.tickTimer);
     this.tickTimer = undefined;
     this.peers.stop(reason);
+    this.webSeeding.stop();
   }
 
   private tick(): void {
     void this.saveResume('periodic');
     this.peers.tick();
+    this.webSeeding.schedule();
     if (this.core.peers.size === 0 && this.stateValue === 'downloading') this.announcing.wantPeers();
     this.emitProgress();
   }
@@ -256,6 +274,7 @@ export class Torrent {
     // A piece verified after pause() completes the torrent without waking it; resume() makes it a seed.
     if (this.stateValue === 'downloading') this.setState('seeding');
     this.peers.finished();
+    this.webSeeding.stop();
     this.emitProgress();
     void this.saveResume('final');
     this.announcing.completed();

@@ -1,0 +1,298 @@
+import { BLOCK_SIZE } from '../policy';
+import { nextRun, type PieceRun, WebSeed, WebSeedError, type WebSeedOptions } from '../webseed';
+import { DEFAULT_ORIGIN_STALL_MS, type OriginMode, type OriginScope, originScope } from '../webseed/origin-policy';
+import type { TorrentCore } from './torrent-core';
+
+/** Web-seed requests at once per torrent, over all its seeds (default). */
+export const DEFAULT_WEB_SEED_REQUESTS = 4;
+/** Largest run asked in one go: large enough for few requests, small enough to share the work with peers. */
+const MAX_RUN_BYTES = 8 * 1024 * 1024;
+
+export interface WebSeedingOptions {
+  /** url-list entries (deduplicated by the caller or here). */
+  readonly urls: readonly string[];
+  readonly mode: OriginMode;
+  /** assist: the download rate wanted, bytes per second. */
+  readonly downloadGoal?: number;
+  /** Requests at once over all seeds of the torrent. */
+  readonly maxRequests?: number;
+  /** Peers silent this long count as stalled (fallback fetches anything then). */
+  readonly stallMs?: number;
+  readonly seedOptions?: Partial<WebSeedOptions>;
+  /** Dials in progress (peers may be about to help). */
+  readonly dialing: () => number;
+  /** Every block of the piece is in the assembler: verify and store it. */
+  readonly onPieceComplete: (index: number) => void;
+  /** A claimed piece went back to the queue: its buffer may go. */
+  readonly onReleased: (index: number) => void;
+  /** Endgame: a peer asked for a block the web seed delivered first gets a cancel. */
+  readonly cancel: (peerId: string, piece: number, block: number) => void;
+  /** A run ended with an error (after the seed's own retries), or a url-list entry is unusable. */
+  readonly onError: (error: WebSeedError) => void;
+}
+
+interface SeedSlot {
+  readonly url: string;
+  /** The seed's name in the picker and the assembler (blame): never a peer's. */
+  readonly source: string;
+  seed: WebSeed | undefined;
+  /** Disabled for good (strikes, a bad URL): not made again on resume. */
+  disabledReason: string | undefined;
+  /** Bytes received by the seeds of earlier activations. */
+  bytesBefore: number;
+}
+
+/**
+ * A torrent's BEP 19 web seeds: decides with the origin policy which missing pieces they fetch, in runs
+ * of adjacent pieces (nextRun: 1 MiB or more when possible), claims those pieces in the picker before
+ * fetching so peers are not asked for them, feeds delivered pieces through the assembler to the same
+ * verification as peers' blocks (sender = the seed's source name), and gives undelivered ones back.
+ * Bounded by the torrent's request cap, the picker's partial-piece budget (the assembly memory) and the
+ * download rate limit (bytes owed are taken from the buckets before the next run starts).
+ */
+export class WebSeeding {
+  private readonly slots: SeedSlot[];
+  private readonly bySource = new Map<string, SeedSlot>();
+  private active = false;
+  private runs = 0;
+  /** Pieces claimed by web seeds and not yet delivered or given back. */
+  private claimed = 0;
+  /** Web-seed bytes not yet taken from the rate buckets. */
+  private owed = 0;
+  private lastPeerBytes = 0;
+  private lastPeerProgressAt = 0;
+  private nextSlot = 0;
+  private wakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly core: TorrentCore,
+    private readonly options: WebSeedingOptions,
+  ) {
+    const urls = options.mode === 'off' ? [] : [...new Set(options.urls)];
+    this.slots = urls.map((url, index) => ({ url, source: `webseed#${index} ${url}`, seed: undefined, disabledReason: undefined, bytesBefore: 0 }));
+    for (const slot of this.slots) {
+      this.bySource.set(slot.source, slot);
+      core.picker.addPeer(slot.source, 'none');
+    }
+  }
+
+  /** Bytes received from web seeds (HTTP body bytes accepted, retries included). */
+  get downloaded(): number {
+    let total = 0;
+    for (const slot of this.slots) total += slot.bytesBefore + (slot.seed?.stats.bytesReceived ?? 0);
+    return total;
+  }
+
+  /** Web seeds still in use (not disabled by strikes or a bad URL). */
+  get count(): number {
+    return this.slots.filter((slot) => slot.disabledReason === undefined && !slot.seed?.disabled).length;
+  }
+
+  /** Requests (runs) in flight. */
+  get activeRuns(): number {
+    return this.runs;
+  }
+
+  /** A piece from `sender` failed its hash: a strike against the web seed. False when the sender is a peer. */
+  strike(sender: string, index: number): boolean {
+    const slot = this.bySource.get(sender);
+    if (!slot) return false;
+    slot.seed?.reportBadPiece(index);
+    return true;
+  }
+
+  /** Downloading began or resumed: seeds are made (a disabled one stays off) and runs start. */
+  start(): void {
+    if (this.active || this.slots.length === 0) return;
+    this.active = true;
+    this.lastPeerProgressAt = this.core.clock();
+    this.lastPeerBytes = this.core.stats.received;
+    for (const slot of this.slots) {
+      if (slot.seed || slot.disabledReason !== undefined) continue;
+      try {
+        slot.seed = new WebSeed(this.core.metainfo, slot.url, this.options.seedOptions);
+      } catch (error) {
+        const wrapped = error instanceof WebSeedError ? error : new WebSeedError('bad-url', slot.url, String(error), { cause: error });
+        slot.disabledReason = wrapped.message;
+        this.options.onError(wrapped);
+      }
+    }
+    this.schedule();
+  }
+
+  /** Paused, stopped or complete: every fetch is aborted (its pieces go back), sockets closed. */
+  stop(): void {
+    this.active = false;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    for (const slot of this.slots) {
+      const { seed } = slot;
+      if (!seed) continue;
+      slot.bytesBefore += seed.stats.bytesReceived;
+      if (seed.disabled) slot.disabledReason = seed.disabledReason;
+      slot.seed = undefined;
+      seed.close();
+    }
+  }
+
+  /** Starts runs while the policy, the request cap, the memory budget and the rate limit allow. */
+  schedule(): void {
+    if (!this.active) return;
+    const { downGate, stats, metainfo } = this.core;
+    const now = this.core.clock();
+    if (stats.received !== this.lastPeerBytes) {
+      this.lastPeerBytes = stats.received;
+      this.lastPeerProgressAt = now;
+    }
+    if (!this.payOwed(now)) return;
+    const scope = originScope({
+      mode: this.options.mode,
+      now,
+      ...this.peerCounts(),
+      lastPeerProgressAt: this.lastPeerProgressAt,
+      peerDownRate: this.peerDownRate(now),
+      downloadGoal: this.options.downloadGoal,
+      stallMs: this.options.stallMs ?? DEFAULT_ORIGIN_STALL_MS,
+    });
+    if (scope === 'none') return;
+    // Under a rate limit: one run at a time, no larger than the tokens there are (at least a piece), its
+    // bytes taken when it starts; what the buckets could not give is owed, and owing stops new runs.
+    const tokens = downGate.allowed(Number.MAX_SAFE_INTEGER, 1, now);
+    const limited = tokens < Number.MAX_SAFE_INTEGER;
+    const maxRuns = limited ? 1 : (this.options.maxRequests ?? DEFAULT_WEB_SEED_REQUESTS);
+    const rateBytes = limited ? Math.max(metainfo.pieceLength, tokens) : MAX_RUN_BYTES;
+    for (let tried = 0; tried < this.slots.length && this.runs < maxRuns; tried++) {
+      const slot = this.slots[this.nextSlot++ % this.slots.length];
+      const seed = slot.seed;
+      if (!seed || seed.disabled || seed.backoffMs > 0) continue;
+      const room = this.pieceRoom(scope);
+      if (room <= 0) return;
+      const run = this.pickRun(scope, Math.min(MAX_RUN_BYTES, rateBytes, seed.freeBytes, room * metainfo.pieceLength));
+      if (!run) return;
+      if (!seed.canFetch(run.bytes)) continue;
+      this.fetch(slot, seed, run);
+      if (!this.payOwed(this.core.clock())) return;
+    }
+  }
+
+  /**
+   * Pieces web seeds may claim now: what the memory budget leaves, and while peers are connected at most
+   * half the budget, so peers always have pieces to start.
+   */
+  private pieceRoom(scope: OriginScope): number {
+    const { picker } = this.core;
+    const room = picker.startRoom;
+    if (scope === 'peerless' || this.peerCounts().announcedPeers === 0) return room;
+    const half = Math.ceil((picker.startRoom + picker.partialCount) / 2);
+    return Math.min(room, half - this.claimed);
+  }
+
+  /** The next run: pieces no connected peer has first; any missing piece when the scope allows. */
+  private pickRun(scope: OriginScope, maxRunBytes: number): PieceRun | undefined {
+    const { picker, metainfo } = this.core;
+    const queued = (index: number) => picker.pieceState(index) === 'queued';
+    const peerless = nextRun(metainfo, (index) => queued(index) && picker.availability(index) === 0, { maxRunBytes });
+    if (peerless || scope === 'peerless') return peerless;
+    return nextRun(metainfo, queued, { maxRunBytes });
+  }
+
+  private fetch(slot: SeedSlot, seed: WebSeed, run: PieceRun): void {
+    const { picker } = this.core;
+    const pending = new Set<number>();
+    for (let index = run.first; index < run.end && picker.claim(slot.source, index); index++) pending.add(index);
+    if (pending.size === 0) return;
+    this.runs++;
+    this.claimed += pending.size;
+    for (const index of pending) this.owed += this.core.geometry.pieceSize(index);
+    const giveBack = (index: number) => {
+      if (!pending.delete(index)) return;
+      this.claimed--;
+      this.release(slot.source, index);
+    };
+    void seed
+      .fetch({
+        first: run.first,
+        end: run.first + pending.size,
+        onPiece: (index, data) => {
+          if (!pending.delete(index)) return;
+          this.claimed--;
+          this.deliver(slot.source, index, data);
+        },
+      })
+      .then((result) => {
+        result.undelivered.forEach(giveBack);
+        if (result.error && result.error.code !== 'aborted') this.options.onError(result.error);
+      })
+      .catch((error: unknown) => this.options.onError(new WebSeedError('aborted', slot.url, `fetch failed: ${String(error)}`, { cause: error })))
+      .finally(() => {
+        [...pending].forEach(giveBack);
+        this.runs--;
+        this.schedule();
+      });
+  }
+
+  /** A whole piece from a web seed: into the assembler as if each block came from `source`. */
+  private deliver(source: string, index: number, data: Buffer): void {
+    const { picker, assembler, stats, clock } = this.core;
+    stats.downRate.add(data.length, clock());
+    if (picker.pieceState(index) !== 'in-flight') return; // peers finished it first (endgame)
+    const accepted: number[] = [];
+    let complete = false;
+    for (let block = 0; block < picker.blockCount(index); block++) {
+      const result = picker.blockReceived(source, index, block);
+      if (result.outcome !== 'accepted') continue;
+      accepted.push(block);
+      for (const peerId of result.cancel) this.options.cancel(peerId, index, block);
+      complete ||= result.pieceComplete;
+    }
+    if (accepted.length === picker.blockCount(index) && !assembler.has(index)) {
+      assembler.adopt(index, data, source);
+    } else {
+      for (const block of accepted) {
+        const begin = block * BLOCK_SIZE;
+        assembler.write(index, block, begin, data.subarray(begin, Math.min(data.length, begin + BLOCK_SIZE)), source);
+      }
+    }
+    if (complete) this.options.onPieceComplete(index);
+  }
+
+  private release(source: string, index: number): void {
+    const { picker } = this.core;
+    for (let block = 0; block < picker.blockCount(index); block++) picker.release(source, index, block);
+    this.options.onReleased(index);
+  }
+
+  /**
+   * Takes owed web-seed bytes from the rate buckets; true when nothing is owed any more. Otherwise a
+   * timer tries again when the buckets have refilled a little (the 1 s tick alone would halve the rate).
+   */
+  private payOwed(now: number): boolean {
+    if (this.owed === 0) return true;
+    const { downGate } = this.core;
+    const paid = downGate.allowed(this.owed, 1, now);
+    downGate.take(paid, now);
+    this.owed -= paid;
+    if (this.owed === 0) return true;
+    if (!this.wakeTimer) {
+      const wait = downGate.msUntil(Math.min(this.owed, 2 * BLOCK_SIZE), now);
+      this.wakeTimer = setTimeout(() => {
+        this.wakeTimer = undefined;
+        this.schedule();
+      }, Number.isFinite(wait) ? Math.max(10, wait) : 250);
+      this.wakeTimer.unref();
+    }
+    return false;
+  }
+
+  private peerCounts(): { announcedPeers: number; pendingPeers: number } {
+    let announcedPeers = 0;
+    for (const peer of this.core.peers.values()) if (peer.inPicker) announcedPeers++;
+    return { announcedPeers, pendingPeers: this.options.dialing() + this.core.peers.size - announcedPeers };
+  }
+
+  private peerDownRate(now: number): number {
+    let rate = 0;
+    for (const peer of this.core.peers.values()) rate += peer.connection.downloadRate(now);
+    return rate;
+  }
+}
