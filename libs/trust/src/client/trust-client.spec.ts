@@ -69,6 +69,7 @@ describe('TrustClient against a TufRepository over HTTP', () => {
     expect((await readFile(dest)).equals(torrentBytes)).toBe(true);
     expect(repo.server.requests).toContain(`targets/${consistentTargetName(TARGET, sha256)}`);
     await verifyFile(dest, info);
+    expect(await client.listTargets()).toEqual([info]);
     await expectTrustError(client.targetInfo('releases/app/9.9.9/app.torrent'), 'not-found', /not a signed target/);
   });
 
@@ -110,6 +111,7 @@ describe('TrustClient against a TufRepository over HTTP', () => {
     const client = await clientFor(repo);
     await expectTrustError(client.refresh(), 'expired', /timestamp.json is expired/);
     await expectTrustError(client.targetInfo(TARGET), 'repository-state');
+    await expectTrustError(client.listTargets(), 'repository-state');
     clock = Date.now();
     const refreshed = await repo.repository.refreshTimestamp({ ifExpiringWithinMs: HOUR_MS });
     expect(refreshed.refreshed).toEqual(['timestamp']);

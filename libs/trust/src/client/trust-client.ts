@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Metadata, MetadataKind } from '@tufjs/models';
 import { Updater } from 'tuf-js';
 import { TrustError } from '../trust-error';
 import { classifyTufError } from './classify-error';
@@ -47,6 +48,7 @@ export interface TrustedVersions {
  */
 export class TrustClient {
   private updater: Updater | undefined;
+  private verifiedTargets: TrustedTarget[] = [];
   private fetcher: HttpFetcher | undefined;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -57,10 +59,21 @@ export class TrustClient {
   refresh(): Promise<TrustedVersions> {
     return this.serialized(async () => {
       this.updater = undefined;
+      this.verifiedTargets = [];
       const updater = await this.newUpdater();
       await this.tuf('refreshing metadata', () => updater.refresh());
+      const versions = await this.readVersions();
+      this.verifiedTargets = await this.tuf('reading the verified targets', () => this.readVerifiedTargets());
       this.updater = updater;
-      return this.readVersions();
+      return versions;
+    });
+  }
+
+  /** Every target of the targets metadata verified by the last successful refresh, sorted by name. */
+  listTargets(): Promise<TrustedTarget[]> {
+    return this.serialized(async () => {
+      this.verifiedUpdater();
+      return [...this.verifiedTargets];
     });
   }
 
@@ -78,7 +91,7 @@ export class TrustClient {
       const info = await this.lookup(name);
       const partial = `${destPath}.${randomBytes(6).toString('hex')}.partial`;
       try {
-        await this.tuf(`downloading ${name}`, () => this.updater!.downloadTarget(info, partial));
+        await this.tuf(`downloading ${name}`, () => this.verifiedUpdater().downloadTarget(info, partial));
         await rename(partial, destPath);
       } catch (error) {
         await rm(partial, { force: true });
@@ -90,11 +103,15 @@ export class TrustClient {
   }
 
   private async lookup(name: string) {
-    if (!this.updater) throw new TrustError('repository-state', 'no verified metadata: call refresh() first (and check it succeeded)');
-    const updater = this.updater;
+    const updater = this.verifiedUpdater();
     const info = await this.tuf(`looking up ${name}`, () => updater.getTargetInfo(name));
     if (!info) throw new TrustError('not-found', `${name} is not a signed target`);
     return info;
+  }
+
+  private verifiedUpdater(): Updater {
+    if (!this.updater) throw new TrustError('repository-state', 'no verified metadata: call refresh() first (and check it succeeded)');
+    return this.updater;
   }
 
   private async newUpdater(): Promise<Updater> {
@@ -118,6 +135,16 @@ export class TrustClient {
   private async readVersions(): Promise<TrustedVersions> {
     const version = async (role: string): Promise<number> => metadataVersion(await readFile(join(this.options.cacheDir, `${role}.json`)), role) ?? 0;
     return { root: await version('root'), timestamp: await version('timestamp'), snapshot: await version('snapshot'), targets: await version('targets') };
+  }
+
+  // tuf-js persists targets.json only after verifying it (signatures, threshold, version, hash, expiry)
+  // and keeps it private; right after a successful refresh the cached file is those verified bytes.
+  private async readVerifiedTargets(): Promise<TrustedTarget[]> {
+    const bytes = await readFile(join(this.options.cacheDir, 'targets.json'));
+    const targets = Metadata.fromJSON(MetadataKind.Targets, JSON.parse(bytes.toString('utf8')));
+    return Object.values(targets.signed.targets)
+      .map(toTrustedTarget)
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   private async tuf<T>(context: string, operation: () => Promise<T>): Promise<T> {
