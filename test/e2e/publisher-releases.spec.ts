@@ -62,6 +62,8 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const queued = await publisher.api('POST', `/api/releases/${release.id}/build`);
     expect(queued.status).toBe(202);
     expect(queued.json.status).toBe('queued');
+    const late = await publisher.api('PUT', `/api/releases/${release.id}/files/late.bin`, { raw: Buffer.from('too late') });
+    expect(late).toMatchObject({ status: 409, json: { statusCode: 409, message: expect.stringMatching(/only be uploaded while it is uploading/) } });
     const ready = await publisher.waitForRelease(release.id, (current) => current.status === 'ready');
 
     expect(ready.infoHashV1).toMatch(/^[0-9a-f]{40}$/);
@@ -69,6 +71,7 @@ describe('publisher release API (real Redis, fs storage)', () => {
     expect(ready.build).toMatchObject({ attempt: 1, phase: 'done', bytesDone: ready.build?.bytesTotal });
     expect(ready.magnet).toContain(`xt=urn:btih:${ready.infoHashV1}`);
     expect(ready.files.map((file) => file.path)).toEqual(['README.txt', 'bin/app', 'lib/data.bin']);
+    expect(await publisher.keys(`releases/${release.id}/files/late.bin`)).toEqual([]);
     for (const file of ready.files) expect(file.sha256).toBe(sha256(FILES[file.path]));
 
     const torrent = await readObject(publisher.store, `releases/${release.id}/release.torrent`);

@@ -43,12 +43,20 @@ export class ReleaseUploads {
       throw error;
     }
     const file: ReleaseFile = { path, size: stored.size, sha256: stored.sha256 };
-    await this.releases.update(releaseId, (current) => {
-      // A build queued meanwhile checks every file's SHA-256 against this list, so it fails rather than
-      // publishing bytes nobody recorded.
-      if (current.status !== 'uploading') throw conflict(`release ${releaseId} became ${current.status} during the upload of "${path}"`);
-      return { ...current, files: withFile(current.files, file) };
-    });
+    let recordedBefore = false;
+    try {
+      await this.releases.update(releaseId, (current) => {
+        recordedBefore = current.files.some((existing) => existing.path === path);
+        // A build queued meanwhile checks every file's SHA-256 against the list, so replacing a recorded
+        // file now fails that build rather than publishing bytes nobody recorded.
+        if (current.status !== 'uploading') throw conflict(`release ${releaseId} became ${current.status} during the upload of "${path}"`);
+        return { ...current, files: withFile(current.files, file) };
+      });
+    } catch (error) {
+      // An object no record mentions would only be clutter: remove it.
+      if (!recordedBefore) await this.store.delete(key).catch(() => undefined);
+      throw error;
+    }
     return file;
   }
 }

@@ -11,6 +11,8 @@ import { OBJECT_STORE } from '../storage/storage.tokens';
 import { withRedisLock } from './redis-lock';
 import { RELEASE_ID_PATTERN, releaseKeys, type Release, type ReleaseFilter, type StoredRelease } from './release.model';
 
+const LIST_READ_PARALLELISM = 8;
+
 /**
  * Release records in the object store (the source of truth), updated under a per-release Redis lock so
  * the API, replicas and build workers never lose each other's changes. Returns records with their URLs.
@@ -38,15 +40,18 @@ export class ReleaseRepository {
 
   /** Newest first. */
   async list(filter: ReleaseFilter = {}): Promise<Release[]> {
+    const ids: string[] = [];
+    for await (const object of this.store.list(releaseKeys.recordsPrefix)) ids.push(object.key.slice(releaseKeys.recordsPrefix.length).replace(/\.json$/, ''));
     const releases: StoredRelease[] = [];
-    for await (const object of this.store.list(releaseKeys.recordsPrefix)) {
-      const id = object.key.slice(releaseKeys.recordsPrefix.length).replace(/\.json$/, '');
-      const stored = await this.getStored(id);
-      if (!stored) continue;
-      if (filter.product !== undefined && stored.product !== filter.product) continue;
-      if (filter.channel !== undefined && stored.channel !== filter.channel) continue;
-      if (filter.status !== undefined && stored.status !== filter.status) continue;
-      releases.push(stored);
+    // Records are read a few at a time: one round trip each on S3.
+    for (let start = 0; start < ids.length; start += LIST_READ_PARALLELISM) {
+      for (const stored of await Promise.all(ids.slice(start, start + LIST_READ_PARALLELISM).map((id) => this.getStored(id)))) {
+        if (!stored) continue;
+        if (filter.product !== undefined && stored.product !== filter.product) continue;
+        if (filter.channel !== undefined && stored.channel !== filter.channel) continue;
+        if (filter.status !== undefined && stored.status !== filter.status) continue;
+        releases.push(stored);
+      }
     }
     releases.sort((a, b) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt)));
     return releases.map((release) => this.withUrls(release));
