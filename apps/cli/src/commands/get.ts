@@ -3,6 +3,7 @@ import { parseRate } from '../args/network';
 import { flag, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { loadTorrentSource } from '../transfer/load-torrent-source';
+import { originOptions, originPlan } from '../transfer/origin-options';
 import { runTransferLazily, swarmOptions, swarmPlan } from '../transfer/swarm-options';
 import { defineCommand } from './command';
 
@@ -18,8 +19,14 @@ from --tracker and from --peer. A magnet link's metadata is fetched from its pee
 Exit codes: 0 complete (or, with --seed, stopped by SIGINT/SIGTERM), 1 error, 2 usage, 130 interrupted
 before completion.
 With --json-progress, one JSON object per line on stdout, about once a second:
-  {"state","downloaded","total","downRate","upRate","peers","uploaded","seeds","piecesHave","pieceCount"}
-(state: checking, downloading, seeding, stopped, error; bytes and bytes per second).`,
+  {"state","downloaded","total","downRate","upRate","peers","uploaded","seeds","piecesHave","pieceCount",
+   "webSeedDownloaded","webSeeds"}
+(state: checking, downloading, seeding, stopped, error; bytes and bytes per second; webSeedDownloaded is
+the bytes that came from web seeds, webSeeds how many are in use).
+Web seeds (BEP 19) are the torrent's url-list plus --web-seed. --origin fallback (the default, as on the
+fleet) fetches from them only pieces no connected peer has, or anything while no peer is known or the
+peers have stalled for 5 s, so a web-seed-only torrent downloads at full speed and a swarm spares the
+origin; assist also fetches while peers are slower than --download-goal; off never uses them.`,
   args: {
     positionals: [{ name: 'torrent', description: 'a .torrent file, an http(s) URL of one, or a magnet link', required: true }],
     options: {
@@ -27,6 +34,7 @@ With --json-progress, one JSON object per line on stdout, about once a second:
       seed: flag('keep seeding after the download completes, until interrupted'),
       'max-down': value('RATE', 'download rate limit in bytes/s: 500K, 10M (default unlimited)', { parse: parseRate }),
       ...swarmOptions,
+      ...originOptions,
     },
   },
   async run({ options, positionals: [source] }, io) {
@@ -43,6 +51,7 @@ With --json-progress, one JSON object per line on stdout, about once a second:
     return runTransferLazily(
       {
         ...swarm,
+        ...originPlan(options),
         peers: [...swarm.peers, ...peers],
         metainfo,
         directory,

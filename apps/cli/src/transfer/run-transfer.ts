@@ -6,6 +6,7 @@ import type { PeerAddress } from '../args/network';
 import { CliError, describeSystemError } from '../cli-error';
 import type { CliIo } from '../io';
 import { formatBytes, formatDuration, formatRate } from '../output/format-units';
+import type { OriginMode } from './origin-options';
 import { TransferReporter } from './transfer-reporter';
 
 /** The listen port when --port is not given; if it is taken, any free port is used instead. */
@@ -29,6 +30,12 @@ export interface TransferPlan {
   readonly lsd: boolean;
   /** DHT routers instead of the public ones. */
   readonly dhtBootstrap?: readonly string[];
+  /** Web seeds on top of the torrent's url-list (get --web-seed). */
+  readonly webSeeds?: readonly string[];
+  /** How much to take from web seeds (default fallback: the fleet's default). */
+  readonly origin?: OriginMode;
+  /** assist: bytes per second peers should reach before web seeds stop filling in. */
+  readonly downloadGoal?: number;
 }
 
 /** Where resume data lives: beside the content, so moving DIR moves it too. */
@@ -58,17 +65,12 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
       peers: plan.peers,
       // seed: serve what verifies, never fetch (a mirror's data is not changed by `seed`).
       uploadOnly: plan.mode === 'seed',
+      webSeeds: [...plan.metainfo.urlList, ...(plan.webSeeds ?? [])],
+      origin: plan.origin ?? 'fallback',
+      downloadGoal: plan.downloadGoal,
     });
     torrent.on('progress', (progress: TorrentProgress) => reporter.update(progress));
-    const trackerWarnings = new Set<string>();
-    torrent.on('tracker', ({ error, url }) => {
-      // Each distinct failure once: the announcer retries with backoff and would repeat it for hours.
-      const line = url === undefined ? `warning: tracker: ${error}` : `warning: tracker ${url}: ${error}`;
-      if (trackerWarnings.has(line) || trackerWarnings.size >= 100) return;
-      trackerWarnings.add(line);
-      reporter.finish();
-      io.stderr.write(`${line}\n`);
-    });
+    warnOnce(torrent, reporter, io);
     notice(io, `${plan.mode === 'seed' ? 'seeding' : 'downloading'} ${plan.metainfo.name} on port ${opened.port}`);
     const outcome = await waitForOutcome(torrent, plan, io);
     reporter.update(torrent.progress());
@@ -80,6 +82,19 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
     reporter.finish();
     await session?.close().catch(() => undefined);
   }
+}
+
+/** Tracker and web-seed failures on stderr, each distinct one once: both retry with backoff and would repeat it for hours. */
+function warnOnce(torrent: Torrent, reporter: TransferReporter, io: CliIo): void {
+  const shown = new Set<string>();
+  const warn = (line: string): void => {
+    if (shown.has(line) || shown.size >= 100) return;
+    shown.add(line);
+    reporter.finish();
+    io.stderr.write(`${line}\n`);
+  };
+  torrent.on('tracker', ({ error, url }) => warn(url === undefined ? `warning: tracker: ${error}` : `warning: tracker ${url}: ${error}`));
+  torrent.on('webSeed', ({ error }) => warn(`warning: web seed ${error}`));
 }
 
 /** Listens on --port, or on 6881 falling back to any free port when 6881 is taken and no --port was given. */

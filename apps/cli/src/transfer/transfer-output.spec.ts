@@ -28,6 +28,12 @@ describe('progressJson', () => {
     expect(parsed.error).toBeUndefined();
   });
 
+  it('carries web-seed bytes and the number of web seeds in use', () => {
+    const parsed = JSON.parse(progressJson({ ...base, webSeedDownloaded: 4096, webSeeds: 2 }));
+    expect(parsed).toMatchObject({ webSeedDownloaded: 4096, webSeeds: 2 });
+    expect(JSON.parse(progressJson(base))).toMatchObject({ webSeedDownloaded: 0, webSeeds: 0 });
+  });
+
   it('carries checking progress and errors', () => {
     const parsed = JSON.parse(progressJson({ ...base, state: 'error', checked: { done: 5, total: 9 }, error: 'disk full' }));
     expect(parsed).toMatchObject({ state: 'error', checked: 5, checkTotal: 9, error: 'disk full' });

@@ -19,6 +19,8 @@ export function progressJson(progress: TransferProgress): string {
     seeds: progress.seeds,
     piecesHave: progress.piecesHave,
     pieceCount: progress.pieceCount,
+    webSeedDownloaded: progress.webSeedDownloaded ?? 0,
+    webSeeds: progress.webSeeds ?? 0,
     ...(progress.checked ? { checked: progress.checked.done, checkTotal: progress.checked.total } : {}),
     ...(progress.error !== undefined ? { error: progress.error } : {}),
   });
