@@ -18,6 +18,8 @@ export interface ReleaseCatalogOptions {
 
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const MAX_TORRENT_BYTES = 64 * 1024 * 1024;
+/** Records modified this recently are read again on every listing (covers clock skew with the store too). */
+const RECENT_CHANGE_MS = 60_000;
 
 interface CachedRecord {
   readonly at: number;
@@ -39,7 +41,7 @@ export class ReleaseCatalog {
   private readonly maxTorrentBytes: number;
   private readonly clock: () => number;
   /** Listing cache: key -> lastModified and the record read then. */
-  private readonly listed = new Map<string, { modified: number; record: StoredRelease }>();
+  private readonly listed = new Map<string, { modified: number; size: number; record: StoredRelease }>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -95,8 +97,8 @@ export class ReleaseCatalog {
   }
 
   /**
-   * Every release record in storage. Only records whose object changed since the last listing are read
-   * again, so a periodic scan costs one LIST plus the records that moved.
+   * Every release record in storage. Only records whose object changed since the last listing (or within
+   * the last minute) are read again, so a periodic scan costs one LIST plus the records that moved.
    */
   async list(): Promise<StoredRelease[]> {
     const seen = new Set<string>();
@@ -107,13 +109,15 @@ export class ReleaseCatalog {
       seen.add(object.key);
       const modified = object.lastModified.getTime();
       const known = this.listed.get(object.key);
-      if (known && known.modified === modified) {
+      // S3 keeps Last-Modified to the second: two writes in one second (building, then ready) look alike,
+      // so a record changed lately is read again whatever its timestamp says.
+      if (known && known.modified === modified && known.size === object.size && this.clock() - modified > RECENT_CHANGE_MS) {
         records.push(known.record);
         continue;
       }
       const record = await this.read(id);
       if (!record) continue;
-      this.listed.set(object.key, { modified, record });
+      this.listed.set(object.key, { modified, size: object.size, record });
       records.push(record);
     }
     for (const key of this.listed.keys()) if (!seen.has(key)) this.listed.delete(key);
