@@ -273,6 +273,12 @@ describe('TrustClient against a TufRepository over HTTP', () => {
     );
   });
 
+  it('rejects base URLs that are not http(s)', () => {
+    const options = { metadataBaseUrl: 'http://127.0.0.1:1/metadata', targetsBaseUrl: 'http://127.0.0.1:1/targets', trustedRoot: Buffer.from('{}'), cacheDir: '/nonexistent' };
+    expect(() => new TrustClient({ ...options, metadataBaseUrl: 'file:///etc' })).toThrow(expect.objectContaining({ code: 'invalid-argument', message: "metadataBaseUrl must be an http(s) URL, got 'file:///etc'" }));
+    expect(() => new TrustClient({ ...options, targetsBaseUrl: 'not a url' })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+
   it('rejects a trusted root that is not root metadata', async () => {
     repo = await createTestRepository();
     await expectTrustError((await clientFor(repo, Buffer.from('{"signed":{}}'))).refresh(), 'invalid-metadata');

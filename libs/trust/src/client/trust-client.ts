@@ -52,7 +52,11 @@ export class TrustClient {
   private fetcher: HttpFetcher | undefined;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: TrustClientOptions) {}
+  constructor(private readonly options: TrustClientOptions) {
+    for (const [label, url] of [['metadataBaseUrl', options.metadataBaseUrl], ['targetsBaseUrl', options.targetsBaseUrl]]) {
+      if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new TrustError('invalid-argument', `${label} must be an http(s) URL, got '${url}'`);
+    }
+  }
 
   /** Runs the TUF client workflow against the repository; afterwards targetInfo and downloadTarget use
    * what it verified. After a failure nothing is trusted until a refresh succeeds. */

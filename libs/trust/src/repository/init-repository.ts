@@ -3,7 +3,7 @@ import type { Signer } from '../keys/signer';
 import { TrustError } from '../trust-error';
 import { buildRoot } from './build-root';
 import { loadLatestRoot, metadataFileName, serializeMetadata } from './metadata-files';
-import { DEFAULT_EXPIRY, expiryString, type RoleKeys, type RoleName } from './roles';
+import { expiryPolicy, expiryString, type RoleKeys, type RoleName } from './roles';
 import { signRole } from './sign-metadata';
 import { TufRepository, type TufRepositoryOptions } from './tuf-repository';
 
@@ -21,7 +21,7 @@ export interface InitRepositoryOptions extends TufRepositoryOptions {
 export async function initRepository(options: InitRepositoryOptions): Promise<TufRepository> {
   if (await loadLatestRoot(options.store)) throw new TrustError('repository-state', 'the repository already has root metadata; rotate the root instead of initialising again');
   const now = (options.now ?? (() => new Date()))();
-  const root = new Metadata(buildRoot(1, expiryString(now, options.expiry?.root ?? DEFAULT_EXPIRY.root), options.roles));
+  const root = new Metadata(buildRoot(1, expiryString(now, expiryPolicy(options.expiry).root), options.roles));
   await signRole(root, 'root', [root.signed], options.rootSigners);
   const bytes = serializeMetadata(root);
   await options.store.write(metadataFileName('root', 1), bytes);

@@ -1,4 +1,5 @@
 import type { TufPublicKey } from '../keys/tuf-key';
+import { TrustError } from '../trust-error';
 
 export type RoleName = 'root' | 'targets' | 'snapshot' | 'timestamp';
 /** The roles the publisher signs for online; root is signed offline. */
@@ -22,6 +23,19 @@ export interface ExpiryPolicy {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULT_EXPIRY: ExpiryPolicy = { root: 365 * DAY_MS, targets: 90 * DAY_MS, snapshot: 7 * DAY_MS, timestamp: DAY_MS };
+
+/** The defaults overridden by `overrides`, each checked to be a positive whole number of milliseconds. */
+export function expiryPolicy(overrides: Partial<ExpiryPolicy> = {}): ExpiryPolicy {
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, lifetimeMs]) => lifetimeMs !== undefined));
+  const policy: ExpiryPolicy = { ...DEFAULT_EXPIRY, ...given };
+  for (const [role, lifetimeMs] of Object.entries(policy)) checkLifetime(`expiry.${role}`, lifetimeMs);
+  return policy;
+}
+
+export function checkLifetime(label: string, lifetimeMs: number): number {
+  if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0) throw new TrustError('invalid-argument', `${label} must be a positive whole number of milliseconds, got ${lifetimeMs}`);
+  return lifetimeMs;
+}
 
 /** TUF's expiry format, `YYYY-MM-DDTHH:MM:SSZ` (no fractional seconds). */
 export function expiryString(now: Date, lifetimeMs: number): string {

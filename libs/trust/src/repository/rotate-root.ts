@@ -5,7 +5,7 @@ import type { MetadataStore } from '../store/metadata-store';
 import { TrustError } from '../trust-error';
 import { buildRoot } from './build-root';
 import { loadLatestRoot, metadataFileName, serializeMetadata } from './metadata-files';
-import { DEFAULT_EXPIRY, expiryString, type RoleKeys, type RoleName } from './roles';
+import { checkLifetime, DEFAULT_EXPIRY, expiryString, type RoleKeys, type RoleName } from './roles';
 import { signRole } from './sign-metadata';
 
 export interface RotateRootOptions {
@@ -37,7 +37,7 @@ export async function rotateRoot(options: RotateRootOptions): Promise<RootRotati
   const roles = { ...currentRoles(current.signed), ...options.roles };
   const now = (options.now ?? (() => new Date()))();
   const version = current.signed.version + 1;
-  const next = new Metadata(buildRoot(version, expiryString(now, options.expiresInMs ?? DEFAULT_EXPIRY.root), roles));
+  const next = new Metadata(buildRoot(version, expiryString(now, checkLifetime('expiresInMs', options.expiresInMs ?? DEFAULT_EXPIRY.root)), roles));
   await signRole(next, 'root', [current.signed, next.signed], options.signers);
   const bytes = serializeMetadata(next);
   const fileName = metadataFileName('root', version);

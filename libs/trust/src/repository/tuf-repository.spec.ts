@@ -150,6 +150,14 @@ describe('TufRepository', () => {
     await expect(TufRepository.open({ store: new MemoryMetadataStore(), signers })).rejects.toMatchObject({ code: 'repository-state' });
   });
 
+  it('validates expirations and the refresh window when opened or called', async () => {
+    const { store, signers, repository } = await setup();
+    await expect(TufRepository.open({ store, signers, expiry: { timestamp: -1 } })).rejects.toMatchObject({ code: 'invalid-argument', message: 'expiry.timestamp must be a positive whole number of milliseconds, got -1' });
+    await expect(TufRepository.open({ store, signers, expiry: { snapshot: 1.5 } })).rejects.toMatchObject({ code: 'invalid-argument' });
+    expect((await TufRepository.open({ store, signers, expiry: { snapshot: undefined } })) instanceof TufRepository).toBe(true);
+    await expect(repository.refreshTimestamp({ ifExpiringWithinMs: Number.NaN })).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
   it('runs concurrent operations one at a time', async () => {
     const { repository } = await setup();
     const results = await Promise.all(Array.from({ length: 5 }, (_, index) => repository.addTargets([{ name: `t${index}`, bytes: Buffer.from([index]) }])));

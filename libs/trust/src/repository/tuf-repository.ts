@@ -4,7 +4,7 @@ import type { MetadataStore } from '../store/metadata-store';
 import { TrustError } from '../trust-error';
 import { describeFile, metadataFileName, serializeMetadata, SPEC_VERSION } from './metadata-files';
 import { loadPublishedState, type OnlineState, type PublishedState } from './published-state';
-import { DEFAULT_EXPIRY, expiryString, ONLINE_ROLES, type ExpiryPolicy, type OnlineRoleName, type RoleName } from './roles';
+import { expiryPolicy, expiryString, ONLINE_ROLES, type ExpiryPolicy, type OnlineRoleName, type RoleName } from './roles';
 import { missingSigners, signRole } from './sign-metadata';
 import { consistentTargetName, toTargetFile, type TargetInput } from './target-input';
 
@@ -56,7 +56,7 @@ export class TufRepository {
   private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly options: TufRepositoryOptions) {
-    this.expiry = { ...DEFAULT_EXPIRY, ...options.expiry };
+    this.expiry = expiryPolicy(options.expiry);
     this.now = options.now ?? (() => new Date());
   }
 
