@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalize } from '@tufjs/canonical-json';
 import { Metadata, MetadataKind, Signature, Snapshot, Targets, Timestamp, TargetFile } from '@tufjs/models';
@@ -271,6 +271,16 @@ describe('TrustClient against a TufRepository over HTTP', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('starts again from the shipped root when the cached root is damaged', async () => {
+    repo = await createTestRepository();
+    await rotateRoot({ store: repo.metadataStore, signers: repo.rootSigners, roles: {} });
+    const cacheDir = await repo.cacheDir();
+    expect((await (await clientFor(repo, repo.rootV1, cacheDir)).refresh()).root).toBe(2);
+    const cached = await readFile(join(cacheDir, 'root.json'), 'utf8');
+    await writeFile(join(cacheDir, 'root.json'), cached.replace(/"sig": "(.)/, (_match, first: string) => `"sig": "${first === '0' ? '1' : '0'}`));
+    expect((await (await clientFor(repo, repo.rootV1, cacheDir)).refresh()).root).toBe(2);
   });
 
   it('rejects base URLs that are not http(s)', () => {

@@ -131,9 +131,15 @@ export class TrustClient {
       throw new TrustError('io', `cannot prepare the metadata cache ${cacheDir}: ${(error as Error).message}`, { cause: error });
     }
     this.fetcher = new HttpFetcher({ timeoutMs: this.options.fetchTimeoutMs ?? 30_000, retries: this.options.fetchRetries ?? 2, userAgent: this.options.userAgent ?? 'seedfleet-agent', signal: this.options.signal });
-    return this.tuf('loading the trusted root', async () =>
-      new Updater({ metadataDir: cacheDir, metadataBaseUrl: this.options.metadataBaseUrl, targetBaseUrl: this.options.targetsBaseUrl, fetcher: this.fetcher, config: { prefixTargetsWithHash: true } }),
-    );
+    const create = () => new Updater({ metadataDir: cacheDir, metadataBaseUrl: this.options.metadataBaseUrl, targetBaseUrl: this.options.targetsBaseUrl, fetcher: this.fetcher, config: { prefixTargetsWithHash: true } });
+    try {
+      return create();
+    } catch {
+      // The cached root no longer verifies (damaged on disk): start again from the shipped one, which is
+      // trusted by definition, and walk the root chain anew.
+      await writeFile(join(cacheDir, 'root.json'), trustedRoot).catch(() => undefined);
+      return this.tuf('loading the trusted root', async () => create());
+    }
   }
 
   private async readVersions(): Promise<TrustedVersions> {
