@@ -17,7 +17,7 @@ export function httpAnnounce(url: string, params: AnnounceParams, options: Resol
 export function httpScrape(url: string, infoHashes: readonly Buffer[], options: ResolvedRequestOptions): Promise<ScrapeResult> {
   const target = scrapeUrl(url, infoHashes);
   if (target === undefined) {
-    return Promise.reject(new TrackerError('unsupported-url', url, 'the last path segment does not start with "announce", so there is no scrape URL (BEP 48)'));
+    return Promise.reject(new TrackerError('unsupported-url', url, 'no path segment is "announce" (nor does the last one start with it), so there is no scrape URL (BEP 48)'));
   }
   return withDeadline(url, options.timeoutMs, options.signal, async (deadline) => {
     const answer = await httpGet(target, options, deadline);

@@ -30,17 +30,32 @@ export function announceUrl(trackerUrl: string, params: AnnounceParams): string 
   return appendQuery(trackerUrl, fields);
 }
 
-/** BEP 48: the scrape URL replaces `announce` at the start of the last path segment, or there is none. */
+/**
+ * BEP 48: the scrape URL replaces `announce` at the start of the last path segment. Private trackers put a
+ * passkey after it (`/announce/<passkey>`, our tracker's form): then the last segment that is exactly
+ * `announce` becomes `scrape`. Without either there is no scrape URL.
+ */
 export function scrapeUrl(trackerUrl: string, infoHashes: readonly Buffer[]): string | undefined {
   const [beforeQuery, ...rest] = withoutFragment(trackerUrl).split('?');
-  const slash = beforeQuery.lastIndexOf('/');
-  if (!beforeQuery.startsWith('announce', slash + 1)) return undefined;
-  const base = `${beforeQuery.slice(0, slash + 1)}scrape${beforeQuery.slice(slash + 1 + 'announce'.length)}`;
+  const base = scrapePath(beforeQuery);
+  if (base === undefined) return undefined;
   const withQuery = rest.length > 0 ? `${base}?${rest.join('?')}` : base;
   return appendQuery(
     withQuery,
     infoHashes.map((hash) => ['info_hash', percentEncodeBytes(hash)]),
   );
+}
+
+function scrapePath(url: string): string | undefined {
+  const slash = url.lastIndexOf('/');
+  if (url.startsWith('announce', slash + 1)) return `${url.slice(0, slash + 1)}scrape${url.slice(slash + 1 + 'announce'.length)}`;
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2);
+  if (pathStart < 0) return undefined;
+  const segments = url.slice(pathStart).split('/');
+  const at = segments.lastIndexOf('announce');
+  if (at < 0) return undefined;
+  segments[at] = 'scrape';
+  return `${url.slice(0, pathStart)}${segments.join('/')}`;
 }
 
 function appendQuery(url: string, fields: readonly [string, string][]): string {
