@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { parseTorrent } from '@seedfleet/metainfo';
 import { FS_INCOMING_DIR } from '@seedfleet/storage';
-import { deterministicBytes } from '@seedfleet/testing';
+import { deterministicBytes, waitFor } from '@seedfleet/testing';
 import type { Release, ReleaseManifest } from '../../apps/publisher/src/releases/release.model';
 import { ReleaseRepository } from '../../apps/publisher/src/releases/release.repository';
 import { locallyBuiltTorrent, readObject, startPublisher, type PublisherUnderTest } from './publisher-support/harness';
@@ -149,6 +149,7 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const byKeys = await publisher.api('POST', '/api/releases', { body: { product: 'demo-app', version: '2.0.1', source: { keys: ['incoming/demo-2.0/bin/app', 'incoming/demo-2.0/README.txt'] } } });
     expect(byKeys.status).toBe(201);
     expect((byKeys.json.files as { path: string }[]).map((file) => file.path)).toEqual(['README.txt', 'app']);
+    await publisher.waitForRelease(byKeys.json.id as string, (current) => current.status === 'ready');
     const newestFirst = await publisher.api('GET', '/api/releases?product=demo-app&channel=stable');
     const ids = (newestFirst.json.items as Release[]).map((item) => item.id);
     expect(ids[0]).toBe(byKeys.json.id);
@@ -215,6 +216,25 @@ describe('publisher release API (real Redis, fs storage)', () => {
     expect(await response.json()).toMatchObject({ statusCode: 413, message: expect.stringMatching(/MAX_UPLOAD_BYTES/) });
     expect(await publisher.keys(`releases/${release.id}/`)).toEqual([]);
     expect(incomingTempFiles(publisher)).toEqual([]);
+  });
+
+  it('keeps nothing of an upload the client aborts halfway', async () => {
+    const release = (await publisher.api('POST', '/api/releases', { body: { product: 'demo-app', version: '3.2.0' } })).json as unknown as Release;
+    const url = new URL(publisher.base);
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      method: 'PUT',
+      path: `/api/releases/${release.id}/files/partial.bin`,
+      headers: { authorization: `Bearer ${publisher.env.SEEDFLEET_ADMIN_TOKEN}`, 'content-length': 900 * 1024 },
+    });
+    request.on('error', () => undefined);
+    request.write(Buffer.alloc(300 * 1024, 9));
+    await waitFor('the upload to reach storage', async () => (incomingTempFiles(publisher).length > 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 20 });
+    request.destroy();
+    await waitFor('the aborted upload to be cleaned up', async () => (incomingTempFiles(publisher).length === 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 20 });
+    expect(await publisher.keys(`releases/${release.id}/`)).toEqual([]);
+    expect((await publisher.api('GET', `/api/releases/${release.id}`)).json.files).toEqual([]);
   });
 
   it('publishes an OpenAPI document covering the release API', async () => {

@@ -108,10 +108,13 @@ export async function startPublisher(extraEnv: Record<string, string> = {}, opti
       return keys;
     },
     close: async () => {
-      await app.close();
-      await deleteKeysWithPrefix(redis, `seedfleet-test:${unique}:`);
-      await redis.quit();
-      await dataDir.remove();
+      try {
+        await app.close();
+      } finally {
+        await deleteKeysWithPrefix(redis, `seedfleet-test:${unique}:`);
+        await redis.quit();
+        await dataDir.remove();
+      }
     },
   };
 }
