@@ -2,7 +2,7 @@ import { deterministicBytes, type RunningS3rver, startS3rver } from '@seedfleet/
 import type { Release } from '../../apps/publisher/src/releases/release.model';
 import { PRESIGNED_URL_SECONDS } from '../../apps/publisher/src/webseed/webseed.controller';
 import { startPublisher, type PublisherUnderTest } from './publisher-support/harness';
-import { publishRelease, rawRequest, webSeedPath } from './publisher-serving.fixture';
+import { fetchAllPiecesWithOurWebSeed, publishRelease, rawRequest, webSeedPath } from './publisher-serving.fixture';
 
 jest.setTimeout(120_000);
 
@@ -49,6 +49,14 @@ describe('web seed over S3 storage (s3rver over HTTP)', () => {
 
     const whole = await fetch(location);
     expect(Buffer.from(await whole.arrayBuffer()).equals(APP)).toBe(true);
+  });
+
+  it("our engine's web-seed client fetches every piece through the 302s (presigned query kept byte for byte)", async () => {
+    const torrent = await rawRequest(publisher.base, 'GET', `/api/releases/${release.id}/torrent`);
+    const result = await fetchAllPiecesWithOurWebSeed(torrent.body);
+    expect(result).toMatchObject({ bad: [], undelivered: [], error: undefined });
+    // Two files: each one GET answered 302, then one ranged GET to S3.
+    expect(result).toMatchObject({ redirects: 2, requests: 4 });
   });
 
   it('HEAD is answered by the publisher itself (a presigned GET URL cannot be HEADed)', async () => {

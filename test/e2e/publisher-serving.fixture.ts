@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { parseTorrent } from '@seedfleet/metainfo';
+import { WebSeed } from '../../libs/engine/src/webseed';
 import type { Release } from '../../apps/publisher/src/releases/release.model';
 import type { PublisherUnderTest } from './publisher-support/harness';
 
@@ -46,4 +49,27 @@ export function rawRequest(base: string, method: string, path: string, headers: 
 export function webSeedPath(release: Release, path?: string): string {
   const file = path === undefined ? '' : `/${path.split('/').map(encodeURIComponent).join('/')}`;
   return `/webseed/${release.id}/${encodeURIComponent(release.torrentName)}${file}`;
+}
+
+/**
+ * Every piece of the torrent through our own engine's web-seed client (what agents use), each checked
+ * against its SHA-1. Returns the pieces that failed or never came.
+ */
+export async function fetchAllPiecesWithOurWebSeed(torrent: Buffer): Promise<{ bad: number[]; undelivered: number[]; error?: string; requests: number; redirects: number }> {
+  const metainfo = parseTorrent(torrent);
+  const seed = new WebSeed(metainfo, metainfo.urlList[0]);
+  const bad: number[] = [];
+  try {
+    const result = await seed.fetch({
+      first: 0,
+      end: metainfo.pieceCount,
+      onPiece: (index, data) => {
+        const expected = metainfo.pieces!.subarray(index * 20, index * 20 + 20);
+        if (!createHash('sha1').update(data).digest().equals(expected)) bad.push(index);
+      },
+    });
+    return { bad, undelivered: result.undelivered, error: result.error?.message, requests: seed.stats.requests, redirects: seed.stats.redirects };
+  } finally {
+    seed.close();
+  }
 }

@@ -6,7 +6,7 @@ import { deterministicBytes, waitFor } from '@seedfleet/testing';
 import type { Release, StoredRelease } from '../../apps/publisher/src/releases/release.model';
 import { releaseKeys } from '../../apps/publisher/src/releases/release.model';
 import { startPublisher, type PublisherUnderTest } from './publisher-support/harness';
-import { publishRelease, rawRequest, webSeedPath } from './publisher-serving.fixture';
+import { fetchAllPiecesWithOurWebSeed, publishRelease, rawRequest, webSeedPath } from './publisher-serving.fixture';
 
 jest.setTimeout(120_000);
 
@@ -158,6 +158,13 @@ describe('publisher web seed and downloads (real Redis, fs storage)', () => {
       const pending = created.json as unknown as StoredRelease;
       expect((await get(`/webseed/${pending.id}/${pending.torrentName}`)).status).toBe(404);
     });
+  });
+
+  it("our engine's web-seed client fetches every piece of a multi-file release (one range request per file)", async () => {
+    const torrent = await get(`/api/releases/${release.id}/torrent`);
+    const result = await fetchAllPiecesWithOurWebSeed(torrent.body);
+    expect(result).toMatchObject({ bad: [], undelivered: [], error: undefined, redirects: 0 });
+    expect(result.requests).toBe(Object.keys(FILES).length);
   });
 
   it('a client that goes away mid-body stops the storage read (no leak)', async () => {
