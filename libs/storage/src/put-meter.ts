@@ -118,7 +118,8 @@ export function meterBody(key: string, body: Readable | Buffer, options: PutOpti
 /** Puts accept a Buffer or a stream; both are read as a stream so one code path handles both. */
 function bodyStream(body: Readable | Buffer): Readable {
   if (Buffer.isBuffer(body)) return Readable.from(body.length > 0 ? [body] : []);
-  if (body instanceof Readable) return body;
+  // Duck-typed: request bodies from other stream implementations (or realms) are not `instanceof Readable`.
+  if (typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function' && typeof (body as Readable).on === 'function') return body;
   throw new StorageError('io', 'put body must be a Buffer or a Readable stream');
 }
 

@@ -128,6 +128,9 @@ export class S3ObjectStore implements ObjectStore {
         if (key === undefined || !isValidKey(key)) continue;
         yield { key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
       }
+      if (page.IsTruncated && !page.NextContinuationToken) {
+        throw new StorageError('io', `S3 list ${prefix}: the store said the listing is truncated but gave no continuation token`, prefix);
+      }
       continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (continuationToken);
   }

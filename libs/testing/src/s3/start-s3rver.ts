@@ -1,3 +1,7 @@
+// The build excludes libs/testing/** (and so this declaration) yet compiles these files when build code imports
+// @seedfleet/testing; the reference keeps the s3rver typings in scope there.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./s3rver-module.d.ts" />
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
