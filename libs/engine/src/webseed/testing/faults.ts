@@ -132,3 +132,20 @@ export const corruptBytes = (fileOffsets: readonly number[]): Fault => async (re
   }
   res.writeHead(206, { 'content-range': contentRange, 'content-length': copy.length }).end(copy);
 };
+
+/**
+ * Correct replies sent at about `bytesPerSecond` (16 KiB chunks): a slow origin, for mixed peer + web-seed
+ * swarms. `sent.bytes` counts body bytes written (a client may hang up before the end of its range).
+ */
+export const throttled = (bytesPerSecond: number, sent: { bytes: number } = { bytes: 0 }): Fault => async (request, res, server) => {
+  const { body, contentRange } = await correct(request, server);
+  res.writeHead(206, { 'content-range': contentRange, 'content-length': body.length });
+  const chunk = 16 * 1024;
+  for (let at = 0; at < body.length && !res.destroyed; at += chunk) {
+    const part = body.subarray(at, at + chunk);
+    res.write(part);
+    sent.bytes += part.length;
+    await new Promise((resolve) => setTimeout(resolve, (chunk / bytesPerSecond) * 1000));
+  }
+  res.end();
+};
