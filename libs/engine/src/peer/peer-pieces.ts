@@ -26,12 +26,14 @@ export class PeerPieces {
   }
 
   /**
-   * A bitfield or have-all after the peer said it had nothing (have-none, or another message first):
-   * some clients (aria2) send it late. Its pieces are added; returns the ones that are news, to report as
-   * haves. Anything else after an announcement is a violation.
+   * A bitfield or have-all after the peer said it had nothing (have-none, or another message first), or
+   * after its bitfield: aria2 sends its bitfield late, and sends it twice when it got pieces from a web
+   * seed before connecting (libtorrent accepts a repeated bitfield too). Its pieces are added; returns
+   * the ones that are news, to report as haves. Anything else after an announcement is a violation.
    */
   lateAnnouncement(announcement: Announcement): number[] {
-    if (this.announcement?.kind !== 'none' || this.pieces === undefined || announcement.kind === 'none') {
+    const before = this.announcement?.kind;
+    if ((before !== 'none' && before !== 'bitfield') || this.pieces === undefined || announcement.kind === 'none') {
       throw new PeerViolation('protocol', `${describe(announcement)} after the peer already announced its pieces`);
     }
     let late: Bitfield;

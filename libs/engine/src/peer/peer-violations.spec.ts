@@ -44,9 +44,9 @@ describe('a misbehaving peer is disconnected with a reason, and nothing throws',
     expect(await closeReason(fixture)).toMatchObject({ code: 'protocol' });
   });
 
-  it('a second bitfield', async () => {
+  it('have-none after a bitfield', async () => {
     const fixture = await setUp();
-    fixture.send({ type: 'bitfield', bytes: Buffer.alloc(3) }, { type: 'bitfield', bytes: Buffer.alloc(3) });
+    fixture.send({ type: 'bitfield', bytes: Buffer.alloc(3) }, { type: 'have-none' });
     expect(await closeReason(fixture)).toMatchObject({ code: 'protocol', message: expect.stringContaining('already announced') });
     expect(fixture.events.names().slice(0, 1)).toEqual(['bitfield']);
   });
@@ -183,7 +183,16 @@ describe('liveness', () => {
   });
 });
 
-describe('a late announcement after the peer said it had nothing', () => {
+describe('a late announcement after the peer said it had nothing, or a repeated bitfield', () => {
+  it('a second bitfield adds its new pieces as haves (aria2 repeats its bitfield after web-seed pieces)', async () => {
+    const fixture = await setUp();
+    fixture.send({ type: 'bitfield', bytes: Buffer.from([0b10000000, 0, 0]) }, { type: 'bitfield', bytes: Buffer.from([0b11000000, 0, 0]) }, { type: 'have', index: 5 });
+    expect((await fixture.events.next('have', 2)).args).toEqual([5]);
+    expect(fixture.events.events.slice(0, 3).map((event) => event.name)).toEqual(['bitfield', 'have', 'have']);
+    expect(fixture.events.events.slice(1, 3).map((event) => event.args)).toEqual([[1], [5]]);
+    expect(fixture.peer.isClosed).toBe(false);
+  });
+
   it('a bitfield after another first message adds its pieces, reported as haves (aria2 sends it late)', async () => {
     const fixture = await setUp();
     // Pieces 0 and 1 in the late bitfield; 1 was already had.
