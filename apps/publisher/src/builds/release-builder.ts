@@ -8,9 +8,8 @@ import { releaseKeys, type ReleaseManifest, type StoredRelease } from '../releas
 import type { ReleaseRepository } from '../releases/release.repository';
 import { BuildInputError } from './build-errors';
 import { manifestBytes } from './manifest';
+import { ProgressWriter } from './progress-writer';
 import { verifiedRead } from './verified-read';
-
-const PROGRESS_INTERVAL_MS = 500;
 
 export type BuildOutcome = 'built' | 'already-built' | 'skipped';
 
@@ -113,38 +112,5 @@ export class ReleaseBuilder {
     for (const hex of [release.infoHashV1, release.infoHashV2]) {
       if (hex) await this.deps.registry.registerInfoHash(truncatedInfoHash(Buffer.from(hex, 'hex')));
     }
-  }
-}
-
-/** Writes build progress to the record at most every PROGRESS_INTERVAL_MS, one write at a time. */
-class ProgressWriter {
-  private latest = 0;
-  private lastWrite = 0;
-  private writing: Promise<void> = Promise.resolve();
-  private stopped = false;
-
-  constructor(
-    private readonly releases: ReleaseRepository,
-    private readonly releaseId: string,
-  ) {}
-
-  report(bytesDone: number): void {
-    this.latest = bytesDone;
-    const now = Date.now();
-    if (this.stopped || now - this.lastWrite < PROGRESS_INTERVAL_MS) return;
-    this.lastWrite = now;
-    this.writing = this.writing.then(() => this.write()).catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.writing;
-  }
-
-  private async write(): Promise<void> {
-    const bytesDone = this.latest;
-    await this.releases.update(this.releaseId, (current) =>
-      current.status === 'building' && current.build && current.build.bytesDone < bytesDone ? { ...current, build: { ...current.build, bytesDone } } : undefined,
-    );
   }
 }

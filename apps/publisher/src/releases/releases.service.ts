@@ -81,7 +81,8 @@ export class ReleasesService {
       if (current.files.length === 0) throw badRequest(`release ${id} has no files; upload them with PUT /api/releases/${id}/files/<path> first`);
       return { ...current, status: 'queued', error: undefined, build: undefined };
     });
-    if (previous === 'building' || previous === 'ready') return queued;
+    // Queued or building: enqueue is a no-op while the job exists, and re-creates a job lost with Redis.
+    if (previous === 'ready') return queued;
     try {
       await this.builds.enqueue(id);
     } catch (error) {
