@@ -87,6 +87,17 @@ describe('libtorrent downloads a release from the publisher', () => {
     await expectDownloaded(join(dir.path, 'download'), release);
   });
 
+  it('(a) from the web seed alone, local storage (ranges served by the publisher)', async () => {
+    publisher = await startPublisher({ ORIGIN_SEEDER: 'off' });
+    const release = await publishRelease(publisher, 'lt-app', '1.1.0', FILES);
+    const { torrent } = await agentTorrent(publisher, release);
+    const torrentPath = join(dir.path, 'release.torrent');
+    await writeFile(torrentPath, torrent);
+    peer = await startLibtorrentPeer({ torrentPath, directory: join(dir.path, 'download'), role: 'download' });
+    await peer.whenComplete(120_000);
+    await expectDownloaded(join(dir.path, 'download'), release);
+  });
+
   it('(b) from the origin seeder alone (url-list removed from the torrent copy), objects read from S3', async () => {
     publisher = await s3Publisher(s3, { ORIGIN_SEEDER_PORT: '0', ORIGIN_SEEDER_HOST: '127.0.0.1', ORIGIN_SEEDER_POLL_SECONDS: '1' });
     const release = await publishRelease(publisher, 'lt-app', '2.0.0', FILES);
