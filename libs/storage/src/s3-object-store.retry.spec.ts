@@ -1,8 +1,8 @@
-import { ACCESS_DENIED, INTERNAL_ERROR, SLOW_DOWN, startFaultProxy, startS3rver, type FaultProxy, type RunningS3rver } from '@seedfleet/testing';
-import { Readable } from 'node:stream';
+import { ACCESS_DENIED, INTERNAL_ERROR, SLOW_DOWN, startFaultProxy, startS3rver, waitFor, type FaultProxy, type RunningS3rver } from '@seedfleet/testing';
+import { PassThrough, Readable } from 'node:stream';
 import { MIN_PART_SIZE, type S3ObjectStoreConfig } from './s3-config';
 import { S3ObjectStore } from './s3-object-store';
-import { collect, expectStorageError, pattern, readAll, sha256 } from './testing/object-store-conformance';
+import { chunked, collect, expectStorageError, pattern, readAll, sha256 } from './testing/object-store-conformance';
 
 // Real HTTP all the way: AWS SDK client → scripted fault proxy → s3rver.
 let s3: RunningS3rver;
@@ -120,6 +120,40 @@ describe('S3ObjectStore retries through a fault proxy', () => {
     } finally {
       await paged.close();
     }
+  });
+});
+
+describe('S3ObjectStore multipart cleanup, as the proxy sees it', () => {
+  const multipartCalls = () =>
+    proxy.requests
+      .filter((request) => request.url.includes('/m/'))
+      .map((request) => `${request.method} ${request.url.includes('?uploads') ? 'initiate' : request.url.includes('partNumber=') ? 'part' : request.url.includes('uploadId=') ? 'upload-id' : 'object'}`);
+
+  it('aborts the multipart upload when the body passes maxBytes', async () => {
+    const size = 2 * MIN_PART_SIZE + 100;
+    const error = await expectStorageError(store.put('m/too-big.bin', chunked(pattern(size, 4), 1024 * 1024), { maxBytes: size - 1 }), 'too-large');
+    expect(error.message).toContain(`limit of ${size - 1} bytes`);
+    const calls = multipartCalls();
+    expect(calls).toContain('POST initiate');
+    expect(calls).toContain('PUT part');
+    expect(calls.at(-1)).toBe('DELETE upload-id');
+    expect(calls).not.toContain('POST upload-id');
+    expect(await s3.pendingMultipartUploads()).toEqual([]);
+  });
+
+  it('aborts the multipart upload when the signal fires mid-stream', async () => {
+    const body = new PassThrough();
+    const controller = new AbortController();
+    const putting = store.put('m/aborted.bin', body, { signal: controller.signal });
+    body.write(pattern(MIN_PART_SIZE + 1, 5));
+    await waitFor('a part upload', async () => (proxy.requests.some((request) => request.url.includes('partNumber=1')) ? true : undefined), { timeoutMs: 10_000, intervalMs: 5 });
+    controller.abort();
+    await expectStorageError(putting, 'aborted');
+    const calls = multipartCalls();
+    expect(calls.at(-1)).toBe('DELETE upload-id');
+    expect(calls).not.toContain('POST upload-id');
+    expect(await s3.pendingMultipartUploads()).toEqual([]);
+    expect(await store.head('m/aborted.bin')).toBeUndefined();
   });
 });
 
