@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { parseTorrent } from '@seedfleet/metainfo';
 import { deterministicBytes, ManagedProcess } from '@seedfleet/testing';
+import { BuildQueue } from '../../apps/publisher/src/builds/build-queue';
+import { BuildReconciler } from '../../apps/publisher/src/builds/build-reconciler';
 import type { Release } from '../../apps/publisher/src/releases/release.model';
 import { locallyBuiltTorrent, readObject, startPublisher, type PublisherUnderTest } from './publisher-support/harness';
 
@@ -57,5 +59,23 @@ describe('standalone build worker killed mid-build', () => {
     const uninterrupted = await locallyBuiltTorrent(publisher.base, ready, { 'payload.bin': ARTIFACT, 'notes.txt': NOTES });
     expect(torrent.equals(uninterrupted)).toBe(true);
     expect(second.running).toBe(true);
+    // Graceful: Nest closes the worker, then re-raises SIGTERM (a SIGKILL would mean it hung past the grace time).
+    expect(await second.stop()).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('re-queues, at reconciliation, a build whose job was lost with Redis', async () => {
+    const release = (await publisher.api('POST', '/api/releases', { body: { product: 'killer-app', version: '5.0.1' } })).json as unknown as Release;
+    expect((await publisher.api('PUT', `/api/releases/${release.id}/files/notes.txt`, { raw: NOTES })).status).toBe(201);
+    expect((await publisher.api('POST', `/api/releases/${release.id}/build`)).json.status).toBe('queued');
+    const { queue } = publisher.app.get(BuildQueue);
+    await queue.obliterate({ force: true });
+    expect(await queue.getJob(release.id)).toBeUndefined();
+
+    const reconciler = publisher.app.get(BuildReconciler);
+    expect(await reconciler.reconcile()).toEqual([release.id]);
+    expect(await (await queue.getJob(release.id))?.getState()).toBe('waiting');
+    expect(await reconciler.reconcile()).toEqual([]);
+    workers.push(await startWorker(publisher, 0));
+    await publisher.waitForRelease(release.id, (current) => current.status === 'ready', 120_000);
   });
 });

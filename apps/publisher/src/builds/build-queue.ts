@@ -32,11 +32,12 @@ export class BuildQueue implements OnApplicationShutdown {
    * Queues the release's build; a no-op while a job for it is waiting or running. A finished or failed job
    * is replaced, so a release that failed (or whose build result was lost) can be built again.
    */
-  async enqueue(releaseId: string): Promise<void> {
+  /** True when a job was added, false when one was already waiting or running. */
+  async enqueue(releaseId: string): Promise<boolean> {
     const existing = await this.queue.getJob(releaseId);
     if (existing) {
       const state = await existing.getState();
-      if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return;
+      if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return false;
       await existing.remove();
     }
     await this.queue.add('build', { releaseId }, {
@@ -46,6 +47,7 @@ export class BuildQueue implements OnApplicationShutdown {
       removeOnComplete: { age: 7 * 24 * 3600 },
       removeOnFail: { age: 30 * 24 * 3600 },
     });
+    return true;
   }
 
   async onApplicationShutdown(): Promise<void> {
