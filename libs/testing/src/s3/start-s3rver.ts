@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import type S3rverClass from 's3rver';
 import { s3rverShims } from './s3rver-shims';
 
 export interface S3rverOptions {
@@ -41,6 +41,10 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const directory = await mkdtemp(join(tmpdir(), 'seedfleet-s3rver-'));
   const uploadsDir = join(directory, bucket, '._S3rver_uploads');
+  // Loaded on first use: s3rver (koa, winston) takes ~0.3 s to load, and every test importing
+  // @seedfleet/testing would pay for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require('s3rver') as typeof S3rverClass;
   const server = new S3rver({ address: host, port: options.port ?? 0, silent: true, directory, configureBuckets: [{ name: bucket }], vhostBuckets: false });
   // After s3rver's XML encoder (so shim bodies are encoded like its own), before its routing.
   const routingStart = server.middleware.findIndex((middleware) => middleware.name === 'vhost');
