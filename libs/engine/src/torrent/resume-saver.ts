@@ -24,4 +24,16 @@ export class ResumeSaver {
     this.running = this.write().finally(() => (this.running = undefined));
     await this.running;
   }
+
+  /**
+   * save(), with a failure reported as a process warning: it does not stop the torrent, the data is
+   * fine and only a restart would re-check more.
+   */
+  async saveOrWarn(pieceCount: number, force: boolean, torrentName: string): Promise<void> {
+    try {
+      await this.save(pieceCount, force);
+    } catch (error) {
+      process.emitWarning(`torrent "${torrentName}": saving resume data failed: ${(error as Error).message}`, 'TorrentResumeWarning');
+    }
+  }
 }

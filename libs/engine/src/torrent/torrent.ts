@@ -6,7 +6,7 @@ import { saveResumeData } from '../storage/resume-file';
 import { Announcing } from './announcing';
 import { CompletionSignal } from './completion-signal';
 import { PeerSide } from './peer-side';
-import { WebSeeding } from './web-seeding';
+import { WebSeeding, webSeedSettings } from './web-seeding';
 import { PieceCompletion } from './piece-completion';
 import { PieceOutcomes } from './piece-outcomes';
 import { ResumeSaver } from './resume-saver';
@@ -78,15 +78,9 @@ export class Torrent {
       onStorageError: (error) => this.fail(error),
     });
     this.webSeeding = new WebSeeding(this.core, {
-      urls: options.webSeeds ?? metainfo.urlList,
-      mode: options.origin ?? 'fallback',
-      downloadGoal: options.downloadGoal,
-      maxRequests: options.maxWebSeedRequests,
-      seedOptions: { clock: session.clock, random: session.random, ...options.webSeedOptions },
-      dialing: () => this.peers.swarm.dialing,
+      ...webSeedSettings(options, session),
+      peers: this.peers,
       onPieceComplete: (index) => this.completion.complete(index),
-      onReleased: (index) => this.peers.requester.dropIdleBuffers([index]),
-      cancel: (peerId, piece, block) => this.peers.requester.cancelAt(peerId, { piece, block }),
       onError: (error) => this.events.emit('webSeed', { url: error.url, code: error.code, error: error.message }),
     });
     this.outcomes = new PieceOutcomes(this.core, {
@@ -281,17 +275,9 @@ export class Torrent {
     this.announceComplete();
   }
 
-  /**
-   * Resume data: at most every 30 s while pieces arrive, and at completion and stop. A failure to save is
-   * reported but does not stop the torrent: the data is fine, only a restart would re-check more.
-   */
+  /** Resume data: at most every 30 s while pieces arrive, and at completion and stop (ResumeSaver). */
   private async saveResume(when: 'periodic' | 'final'): Promise<void> {
-    if (!this.resumeSaver || this.stateValue === 'checking') return;
-    try {
-      await this.resumeSaver.save(this.core.have.count, when === 'final');
-    } catch (error) {
-      process.emitWarning(`torrent "${this.metainfo.name}": saving resume data failed: ${(error as Error).message}`, 'TorrentResumeWarning');
-    }
+    if (this.stateValue !== 'checking') await this.resumeSaver?.saveOrWarn(this.core.have.count, when === 'final', this.metainfo.name);
   }
 
   /** A storage failure stops the torrent in the error state with a message a person can act on. */

@@ -1,15 +1,19 @@
-import { BLOCK_SIZE } from '../policy';
 import { nextRun, type PieceRun, WebSeed, WebSeedError, type WebSeedOptions } from '../webseed';
 import { DEFAULT_ORIGIN_STALL_MS, type OriginMode, type OriginScope, originScope } from '../webseed/origin-policy';
+import { RateDebt } from './rate-debt';
+import type { Requester } from './requester';
+import { deliverWholePiece, releaseClaim } from './web-seed-pieces';
 import type { TorrentCore } from './torrent-core';
+import type { AddTorrentOptions, SessionLink } from './torrent-options';
 
 /** Web-seed requests at once per torrent, over all its seeds (default). */
 export const DEFAULT_WEB_SEED_REQUESTS = 4;
 /** Largest run asked in one go: large enough for few requests, small enough to share the work with peers. */
 const MAX_RUN_BYTES = 8 * 1024 * 1024;
 
-export interface WebSeedingOptions {
-  /** url-list entries (deduplicated by the caller or here). */
+/** What decides how a torrent uses its web seeds (from AddTorrentOptions; see webSeedSettings). */
+export interface WebSeedSettings {
+  /** url-list entries (deduplicated here). */
   readonly urls: readonly string[];
   readonly mode: OriginMode;
   /** assist: the download rate wanted, bytes per second. */
@@ -19,16 +23,29 @@ export interface WebSeedingOptions {
   /** Peers silent this long count as stalled (fallback fetches anything then). */
   readonly stallMs?: number;
   readonly seedOptions?: Partial<WebSeedOptions>;
-  /** Dials in progress (peers may be about to help). */
-  readonly dialing: () => number;
+}
+
+export interface WebSeedingOptions extends WebSeedSettings {
+  /** The peer side: dials in progress, idle buffers to drop, endgame cancels. */
+  readonly peers: {
+    readonly swarm: { readonly dialing: number };
+    readonly requester: Pick<Requester, 'dropIdleBuffers' | 'cancelAt'>;
+  };
   /** Every block of the piece is in the assembler: verify and store it. */
   readonly onPieceComplete: (index: number) => void;
-  /** A claimed piece went back to the queue: its buffer may go. */
-  readonly onReleased: (index: number) => void;
-  /** Endgame: a peer asked for a block the web seed delivered first gets a cancel. */
-  readonly cancel: (peerId: string, piece: number, block: number) => void;
   /** A run ended with an error (after the seed's own retries), or a url-list entry is unusable. */
   readonly onError: (error: WebSeedError) => void;
+}
+
+/** The torrent's web-seed settings: its url-list unless given, origin 'fallback' unless given, the session's clock. */
+export function webSeedSettings(options: AddTorrentOptions, session: Pick<SessionLink<unknown>, 'clock' | 'random'>): WebSeedSettings {
+  return {
+    urls: options.webSeeds ?? options.metainfo.urlList,
+    mode: options.origin ?? 'fallback',
+    downloadGoal: options.downloadGoal,
+    maxRequests: options.maxWebSeedRequests,
+    seedOptions: { clock: session.clock, random: session.random, ...options.webSeedOptions },
+  };
 }
 
 interface SeedSlot {
@@ -58,11 +75,10 @@ export class WebSeeding {
   /** Pieces claimed by web seeds and not yet delivered or given back. */
   private claimed = 0;
   /** Web-seed bytes not yet taken from the rate buckets. */
-  private owed = 0;
   private lastPeerBytes = 0;
   private lastPeerProgressAt = 0;
   private nextSlot = 0;
-  private wakeTimer: NodeJS.Timeout | undefined;
+  private readonly debt: RateDebt;
 
   constructor(
     private readonly core: TorrentCore,
@@ -74,6 +90,7 @@ export class WebSeeding {
       this.bySource.set(slot.source, slot);
       core.picker.addPeer(slot.source, 'none');
     }
+    this.debt = new RateDebt(core.downGate, () => this.schedule());
   }
 
   /** Bytes received from web seeds (HTTP body bytes accepted, retries included). */
@@ -123,8 +140,7 @@ export class WebSeeding {
   /** Paused, stopped or complete: every fetch is aborted (its pieces go back), sockets closed. */
   stop(): void {
     this.active = false;
-    clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
+    this.debt.stop();
     for (const slot of this.slots) {
       const { seed } = slot;
       if (!seed) continue;
@@ -144,7 +160,7 @@ export class WebSeeding {
       this.lastPeerBytes = stats.received;
       this.lastPeerProgressAt = now;
     }
-    if (!this.payOwed(now)) return;
+    if (!this.debt.pay(now)) return;
     const scope = originScope({
       mode: this.options.mode,
       now,
@@ -171,7 +187,7 @@ export class WebSeeding {
       if (!run) return;
       if (!seed.canFetch(run.bytes)) continue;
       this.fetch(slot, seed, run);
-      if (!this.payOwed(this.core.clock())) return;
+      if (!this.debt.pay(this.core.clock())) return;
     }
   }
 
@@ -203,11 +219,11 @@ export class WebSeeding {
     if (pending.size === 0) return;
     this.runs++;
     this.claimed += pending.size;
-    for (const index of pending) this.owed += this.core.geometry.pieceSize(index);
+    for (const index of pending) this.debt.owe(this.core.geometry.pieceSize(index));
     const giveBack = (index: number) => {
       if (!pending.delete(index)) return;
       this.claimed--;
-      this.release(slot.source, index);
+      releaseClaim(this.core, slot.source, index, this.options.peers.requester);
     };
     void seed
       .fetch({
@@ -216,7 +232,8 @@ export class WebSeeding {
         onPiece: (index, data) => {
           if (!pending.delete(index)) return;
           this.claimed--;
-          this.deliver(slot.source, index, data);
+          this.core.stats.downRate.add(data.length, this.core.clock());
+          deliverWholePiece(this.core, slot.source, index, data, this.options);
         },
       })
       .then((result) => {
@@ -231,63 +248,10 @@ export class WebSeeding {
       });
   }
 
-  /** A whole piece from a web seed: into the assembler as if each block came from `source`. */
-  private deliver(source: string, index: number, data: Buffer): void {
-    const { picker, assembler, stats, clock } = this.core;
-    stats.downRate.add(data.length, clock());
-    if (picker.pieceState(index) !== 'in-flight') return; // peers finished it first (endgame)
-    const accepted: number[] = [];
-    let complete = false;
-    for (let block = 0; block < picker.blockCount(index); block++) {
-      const result = picker.blockReceived(source, index, block);
-      if (result.outcome !== 'accepted') continue;
-      accepted.push(block);
-      for (const peerId of result.cancel) this.options.cancel(peerId, index, block);
-      complete ||= result.pieceComplete;
-    }
-    if (accepted.length === picker.blockCount(index) && !assembler.has(index)) {
-      assembler.adopt(index, data, source);
-    } else {
-      for (const block of accepted) {
-        const begin = block * BLOCK_SIZE;
-        assembler.write(index, block, begin, data.subarray(begin, Math.min(data.length, begin + BLOCK_SIZE)), source);
-      }
-    }
-    if (complete) this.options.onPieceComplete(index);
-  }
-
-  private release(source: string, index: number): void {
-    const { picker } = this.core;
-    for (let block = 0; block < picker.blockCount(index); block++) picker.release(source, index, block);
-    this.options.onReleased(index);
-  }
-
-  /**
-   * Takes owed web-seed bytes from the rate buckets; true when nothing is owed any more. Otherwise a
-   * timer tries again when the buckets have refilled a little (the 1 s tick alone would halve the rate).
-   */
-  private payOwed(now: number): boolean {
-    if (this.owed === 0) return true;
-    const { downGate } = this.core;
-    const paid = downGate.allowed(this.owed, 1, now);
-    downGate.take(paid, now);
-    this.owed -= paid;
-    if (this.owed === 0) return true;
-    if (!this.wakeTimer) {
-      const wait = downGate.msUntil(Math.min(this.owed, 2 * BLOCK_SIZE), now);
-      this.wakeTimer = setTimeout(() => {
-        this.wakeTimer = undefined;
-        this.schedule();
-      }, Number.isFinite(wait) ? Math.max(10, wait) : 250);
-      this.wakeTimer.unref();
-    }
-    return false;
-  }
-
   private peerCounts(): { announcedPeers: number; pendingPeers: number } {
     let announcedPeers = 0;
     for (const peer of this.core.peers.values()) if (peer.inPicker) announcedPeers++;
-    return { announcedPeers, pendingPeers: this.options.dialing() + this.core.peers.size - announcedPeers };
+    return { announcedPeers, pendingPeers: this.options.peers.swarm.dialing + this.core.peers.size - announcedPeers };
   }
 
   private peerDownRate(now: number): number {
