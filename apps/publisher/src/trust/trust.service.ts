@@ -1,0 +1,237 @@
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { ObjectStore } from '@seedfleet/storage';
+import {
+  DirectoryMetadataStore,
+  generateEd25519Signer,
+  initRepository,
+  loadLatestRoot,
+  loadSignerFromFile,
+  metadataFileName,
+  ObjectStoreMetadataStore,
+  type OnlineSigners,
+  type RefreshResult,
+  type RepositoryStatus,
+  type TargetInput,
+  TufRepository,
+} from '@seedfleet/trust';
+import type { Redis } from 'ioredis';
+import { PUBLISHER_CONFIG } from '../config/config.tokens';
+import type { PublisherConfig } from '../config/publisher-config';
+import { REDIS } from '../redis/redis.tokens';
+import { releaseKeys, type StoredRelease } from '../releases/release.model';
+import { ReleaseRepository } from '../releases/release.repository';
+import { OBJECT_STORE } from '../storage/storage.tokens';
+import { loadOnlineSigners, rootKeyFiles, TrustKeysError, writeKeyFiles } from './online-keys';
+import { customOf, isCurrent, releaseTargetNames } from './release-targets';
+import { RepositoryLock } from './repository-lock';
+import { readTargetBytes } from './target-bytes';
+import type { TrustConfig } from './trust-config';
+import { TRUST_CONFIG, TRUST_ENV } from './trust.tokens';
+
+/** Object-store prefixes of the repository; HTTP serves them at /tuf/ and /tuf/targets/. */
+export const TUF_METADATA_PREFIX = 'tuf/metadata/';
+export const TUF_TARGETS_PREFIX = 'tuf/targets/';
+const REFRESH_INTERVAL_NAME = 'tuf-timestamp-refresh';
+const ROOT_EXPIRY_WARNING_MS = 30 * 86_400_000;
+
+const logger = new Logger('trust');
+
+/**
+ * The publisher's TUF repository (libs/trust) over the object store: opens it (or, on a first development
+ * start, creates keys and root), lists each ready release's .torrent and manifest as targets and drops
+ * retired ones, and re-signs the timestamp on a timer. Writes from all replicas go through one Redis lock.
+ */
+@Injectable()
+export class TrustService implements OnModuleInit, OnApplicationShutdown {
+  readonly metadataStore: ObjectStoreMetadataStore;
+  readonly targetStore: ObjectStoreMetadataStore;
+  private readonly lock: RepositoryLock;
+  private repository?: TufRepository;
+  private tickRunning = false;
+
+  constructor(
+    @Inject(TRUST_CONFIG) private readonly trust: TrustConfig,
+    @Inject(TRUST_ENV) private readonly env: Record<string, string | undefined>,
+    @Inject(PUBLISHER_CONFIG) private readonly config: PublisherConfig,
+    @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
+    @Inject(REDIS) redis: Redis,
+    private readonly releases: ReleaseRepository,
+    private readonly scheduler: SchedulerRegistry,
+  ) {
+    this.metadataStore = new ObjectStoreMetadataStore(objects, { prefix: TUF_METADATA_PREFIX });
+    this.targetStore = new ObjectStoreMetadataStore(objects, { prefix: TUF_TARGETS_PREFIX });
+    this.lock = new RepositoryLock(redis, `${config.redisKeyPrefix}lock:tuf`, { onLost: (key) => logger.error(`lost the TUF repository lock ${key} while writing; another replica may publish concurrently`) });
+  }
+
+  async onModuleInit(): Promise<void> {
+    const repository = await this.lock.withLock(() => this.openRepository());
+    this.repository = repository;
+    const status = await repository.status();
+    if (Date.parse(status.root.expires) - Date.now() < ROOT_EXPIRY_WARNING_MS) {
+      logger.warn(`TUF root v${status.root.version} expires ${status.root.expires}: sign a new root offline with 'seedfleet keys rotate-root' soon`);
+    }
+    this.scheduler.addInterval(REFRESH_INTERVAL_NAME, setInterval(() => void this.tick(), this.trust.refreshIntervalMs));
+    await this.tick();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.scheduler.doesExist('interval', REFRESH_INTERVAL_NAME)) this.scheduler.deleteInterval(REFRESH_INTERVAL_NAME);
+  }
+
+  status(): Promise<RepositoryStatus> {
+    return this.opened().status();
+  }
+
+  /** Re-signs the timestamp (and snapshot, targets) when due; what the timer runs. */
+  refresh(): Promise<RefreshResult> {
+    return this.lock.withLock(() => this.opened().refreshTimestamp({ ifExpiringWithinMs: this.trust.refreshWindowMs }));
+  }
+
+  /** After a build: lists the release's .torrent and manifest (no change when already listed as they are). */
+  async publishRelease(releaseId: string): Promise<void> {
+    await this.lock.withLock(async () => {
+      const release = await this.releases.get(releaseId);
+      if (release) await this.sync([release]);
+    });
+  }
+
+  /** After a retire: removes the release's targets (no change when not listed). */
+  retireRelease(releaseId: string): Promise<void> {
+    return this.publishRelease(releaseId);
+  }
+
+  /** Brings the targets in line with every release record: ready ones listed, retired ones not. */
+  async reconcile(): Promise<void> {
+    await this.lock.withLock(async () => this.sync(await this.releases.list()));
+  }
+
+  private async sync(releases: readonly StoredRelease[]): Promise<void> {
+    const repository = this.opened();
+    const listed = new Map((await repository.listTargets()).map((target) => [target.name, target]));
+    const additions: TargetInput[] = [];
+    const removals: string[] = [];
+    for (const release of releases) {
+      const names = releaseTargetNames(release);
+      if (release.status === 'retired') {
+        removals.push(...[names.torrent, names.manifest].filter((name) => listed.has(name)));
+        continue;
+      }
+      if (release.status !== 'ready') continue;
+      const custom = customOf(release);
+      const objects = [
+        { name: names.torrent, key: releaseKeys.torrent(release.id) },
+        { name: names.manifest, key: releaseKeys.manifest(release.id) },
+      ];
+      for (const { name, key } of objects) {
+        const bytes = await readTargetBytes(this.objects, key);
+        if (!bytes) {
+          logger.error(`release ${release.id} is ready but ${key} is missing; not listing ${name}`);
+          continue;
+        }
+        if (!isCurrent(listed.get(name), { ...bytes, custom })) additions.push({ name, bytes: bytes.bytes, custom });
+      }
+    }
+    if (additions.length > 0) {
+      await repository.addTargets(additions);
+      logger.log(`TUF targets added: ${additions.map((target) => target.name).join(', ')}`);
+    }
+    if (removals.length > 0) {
+      await repository.removeTargets(removals);
+      logger.log(`TUF targets removed: ${removals.join(', ')}`);
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.tickRunning) return;
+    this.tickRunning = true;
+    try {
+      const { refreshed, status } = await this.refresh();
+      if (refreshed.length > 0) logger.log(`re-signed TUF ${refreshed.join(', ')}; timestamp v${status.timestamp.version} expires ${status.timestamp.expires}`);
+      // Releases built by standalone workers (which hold no keys) or whose target update failed.
+      await this.reconcile();
+    } catch (error) {
+      logger.error(`TUF refresh failed: ${(error as Error).message}`);
+    } finally {
+      this.tickRunning = false;
+    }
+  }
+
+  private opened(): TufRepository {
+    if (!this.repository) throw new Error('the TUF repository is not open yet');
+    return this.repository;
+  }
+
+  private async openRepository(): Promise<TufRepository> {
+    const options = { store: this.metadataStore, targetStore: this.targetStore, expiry: this.trust.expiry };
+    const signers = await loadOnlineSigners(this.trust.keysDir, this.env);
+    await this.importRoots();
+    if (await loadLatestRoot(this.metadataStore)) {
+      if (!signers) throw new TrustKeysError(`the TUF repository in storage (${TUF_METADATA_PREFIX}) has no online keys here: set TUF_TARGETS_KEY, TUF_SNAPSHOT_KEY and TUF_TIMESTAMP_KEY or put targets.pem, snapshot.pem and timestamp.pem into ${this.trust.keysDir}`);
+      return TufRepository.open({ ...options, signers });
+    }
+    const rootFiles = await rootKeyFiles(this.trust.keysDir);
+    if (signers && rootFiles.length > 0) {
+      const rootSigners = await Promise.all(rootFiles.map((file) => loadSignerFromFile(file)));
+      logger.warn(`initialising the TUF repository with the root key(s) in ${this.trust.keysDir}; move them offline`);
+      return initRepository({ ...options, signers, rootSigners, roles: rolesOf(signers, rootSigners) });
+    }
+    if (signers || !this.trust.autoInit) {
+      throw new TrustKeysError(
+        `no TUF root in storage (${TUF_METADATA_PREFIX}): create one offline with 'seedfleet keys init --dir ${this.trust.keysDir}' (the publisher imports ${join(this.trust.keysDir, 'metadata')}/*.root.json on start) or copy its root files into ${TUF_METADATA_PREFIX}`,
+      );
+    }
+    return this.initForDevelopment(options);
+  }
+
+  /** First start without keys or metadata: every key, root too, generated into the keys directory. */
+  private async initForDevelopment(options: Pick<Parameters<typeof initRepository>[0], 'store' | 'targetStore' | 'expiry'>): Promise<TufRepository> {
+    const root = generateEd25519Signer();
+    const online = { targets: generateEd25519Signer(), snapshot: generateEd25519Signer(), timestamp: generateEd25519Signer() };
+    await writeKeyFiles(this.trust.keysDir, [
+      { name: 'root-1.pem', signer: root },
+      { name: 'targets.pem', signer: online.targets },
+      { name: 'snapshot.pem', signer: online.snapshot },
+      { name: 'timestamp.pem', signer: online.timestamp },
+    ]);
+    const signers: OnlineSigners = { targets: [online.targets], snapshot: [online.snapshot], timestamp: [online.timestamp] };
+    const repository = await initRepository({ ...options, signers, rootSigners: [root], roles: rolesOf(signers, [root]) });
+    logger.warn(
+      [
+        `generated TUF keys (root, targets, snapshot, timestamp) in ${this.trust.keysDir} and initialised the repository.`,
+        'This is a development setup: the root key sits next to the publisher. In production create the root',
+        `offline with 'seedfleet keys init', keep root-*.pem offline, and give the publisher only the online keys.`,
+        `Agents ship ${this.config.publicUrl}/tuf/root.json as their trusted root.`,
+      ].join('\n'),
+    );
+    return repository;
+  }
+
+  /** Copies `<n>.root.json` files written by `seedfleet keys init|rotate-root` into `<keysDir>/metadata` that
+   * the store does not have yet (a new repository, or a root rotated offline). */
+  private async importRoots(): Promise<void> {
+    const dir = join(this.trust.keysDir, 'metadata');
+    const offline = new DirectoryMetadataStore(dir);
+    const latest = await loadLatestRoot(offline).catch((error: unknown) => {
+      logger.warn(`ignoring the root metadata in ${dir}: ${(error as Error).message}`);
+      return undefined;
+    });
+    if (!latest) return;
+    const stored = (await loadLatestRoot(this.metadataStore))?.signed.version ?? 0;
+    if (latest.signed.version <= stored) return;
+    for (let version = stored + 1; version <= latest.signed.version; version++) {
+      const name = metadataFileName('root', version);
+      const bytes = await offline.read(name);
+      if (!bytes) throw new TrustKeysError(`${join(dir, name)} is missing: clients walk the root chain one version at a time`);
+      await this.metadataStore.write(name, bytes);
+    }
+    await this.metadataStore.write('root.json', (await offline.read(metadataFileName('root', latest.signed.version)))!);
+    logger.log(`imported TUF root v${stored + 1}..v${latest.signed.version} from ${dir}`);
+  }
+}
+
+function rolesOf(signers: OnlineSigners, rootSigners: readonly { publicKey: OnlineSigners['targets'][number]['publicKey'] }[]) {
+  const all = (list: readonly { publicKey: (typeof rootSigners)[number]['publicKey'] }[]) => ({ keys: list.map((signer) => signer.publicKey), threshold: list.length });
+  return { root: all(rootSigners), targets: all(signers.targets), snapshot: all(signers.snapshot), timestamp: all(signers.timestamp) };
+}
