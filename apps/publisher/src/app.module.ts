@@ -13,6 +13,7 @@ import { ReleaseRecordsModule } from './releases/release-records.module';
 import { ReleasesModule } from './releases/releases.module';
 import { StorageModule } from './storage/storage.module';
 import { TrackerModule } from './tracker/tracker.module';
+import { TrustModule } from './trust/trust.module';
 import { WebSeedModule } from './webseed/webseed.module';
 
 /** Kept here too for existing imports; new code imports it from config/config.tokens. */
@@ -48,6 +49,7 @@ export class AppModule {
         WebSeedModule,
         EnrollmentModule,
         OriginSeederModule.forRoot(options.env),
+        TrustModule.forRoot(config, options.env),
       ],
       controllers: [HealthController],
     };
