@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { HashPool } from '@seedfleet/hashing';
 import type { ObjectStore } from '@seedfleet/storage';
 import type { TrackerRegistry } from '@seedfleet/tracker';
@@ -9,6 +9,7 @@ import type { PublisherConfig } from '../config/publisher-config';
 import { ReleaseRepository } from '../releases/release.repository';
 import { OBJECT_STORE } from '../storage/storage.tokens';
 import { TRACKER_STORE } from '../tracker/tracker.tokens';
+import { TrustService } from '../trust/trust.service';
 import { describeError, isRetryable } from './build-errors';
 import { BUILD_JOB_ATTEMPTS, bullPrefix, BUILDS_QUEUE, type BuildJobData } from './build-queue';
 import { ReleaseBuilder } from './release-builder';
@@ -39,6 +40,8 @@ export class BuildWorker implements OnModuleInit, OnApplicationShutdown {
     @Inject(OBJECT_STORE) private readonly store: ObjectStore,
     @Inject(TRACKER_STORE) private readonly registry: TrackerRegistry,
     private readonly releases: ReleaseRepository,
+    // Absent in worker.js (no signing keys there): the publisher's TUF reconciler lists those releases.
+    @Optional() @Inject(TrustService) private readonly trust?: TrustService,
   ) {}
 
   onModuleInit(): void {
@@ -69,6 +72,7 @@ export class BuildWorker implements OnModuleInit, OnApplicationShutdown {
     const attempt = job.attemptsMade + 1;
     try {
       const outcome = await builder.build(releaseId, attempt);
+      if (outcome !== 'skipped') await this.trust?.publishRelease(releaseId);
       logger.log(`release ${releaseId}: ${outcome} (attempt ${attempt})`);
       return outcome;
     } catch (error) {
