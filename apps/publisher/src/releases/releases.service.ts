@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ObjectStore } from '@seedfleet/storage';
 import type { TrackerRegistry } from '@seedfleet/tracker';
 import { truncatedInfoHash } from '@seedfleet/metainfo';
@@ -13,6 +13,7 @@ import { REDIS } from '../redis/redis.tokens';
 import { readJsonObject, writeJsonObject } from '../storage/json-objects';
 import { OBJECT_STORE } from '../storage/storage.tokens';
 import { TRACKER_STORE } from '../tracker/tracker.tokens';
+import { TrustService } from '../trust/trust.service';
 import { newReleaseId } from './release-id';
 import { byPath, torrentNameOf } from './release-files';
 import { parseReleaseSource, resolveSourceObjects, type SourceObject } from './release-sources';
@@ -35,6 +36,7 @@ export class ReleasesService {
     private readonly releases: ReleaseRepository,
     private readonly products: ProductRepository,
     private readonly builds: BuildQueue,
+    @Optional() @Inject(TrustService) private readonly trust?: TrustService,
   ) {}
 
   async create(body: unknown): Promise<Release> {
@@ -98,6 +100,7 @@ export class ReleasesService {
     for (const hex of [retired.infoHashV1, retired.infoHashV2]) {
       if (hex) await this.registry.unregisterInfoHash(truncatedInfoHash(Buffer.from(hex, 'hex')));
     }
+    await this.trust?.retireRelease(id);
     return retired;
   }
 
