@@ -35,6 +35,8 @@ export interface Announce {
 export interface SwarmPeer {
   readonly peerId: Buffer;
   readonly address: PeerAddress;
+  /** `address` in BEP 23 / BEP 7 compact form when the store keeps it so (replies then skip re-encoding it). */
+  readonly compact?: Buffer;
   readonly seeder: boolean;
   readonly locality: Locality;
 }

@@ -25,8 +25,9 @@ export function encodeAnnounceReply(reply: AnnounceReply, style: PeerListStyle):
     const peers = reply.peers.map((peer) => ({ 'peer id': style.noPeerId ? undefined : peer.peerId, ip: peer.address.ip, port: peer.address.port }));
     return encode({ ...common, peers });
   }
-  const v4 = reply.peers.filter((peer) => peer.address.family === 4).map((peer) => compactAddress(peer.address));
-  const v6 = reply.peers.filter((peer) => peer.address.family === 6).map((peer) => compactAddress(peer.address));
+  const v4: Buffer[] = [];
+  const v6: Buffer[] = [];
+  for (const peer of reply.peers) (peer.address.family === 4 ? v4 : v6).push(peer.compact ?? compactAddress(peer.address));
   return encode({ ...common, peers: Buffer.concat(v4), peers6: Buffer.concat(v6) });
 }
 

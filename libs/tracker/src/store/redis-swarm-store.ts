@@ -1,6 +1,6 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
-import type { Locality, SwarmCounts, SwarmPeer } from '../core/types';
+import { type Locality, NO_LOCALITY, type SwarmCounts, type SwarmPeer } from '../core/types';
 import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, type RedisPort } from './redis-port';
@@ -19,6 +19,7 @@ export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
 const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
 const scrapeScript = new RedisScript(SCRAPE_SCRIPT);
 const PEER_ID_LENGTH = 20;
+const SEEDER_FLAG = 0x73; // 's'
 
 /**
  * Swarms in Redis, shared by any number of tracker replicas. Keys (prefix P, info hash hex H):
@@ -121,10 +122,15 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
   }
 }
 
-/** member = peer id + compact address; meta = "s|zone|region" or "l|zone|region". */
+/** member = peer id + compact address; meta = "s|zone|region" or "l|zone|region" ("s||" without labels). */
 function parseMember(member: Buffer, meta: Buffer): SwarmPeer | undefined {
-  const address = parseCompactAddress(member.subarray(PEER_ID_LENGTH));
-  if (!address || member.length < PEER_ID_LENGTH) return undefined;
-  const [flag, zone = '', region = ''] = meta.toString('latin1').split('|');
-  return { peerId: Buffer.from(member.subarray(0, PEER_ID_LENGTH)), address, seeder: flag === 's', locality: { zone, region } };
+  // One copy: reply buffers may be views of a larger socket chunk, and answers are cached for a while.
+  const own = Buffer.from(member);
+  const compact = own.subarray(PEER_ID_LENGTH);
+  const address = parseCompactAddress(compact);
+  if (!address) return undefined;
+  const seeder = meta[0] === SEEDER_FLAG;
+  if (meta.length === 3) return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality: NO_LOCALITY };
+  const [, zone = '', region = ''] = meta.toString('latin1').split('|');
+  return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality: { zone, region } };
 }
