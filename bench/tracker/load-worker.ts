@@ -1,0 +1,82 @@
+import { Agent, request } from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import { LatencyHistogram } from './latency-histogram';
+import type { LoadJob, LoadResult } from './load-types';
+
+/**
+ * One load-generator thread: `connections` keep-alive connections spread over the targets, each a closed
+ * loop (send an announce, wait for the answer, send the next). Peers cycle through this worker's slice of
+ * the distinct peer ids; each peer's first announce is `started`.
+ */
+async function run(job: LoadJob): Promise<LoadResult> {
+  const histogram = new LatencyHistogram();
+  const agents = job.targets.map(() => new Agent({ keepAlive: job.keepAlive, maxSockets: job.connections, maxFreeSockets: job.connections }));
+  const infoHashes = job.infoHashes.map(percentEncodeHex);
+  let next = job.startAt;
+  let sent = 0;
+  let answered = 0;
+  let completed = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const started = new Uint8Array(job.peerCount);
+  const warmupEndsAt = performance.now() + job.warmupMs;
+  const endsAt = warmupEndsAt + job.durationMs;
+
+  const path = (): string => {
+    const slot = next++ % job.peerCount;
+    const peer = job.peerOffset + slot;
+    const event = started[slot] === 0 ? '&event=started' : '';
+    started[slot] = 1;
+    const peerId = `-BT0001-${String(peer).padStart(12, '0')}`;
+    return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${event}`;
+  };
+
+  const announce = (target: number): Promise<void> =>
+    new Promise((resolve) => {
+      const sentAt = performance.now();
+      const { host, port } = job.targets[target];
+      sent++;
+      const fail = (reason: string): void => {
+        if (sentAt >= warmupEndsAt) errors++;
+        firstError ??= reason;
+        resolve();
+      };
+      const req = request({ host, port, path: path(), agent: agents[target] }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => fail(error.message));
+        response.on('end', () => {
+          const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+          if (response.statusCode !== 200) return fail(`HTTP ${response.statusCode}: ${body.toString('latin1', 0, 200)}`);
+          if (body[0] !== 0x64 || body.includes('failure reason')) return fail(`failure: ${body.toString('latin1', 0, 200)}`);
+          answered++;
+          const now = performance.now();
+          if (sentAt >= warmupEndsAt && now <= endsAt) {
+            completed++;
+            histogram.record(now - sentAt);
+          }
+          resolve();
+        });
+      });
+      req.on('error', (error) => fail(error.message));
+      req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
+      req.end();
+    });
+
+  const loop = async (index: number): Promise<void> => {
+    const target = index % job.targets.length;
+    while (performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit)) await announce(target);
+  };
+  await Promise.all(Array.from({ length: job.connections }, (_, index) => loop(index)));
+  for (const agent of agents) agent.destroy();
+  return { completed, answered, errors, firstError, histogram: histogram.counts, measuredMs: job.durationMs };
+}
+
+function percentEncodeHex(hex: string): string {
+  return hex.replace(/../g, (pair) => `%${pair}`);
+}
+
+void run(workerData as LoadJob).then(
+  (result) => parentPort!.postMessage(result),
+  (error: unknown) => parentPort!.postMessage({ fatal: error instanceof Error ? error.message : String(error) }),
+);

@@ -1,0 +1,142 @@
+import { markdownTable } from '../lib/markdown-table';
+import { spread } from '../lib/stats';
+import type { LoadStep } from './load';
+
+export interface TrackerStep extends LoadStep {
+  /** Tracker process CPU (all replicas) per 1000 announces answered. */
+  readonly cpuMsPerKAnnounces: number;
+  /** Ours only: Redis CPU per 1000 announces, EVALSHA calls and all commands (those inside the script too). */
+  readonly redisCpuMsPerKAnnounces?: number;
+  readonly evalshaPerAnnounce?: number;
+  readonly redisCommandsPerAnnounce?: number;
+}
+
+export interface TrackerSample {
+  readonly steps: TrackerStep[];
+  /** The fastest step with p99 under the limit and no errors. */
+  readonly best: LoadStep | undefined;
+}
+
+export interface TargetRuns {
+  readonly id: string;
+  readonly samples: TrackerSample[];
+  readonly skipped?: string;
+}
+
+export interface TrackerBenchReport {
+  readonly date: string;
+  readonly commit: string;
+  readonly quick: boolean;
+  readonly reps: number;
+  readonly peers: number;
+  readonly infoHashes: number;
+  readonly p99LimitMs: number;
+  readonly levels: readonly number[];
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly threads: number;
+  readonly cpu: string;
+  readonly node: string;
+  readonly kernel: string;
+  readonly loadAverage: { readonly start: number; readonly end: number };
+  readonly bittorrentTrackerVersion: string;
+  readonly runs: TargetRuns[];
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  ours: '`seedfleet tracker --open --no-udp --min-interval 0` (libs/tracker over node:http), one process, Redis 7 of its own',
+  'ours ×2': 'two such processes on the same Redis and key prefix; connections split between them',
+  opentracker: 'Debian opentracker (whitelist build, the 10 hashes listed), one process; it closes every connection after answering (no keep-alive), so its generator opens one connection per announce',
+  'bittorrent-tracker': 'bittorrent-tracker (npm) Server, HTTP only, in memory, one process',
+};
+
+function bestRates(run: TargetRuns): number[] {
+  return run.samples.map((sample) => sample.best?.announcesPerSecond ?? 0);
+}
+
+function median(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : spread(values).median;
+}
+
+function format(values: number[], digits = 0): string {
+  if (values.length === 0) return '—';
+  const { median: mid, min, max } = spread(values);
+  return `${mid.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
+}
+
+/** Per-step figures of the steps that made each repetition's best (all steps when none qualified). */
+function bestSteps(run: TargetRuns): TrackerStep[] {
+  return run.samples.flatMap((sample) => {
+    const best = sample.steps.find((step) => step === sample.best || (sample.best && step.connections === sample.best.connections));
+    return best ? [best] : [];
+  });
+}
+
+export function renderTrackerMarkdown(report: TrackerBenchReport): string {
+  const byId = new Map(report.runs.map((run) => [run.id, run]));
+  const oursMedian = median(bestRates(byId.get('ours')!));
+  const ratio = (value: number | undefined, reference: number | undefined): string =>
+    value === undefined || reference === undefined || reference === 0 ? '—' : `${(value / reference).toFixed(2)}×`;
+  const rows = report.runs.map((run) => {
+    if (run.skipped) return [run.id, '0', `skipped: ${run.skipped}`, '', '', '', '', '', ''];
+    const rates = bestRates(run);
+    const steps = bestSteps(run);
+    const redis = steps.filter((step) => step.evalshaPerAnnounce !== undefined);
+    return [
+      run.id,
+      String(run.samples.length),
+      format(rates),
+      ratio(oursMedian, median(rates)),
+      format(steps.map((step) => step.p99Ms), 1),
+      format(steps.map((step) => step.connections)),
+      format(steps.map((step) => step.cpuMsPerKAnnounces)),
+      redis.length > 0 ? `${format(redis.map((step) => step.evalshaPerAnnounce!), 2)} / ${format(redis.map((step) => step.redisCommandsPerAnnounce!), 1)}` : '—',
+      redis.length > 0 ? format(redis.map((step) => step.redisCpuMsPerKAnnounces!)) : '—',
+    ];
+  });
+  const detailRows = report.runs.flatMap((run) =>
+    run.samples.flatMap((sample, rep) =>
+      sample.steps.map((step) => [
+        run.id,
+        String(rep + 1),
+        String(step.connections),
+        step.announcesPerSecond.toFixed(0),
+        step.p50Ms.toFixed(1),
+        step.p99Ms.toFixed(1),
+        String(step.errors),
+        step.cpuMsPerKAnnounces.toFixed(0),
+      ]),
+    ),
+  );
+  const ours = oursMedian ?? 0;
+  const two = median(bestRates(byId.get('ours ×2')!));
+  const bt = byId.get('bittorrent-tracker');
+  const btMedian = bt && !bt.skipped ? median(bestRates(bt)) : undefined;
+  const ot = byId.get('opentracker');
+  const otMedian = ot && !ot.skipped ? median(bestRates(ot)) : undefined;
+  const verdict = (met: boolean): string => (met ? 'met' : 'not met');
+  return [
+    '# S4 tracker benchmark: announces/s with p99 under 50 ms and no errors',
+    '',
+    `Generated by \`npm run bench:tracker\`${report.quick ? ' (`--quick`)' : ''}; median (min–max) over the repetitions of each set-up's best step.`,
+    `"ours ÷ it" is our one-process median divided by the row's median.`,
+    '',
+    markdownTable(['tracker', 'reps', 'max announces/s (p99 < 50 ms, 0 errors)', 'ours ÷ it', 'p99 ms at max', 'connections at max', 'tracker CPU ms / 1000 announces', 'Redis EVALSHA / commands per announce', 'Redis CPU ms / 1000 announces'], rows),
+    '',
+    `Targets (S4): ≥ 20k announces/s: ${ours.toFixed(0)}/s (${verdict(ours >= 20_000)}); ≥ 3× bittorrent-tracker: ${ratio(ours, btMedian)} (${btMedian === undefined ? 'not measured' : verdict(ours >= 3 * btMedian)}); 2 replicas ≥ 1.7× one: ${ratio(two, ours)} (${verdict((two ?? 0) >= 1.7 * ours)}); opentracker (ceiling): ours at ${otMedian ? `${((ours / otMedian) * 100).toFixed(0)} %` : '—'} of it.`,
+    '',
+    '<details><summary>Every step</summary>',
+    '',
+    markdownTable(['tracker', 'rep', 'connections', 'announces/s', 'p50 ms', 'p99 ms', 'errors', 'tracker CPU ms / 1000'], detailRows),
+    '',
+    '</details>',
+    '',
+    `- date: ${report.date}`,
+    `- commit: ${report.commit}`,
+    `- machine: ${report.cpu}, node ${report.node}, kernel ${report.kernel}; load average ${report.loadAverage.start.toFixed(1)} at start, ${report.loadAverage.end.toFixed(1)} at end (the machine is shared: ratios from the same run matter, absolute rates are context)`,
+    `- load: ${report.peers.toLocaleString('en')} distinct peers (peer id and port) over ${report.infoHashes} info hashes, every peer announced once before measuring (swarms of ~${Math.round(report.peers / report.infoHashes).toLocaleString('en')}); then closed loops of keep-alive HTTP/1.1 GETs (node:http Agent) from ${report.threads} worker threads at ${report.levels.join(', ')} connections, ${report.durationMs / 1000} s each after ${report.warmupMs / 1000} s warm-up; compact=1, numwant=50, a third of the peers seeders; an answer that is not HTTP 200 with a bencoded dict without \`failure reason\` is an error`,
+    `- max: the fastest step whose p99 latency is under ${report.p99LimitMs} ms with no errors; set-ups alternate within each repetition, rotated each repetition; the generator shares the 2 cores with the trackers (and Redis), so every set-up pays the same generator cost`,
+    `- Redis: a redis-server of the bench's own (INFO commandstats has no other clients); EVALSHA = client round trips per announce, commands = every command, those the Lua script runs included`,
+    ...report.runs.map((run) => `- ${run.id}: ${DESCRIPTIONS[run.id] ?? ''}${run.id === 'bittorrent-tracker' ? ` (${report.bittorrentTrackerVersion}, installed on demand into bench/.cache with --ignore-scripts)` : ''}`),
+  ].join('\n');
+}
