@@ -26,8 +26,8 @@ export function renderCdfSvg(title: string, series: readonly CdfSeries[], tMinSe
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const maxSeconds = Math.max(tMinSeconds, ...series.flatMap((line) => line.seconds), 1) * 1.05;
-  const x = (seconds: number): number => margin.left + (seconds / maxSeconds) * plotWidth;
-  const y = (share: number): number => margin.top + (1 - share) * plotHeight;
+  const x = (seconds: number): number => Math.round((margin.left + (seconds / maxSeconds) * plotWidth) * 10) / 10;
+  const y = (share: number): number => Math.round((margin.top + (1 - share) * plotHeight) * 10) / 10;
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
@@ -53,9 +53,10 @@ export function renderCdfSvg(title: string, series: readonly CdfSeries[], tMinSe
       path += ` H ${x(seconds).toFixed(1)} V ${y((rank + 1) / line.total).toFixed(1)}`;
     });
     parts.push(`<path d="${path}" fill="none" stroke="${line.color}" stroke-width="2"/>`);
-    const legendY = margin.top + plotHeight - 12 - index * 16;
-    parts.push(`<line x1="${margin.left + plotWidth - 150}" y1="${legendY}" x2="${margin.left + plotWidth - 130}" y2="${legendY}" stroke="${line.color}" stroke-width="2"/>`);
-    parts.push(`<text x="${margin.left + plotWidth - 125}" y="${legendY + 4}">${escapeXml(`${line.label} (${sorted.length}/${line.total})`)}</text>`);
+    // Top left: every curve is still at 0 % there.
+    const legendY = margin.top + 14 + index * 16;
+    parts.push(`<line x1="${margin.left + 10}" y1="${legendY}" x2="${margin.left + 30}" y2="${legendY}" stroke="${line.color}" stroke-width="2"/>`);
+    parts.push(`<text x="${margin.left + 35}" y="${legendY + 4}">${escapeXml(`${line.label} (${sorted.length}/${line.total})`)}</text>`);
   }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

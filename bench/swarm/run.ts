@@ -35,9 +35,13 @@ function gitCommit(root: string): string {
 async function earlierResults(outDir: string, measured: readonly SwarmRunResult[]): Promise<SwarmRunResult[]> {
   const file = join(outDir, 'swarm.json');
   if (!existsSync(file)) return [];
-  const { results } = JSON.parse(await readFile(file, 'utf8')) as { results: SwarmRunResult[] };
+  const earlier = JSON.parse(await readFile(file, 'utf8')) as { args: SwarmBenchArgs; results: SwarmRunResult[] };
   const remeasured = new Set(measured.map((result) => `${result.scenario} ${result.n}`));
-  return results.filter((result) => !remeasured.has(`${result.scenario} ${result.n}`));
+  // Results written before agentUpBytesPerSecond was recorded: every agent had that run's --agent-up (S1, S3).
+  const agentUp = (result: SwarmRunResult): number | undefined => (result.scenario === 'S8' ? undefined : (result.n * earlier.args.agentUpMbit * 1e6) / 8);
+  return earlier.results
+    .filter((result) => !remeasured.has(`${result.scenario} ${result.n}`))
+    .map((result) => ({ ...result, agentUpBytesPerSecond: result.agentUpBytesPerSecond ?? agentUp(result) }));
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {

@@ -40,6 +40,8 @@ export interface SwarmRunResult {
   readonly fileBytes: number;
   readonly agents: readonly AgentResult[];
   readonly tMinSeconds: number;
+  /** Σu_i of the agents, bytes per second. */
+  readonly agentUpBytesPerSecond?: number;
   readonly tAllSeconds?: number;
   readonly eta?: number;
   readonly p50Seconds?: number;
@@ -242,6 +244,7 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       fileBytes,
       agents,
       tMinSeconds,
+      agentUpBytesPerSecond: topology.links.agents.reduce((sum, agent) => sum + (agent.upMbit * 1e6) / 8, 0),
       tAllSeconds,
       eta: tAllSeconds ? tMinSeconds / tAllSeconds : undefined,
       p50Seconds: times.length > 0 ? percentile(times, 0.5) : undefined,
