@@ -21,9 +21,14 @@ export interface AnnouncingOptions {
  * use, and a pause must tell trackers `stopped`), none when the torrent has no trackers or the session
  * does not listen (a tracker could only hand out a port nobody answers on).
  */
+/** How long a first announce without an answer counts as "peers may be on their way" (see firstAnswerPending). */
+export const FIRST_ANSWER_GRACE_MS = 2000;
+
 export class Announcing {
   private announcer: Announcer | undefined;
   private stopping: Promise<void> = Promise.resolve();
+  private startedAt = 0;
+  private answered = false;
 
   constructor(private readonly options: AnnouncingOptions) {}
 
@@ -31,18 +36,34 @@ export class Announcing {
     const { options } = this;
     const port = options.port();
     if (this.announcer || options.tiers.length === 0 || port === 0) return;
+    this.startedAt = options.clock();
+    this.answered = false;
     this.announcer = new Announcer({
       tiers: options.tiers,
       infoHash: options.infoHash,
       peerId: options.peerId,
       port,
       stats: options.stats,
-      onPeers: (peers) => options.onPeers(peers),
-      onError: (error) => options.onFailure(trackerFailure(error)),
+      onPeers: (peers) => {
+        this.answered = true;
+        options.onPeers(peers);
+      },
+      onError: (error) => {
+        this.answered = true;
+        options.onFailure(trackerFailure(error));
+      },
       clock: options.clock,
       random: options.random,
     });
     this.announcer.start();
+  }
+
+  /**
+   * The first announce is out and neither peers nor an error came back yet, for at most
+   * FIRST_ANSWER_GRACE_MS (an answer without peers has no callback): web seeds wait for those peers.
+   */
+  get firstAnswerPending(): boolean {
+    return this.announcer !== undefined && !this.answered && this.options.clock() - this.startedAt < FIRST_ANSWER_GRACE_MS;
   }
 
   completed(): void {

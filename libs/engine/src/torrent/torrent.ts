@@ -80,6 +80,7 @@ export class Torrent {
     this.webSeeding = new WebSeeding(this.core, {
       ...webSeedSettings(options, session),
       peers: this.peers,
+      peersExpected: () => this.announcing.firstAnswerPending,
       onPieceComplete: (index) => this.completion.complete(index),
       onError: (error) => this.events.emit('webSeed', { url: error.url, code: error.code, error: error.message }),
     });
@@ -225,8 +226,9 @@ export class Torrent {
   private activate(): void {
     this.setState(this.core.have.isFull || this.options.uploadOnly ? 'seeding' : 'downloading');
     this.peers.start(this.stateValue === 'downloading');
-    if (this.stateValue === 'downloading') this.webSeeding.start();
     this.announcing.start();
+    // After the announce is out: fallback waits for the peers it may bring.
+    if (this.stateValue === 'downloading') this.webSeeding.start();
     this.tickTimer = setInterval(() => this.tick(), PROGRESS_INTERVAL_MS);
     this.tickTimer.unref();
     if (this.core.have.isFull) this.announceComplete();

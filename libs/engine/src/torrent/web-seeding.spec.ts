@@ -199,3 +199,28 @@ describe('Torrent with web seeds (BEP 19) over a real HTTP Range server', () => 
     expect(server.rangeRequests.length).toBeGreaterThan(requestsAtPause);
   });
 });
+
+describe('origin bytes in a swarm (issue 4: 1 web seed, 8 leechers, fallback)', () => {
+  it('8 leechers starting together with one web seed: correct bytes, about one copy from the origin between them', async () => {
+    const spec: TorrentSpec = { name: 'fleet.bin', version: 'v1', pieceLength: 256 * KiB, files: [{ path: 'fleet.bin', size: 32 * 1024 * KiB }] };
+    const { torrent, server } = await served(spec);
+    const leechers: { torrent: Torrent; store: MemoryPieceStore }[] = [];
+    const ports: number[] = [];
+    for (let count = 0; count < 8; count++) {
+      const { session: created, port } = await session();
+      const store = new MemoryPieceStore(torrent.metainfo);
+      const peers = ports.map((known) => ({ host: '127.0.0.1', port: known }));
+      leechers.push({ torrent: await created.add({ metainfo: torrent.metainfo, store, peers, webSeeds: [server.filesUrl], origin: 'fallback', webSeedOptions: FAST_LIMITS }), store });
+      ports.push(port);
+    }
+    await Promise.all(leechers.map((leecher) => leecher.torrent.whenComplete()));
+    for (const leecher of leechers) await expectContent(leecher.store, torrent);
+    const origin = leechers.reduce((sum, leecher) => sum + leecher.torrent.progress().webSeedDownloaded!, 0);
+    const ratio = origin / spec.files[0].size;
+    process.stdout.write(`origin bytes / file size, 1 web seed + 8 leechers, fallback: ${ratio.toFixed(3)} (${origin} B; per leecher ${leechers.map((leecher) => leecher.torrent.progress().webSeedDownloaded).join(', ')})\n`);
+    expect(ratio).toBeGreaterThanOrEqual(1);
+    // Issue 4's target is 1.1 (measured 1.004-1.007 here); the bound leaves room for a loaded machine,
+    // where downloaders see each other later. Without OriginShare this swarm fetched 2.8-5.3 copies.
+    expect(ratio).toBeLessThanOrEqual(1.25);
+  });
+});

@@ -1,4 +1,5 @@
-import { nextRun, type PieceRun, WebSeed, WebSeedError, type WebSeedOptions } from '../webseed';
+import { DEFAULT_MIN_RUN_BYTES, nextRun, type PieceRun, WebSeed, WebSeedError, type WebSeedOptions } from '../webseed';
+import { OriginShare } from '../webseed/origin-share';
 import { DEFAULT_ORIGIN_STALL_MS, type OriginMode, type OriginScope, originScope } from '../webseed/origin-policy';
 import { RateDebt } from './rate-debt';
 import type { Requester } from './requester';
@@ -23,9 +24,13 @@ export interface WebSeedSettings {
   /** Peers silent this long count as stalled (fallback fetches anything then). */
   readonly stallMs?: number;
   readonly seedOptions?: Partial<WebSeedOptions>;
+  /** Our peer id (hex): downloaders share the origin's pieces out by it (OriginShare). */
+  readonly selfId: string;
 }
 
 export interface WebSeedingOptions extends WebSeedSettings {
+  /** Peers may be on their way from elsewhere (a first tracker announce in flight). */
+  readonly peersExpected: () => boolean;
   /** The peer side: dials in progress, idle buffers to drop, endgame cancels. */
   readonly peers: {
     readonly swarm: { readonly dialing: number };
@@ -38,8 +43,9 @@ export interface WebSeedingOptions extends WebSeedSettings {
 }
 
 /** The torrent's web-seed settings: its url-list unless given, origin 'fallback' unless given, the session's clock. */
-export function webSeedSettings(options: AddTorrentOptions, session: Pick<SessionLink<unknown>, 'clock' | 'random'>): WebSeedSettings {
+export function webSeedSettings(options: AddTorrentOptions, session: Pick<SessionLink<unknown>, 'clock' | 'random' | 'peerId'>): WebSeedSettings {
   return {
+    selfId: session.peerId.toString('hex'),
     urls: options.webSeeds ?? options.metainfo.urlList,
     mode: options.origin ?? 'fallback',
     downloadGoal: options.downloadGoal,
@@ -78,6 +84,13 @@ export class WebSeeding {
   private lastPeerBytes = 0;
   private lastPeerProgressAt = 0;
   private nextSlot = 0;
+  /** Where this torrent starts looking for runs: downloaders starting at different places fetch different pieces. */
+  private readonly startAt: number;
+  private readonly share: OriginShare;
+  /** Each peer's piece count and when it last grew: peers whose count grows are downloading too. */
+  private readonly peerGrowth = new Map<string, { count: number; at: number }>();
+  /** Runs started in the 'any' scope (no peer could help, or peers stalled). */
+  private readonly unrestricted = new Set<AbortController>();
   private readonly debt: RateDebt;
 
   constructor(
@@ -91,6 +104,8 @@ export class WebSeeding {
       core.picker.addPeer(slot.source, 'none');
     }
     this.debt = new RateDebt(core.downGate, () => this.schedule());
+    this.startAt = Math.floor(core.random() * core.metainfo.pieceCount);
+    this.share = new OriginShare(core.metainfo, options.selfId);
   }
 
   /** Bytes received from web seeds (HTTP body bytes accepted, retries included). */
@@ -114,7 +129,11 @@ export class WebSeeding {
   strike(sender: string, index: number): boolean {
     const slot = this.bySource.get(sender);
     if (!slot) return false;
-    slot.seed?.reportBadPiece(index);
+    const seed = slot.seed;
+    if (!seed || seed.disabled) return true;
+    seed.reportBadPiece(index);
+    // Fetches still running end with 'disabled' and report it; with none running, say it here.
+    if (seed.disabled && seed.activeRequests === 0) this.options.onError(new WebSeedError('disabled', slot.url, `disabled: ${seed.disabledReason}`));
     return true;
   }
 
@@ -170,23 +189,29 @@ export class WebSeeding {
       downloadGoal: this.options.downloadGoal,
       stallMs: this.options.stallMs ?? DEFAULT_ORIGIN_STALL_MS,
     });
+    // Runs started while anything was allowed end once peers can help: their pieces are shared out anew.
+    if (scope !== 'any') for (const controller of this.unrestricted) controller.abort();
     if (scope === 'none') return;
     // Under a rate limit: one run at a time, no larger than the tokens there are (at least a piece), its
     // bytes taken when it starts; what the buckets could not give is owed, and owing stops new runs.
     const tokens = downGate.allowed(Number.MAX_SAFE_INTEGER, 1, now);
     const limited = tokens < Number.MAX_SAFE_INTEGER;
-    const maxRuns = limited ? 1 : (this.options.maxRequests ?? DEFAULT_WEB_SEED_REQUESTS);
-    const rateBytes = limited ? Math.max(metainfo.pieceLength, tokens) : MAX_RUN_BYTES;
+    // Only pieces peers lack: one 1 MiB run at a time, so the pieces other downloaders fetch from the
+    // origin meanwhile show up as their haves before we ask for more (origin bytes near the file size).
+    const sharing = scope === 'peerless';
+    const maxRuns = limited || sharing ? 1 : (this.options.maxRequests ?? DEFAULT_WEB_SEED_REQUESTS);
+    const runCap = sharing ? DEFAULT_MIN_RUN_BYTES : MAX_RUN_BYTES;
+    const rateBytes = limited ? Math.max(metainfo.pieceLength, tokens) : runCap;
     for (let tried = 0; tried < this.slots.length && this.runs < maxRuns; tried++) {
       const slot = this.slots[this.nextSlot++ % this.slots.length];
       const seed = slot.seed;
       if (!seed || seed.disabled || seed.backoffMs > 0) continue;
       const room = this.pieceRoom(scope);
       if (room <= 0) return;
-      const run = this.pickRun(scope, Math.min(MAX_RUN_BYTES, rateBytes, seed.freeBytes, room * metainfo.pieceLength));
+      const run = this.pickRun(scope, Math.min(runCap, rateBytes, seed.freeBytes, room * metainfo.pieceLength));
       if (!run) return;
       if (!seed.canFetch(run.bytes)) continue;
-      this.fetch(slot, seed, run);
+      this.fetch(slot, seed, run, scope);
       if (!this.debt.pay(this.core.clock())) return;
     }
   }
@@ -207,12 +232,15 @@ export class WebSeeding {
   private pickRun(scope: OriginScope, maxRunBytes: number): PieceRun | undefined {
     const { picker, metainfo } = this.core;
     const queued = (index: number) => picker.pieceState(index) === 'queued';
-    const peerless = nextRun(metainfo, (index) => queued(index) && picker.availability(index) === 0, { maxRunBytes });
+    const limits = { maxRunBytes, startAt: this.startAt };
+    const downloading = this.downloadingPeers();
+    const ours = (index: number) => this.share.isMine(index, downloading);
+    const peerless = nextRun(metainfo, (index) => queued(index) && picker.availability(index) === 0 && ours(index), limits);
     if (peerless || scope === 'peerless') return peerless;
-    return nextRun(metainfo, queued, { maxRunBytes });
+    return nextRun(metainfo, queued, limits);
   }
 
-  private fetch(slot: SeedSlot, seed: WebSeed, run: PieceRun): void {
+  private fetch(slot: SeedSlot, seed: WebSeed, run: PieceRun, scope: OriginScope): void {
     const { picker } = this.core;
     const pending = new Set<number>();
     for (let index = run.first; index < run.end && picker.claim(slot.source, index); index++) pending.add(index);
@@ -220,6 +248,8 @@ export class WebSeeding {
     this.runs++;
     this.claimed += pending.size;
     for (const index of pending) this.debt.owe(this.core.geometry.pieceSize(index));
+    const controller = new AbortController();
+    if (scope === 'any') this.unrestricted.add(controller);
     const giveBack = (index: number) => {
       if (!pending.delete(index)) return;
       this.claimed--;
@@ -229,6 +259,7 @@ export class WebSeeding {
       .fetch({
         first: run.first,
         end: run.first + pending.size,
+        signal: controller.signal,
         onPiece: (index, data) => {
           if (!pending.delete(index)) return;
           this.claimed--;
@@ -242,16 +273,44 @@ export class WebSeeding {
       })
       .catch((error: unknown) => this.options.onError(new WebSeedError('aborted', slot.url, `fetch failed: ${String(error)}`, { cause: error })))
       .finally(() => {
+        this.unrestricted.delete(controller);
         [...pending].forEach(giveBack);
         this.runs--;
         this.schedule();
       });
   }
 
+  /**
+   * Peers downloading alongside us (their peer ids): not seeds, and their piece count grew within the
+   * stall time (or they connected within it). A partial seed that never grows drops out, and its share
+   * of the origin's pieces comes back to the rest.
+   */
+  private downloadingPeers(): string[] {
+    const now = this.core.clock();
+    const stallMs = this.options.stallMs ?? DEFAULT_ORIGIN_STALL_MS;
+    const ids: string[] = [];
+    const seen = new Set<string>();
+    for (const peer of this.core.peers.values()) {
+      const pieces = peer.connection.pieces;
+      if (!peer.inPicker || !pieces || pieces.isFull) continue;
+      seen.add(peer.id);
+      let growth = this.peerGrowth.get(peer.id);
+      if (!growth) this.peerGrowth.set(peer.id, (growth = { count: pieces.count, at: peer.connectedAt }));
+      if (pieces.count !== growth.count) {
+        growth.count = pieces.count;
+        growth.at = now;
+      }
+      if (now - growth.at < stallMs) ids.push(peer.peerIdHex);
+    }
+    for (const id of this.peerGrowth.keys()) if (!seen.has(id)) this.peerGrowth.delete(id);
+    return ids;
+  }
+
   private peerCounts(): { announcedPeers: number; pendingPeers: number } {
     let announcedPeers = 0;
     for (const peer of this.core.peers.values()) if (peer.inPicker) announcedPeers++;
-    return { announcedPeers, pendingPeers: this.options.peers.swarm.dialing + this.core.peers.size - announcedPeers };
+    const expected = this.options.peersExpected() ? 1 : 0;
+    return { announcedPeers, pendingPeers: expected + this.options.peers.swarm.dialing + this.core.peers.size - announcedPeers };
   }
 
   private peerDownRate(now: number): number {

@@ -100,6 +100,16 @@ describe('nextRun', () => {
     expect(nextRun(layout, wantedOf(pattern), { minRunBytes, maxRunBytes })).toEqual(expected);
   });
 
+  it.each([
+    ['xxxxxxxxxx', 6, { first: 6, end: 10, bytes: 400 }],
+    ['xxxxxxxxxx', 8, { first: 0, end: 4, bytes: 400 }], // from 8 only 200 bytes before the end: wraps
+    ['xxxx...xxx', 8, { first: 0, end: 4, bytes: 400 }],
+    ['xx......xx', 9, { first: 0, end: 2, bytes: 200 }], // nothing reaches 300: the largest (the first of equals)
+    ['xxxxxxxxxx', 99, { first: 0, end: 4, bytes: 400 }], // clamped to the last piece (100 bytes), then wraps
+  ])('%s from startAt %d', (pattern, startAt, expected) => {
+    expect(nextRun(layout, wantedOf(pattern), { minRunBytes: 300, maxRunBytes: 400, startAt })).toEqual(expected);
+  });
+
   it('nothing wanted: no run', () => {
     expect(nextRun(layout, () => false, { maxRunBytes: 1000 })).toBeUndefined();
   });
