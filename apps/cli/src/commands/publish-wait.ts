@@ -43,14 +43,14 @@ export async function waitForBuild(client: PublisherClient, releaseId: string, i
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RequestAbortedError('interrupted'));
+    if (signal?.aborted) return reject(new RequestAbortedError());
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new RequestAbortedError('interrupted'));
+      reject(new RequestAbortedError());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
+import { CliError } from '../cli-error';
 import { PublisherHttpError, unreachable } from './publisher-error';
 
 export interface HttpRequestOptions {
@@ -19,8 +20,11 @@ export interface HttpRequestOptions {
 /** Larger answers are refused: every publisher answer is a small JSON document. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-export class RequestAbortedError extends Error {
-  override name = 'RequestAbortedError';
+/** Ctrl-C (the CLI's abort signal) during a request: exit 130, as shells report SIGINT. */
+export class RequestAbortedError extends CliError {
+  constructor() {
+    super('interrupted', { exitCode: 130 });
+  }
 }
 
 /**
@@ -31,7 +35,7 @@ export class RequestAbortedError extends Error {
 export function sendRequest(options: HttpRequestOptions): Promise<unknown> {
   const { url, signal } = options;
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new RequestAbortedError('interrupted'));
+    if (signal?.aborted) return reject(new RequestAbortedError());
     let settled = false;
     const finish = (error: unknown, value?: unknown): void => {
       if (settled) return;
@@ -44,7 +48,7 @@ export function sendRequest(options: HttpRequestOptions): Promise<unknown> {
         reject(error);
       }
     };
-    const onAbort = (): void => finish(new RequestAbortedError('interrupted'));
+    const onAbort = (): void => finish(new RequestAbortedError());
     const headers: Record<string, string | number> = { accept: 'application/json', ...options.headers };
     let jsonBody: Buffer | undefined;
     if (options.body && 'json' in options.body) {
