@@ -7,3 +7,5 @@ export { DEFAULT_MIN_RUN_BYTES, nextRun, type PieceRun, type RunLimits } from '.
 export { WebSeed, type WebSeedFetch, type WebSeedFetchResult, type WebSeedStats } from './web-seed';
 export { WebSeedError, type WebSeedErrorCode } from './web-seed-error';
 export { DEFAULT_WEB_SEED_OPTIONS, resolveWebSeedOptions, type WebSeedOptions } from './web-seed-options';
+export { DEFAULT_ORIGIN_STALL_MS, ORIGIN_MODES, type OriginMode, type OriginScope, type OriginSnapshot, originScope } from './origin-policy';
+export { OriginShare, SHARE_UNIT_BYTES } from './origin-share';
