@@ -36,7 +36,7 @@ export class RepositoryLock {
   async withLock<T>(action: () => Promise<T>): Promise<T> {
     const token = randomBytes(16).toString('base64url');
     const deadline = Date.now() + this.waitMs;
-    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+    for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
       if ((await this.redis.set(this.key, token, 'PX', this.leaseMs, 'NX')) === 'OK') break;
       if (Date.now() > deadline) throw new RepositoryLockError(`could not lock the TUF repository (${this.key}) within ${this.waitMs} ms: another publisher replica holds it`);
       await new Promise((resolve) => setTimeout(resolve, delay));

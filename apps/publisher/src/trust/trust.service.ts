@@ -1,21 +1,7 @@
-import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { ObjectStore } from '@seedfleet/storage';
-import {
-  DirectoryMetadataStore,
-  generateEd25519Signer,
-  initRepository,
-  loadLatestRoot,
-  loadSignerFromFile,
-  metadataFileName,
-  ObjectStoreMetadataStore,
-  type OnlineSigners,
-  type RefreshResult,
-  type RepositoryStatus,
-  type TargetInput,
-  TufRepository,
-} from '@seedfleet/trust';
+import { ObjectStoreMetadataStore, type RefreshResult, type RepositoryStatus, type TargetInput, type TufRepository } from '@seedfleet/trust';
 import type { Redis } from 'ioredis';
 import { PUBLISHER_CONFIG } from '../config/config.tokens';
 import type { PublisherConfig } from '../config/publisher-config';
@@ -23,7 +9,7 @@ import { REDIS } from '../redis/redis.tokens';
 import { releaseKeys, type StoredRelease } from '../releases/release.model';
 import { ReleaseRepository } from '../releases/release.repository';
 import { OBJECT_STORE } from '../storage/storage.tokens';
-import { loadOnlineSigners, rootKeyFiles, TrustKeysError, writeKeyFiles } from './online-keys';
+import { openRepository } from './open-repository';
 import { customOf, isCurrent, releaseTargetNames } from './release-targets';
 import { RepositoryLock } from './repository-lock';
 import { readTargetBytes } from './target-bytes';
@@ -66,7 +52,9 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const repository = await this.lock.withLock(() => this.openRepository());
+    const repository = await this.lock.withLock(() =>
+      openRepository({ metadataStore: this.metadataStore, targetStore: this.targetStore, trust: this.trust, env: this.env, publicUrl: this.config.publicUrl, logger }),
+    );
     this.repository = repository;
     const status = await repository.status();
     if (Date.parse(status.root.expires) - Date.now() < ROOT_EXPIRY_WARNING_MS) {
@@ -162,76 +150,4 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
     if (!this.repository) throw new Error('the TUF repository is not open yet');
     return this.repository;
   }
-
-  private async openRepository(): Promise<TufRepository> {
-    const options = { store: this.metadataStore, targetStore: this.targetStore, expiry: this.trust.expiry };
-    const signers = await loadOnlineSigners(this.trust.keysDir, this.env);
-    await this.importRoots();
-    if (await loadLatestRoot(this.metadataStore)) {
-      if (!signers) throw new TrustKeysError(`the TUF repository in storage (${TUF_METADATA_PREFIX}) has no online keys here: set TUF_TARGETS_KEY, TUF_SNAPSHOT_KEY and TUF_TIMESTAMP_KEY or put targets.pem, snapshot.pem and timestamp.pem into ${this.trust.keysDir}`);
-      return TufRepository.open({ ...options, signers });
-    }
-    const rootFiles = await rootKeyFiles(this.trust.keysDir);
-    if (signers && rootFiles.length > 0) {
-      const rootSigners = await Promise.all(rootFiles.map((file) => loadSignerFromFile(file)));
-      logger.warn(`initialising the TUF repository with the root key(s) in ${this.trust.keysDir}; move them offline`);
-      return initRepository({ ...options, signers, rootSigners, roles: rolesOf(signers, rootSigners) });
-    }
-    if (signers || !this.trust.autoInit) {
-      throw new TrustKeysError(
-        `no TUF root in storage (${TUF_METADATA_PREFIX}): create one offline with 'seedfleet keys init --dir ${this.trust.keysDir}' (the publisher imports ${join(this.trust.keysDir, 'metadata')}/*.root.json on start) or copy its root files into ${TUF_METADATA_PREFIX}`,
-      );
-    }
-    return this.initForDevelopment(options);
-  }
-
-  /** First start without keys or metadata: every key, root too, generated into the keys directory. */
-  private async initForDevelopment(options: Pick<Parameters<typeof initRepository>[0], 'store' | 'targetStore' | 'expiry'>): Promise<TufRepository> {
-    const root = generateEd25519Signer();
-    const online = { targets: generateEd25519Signer(), snapshot: generateEd25519Signer(), timestamp: generateEd25519Signer() };
-    await writeKeyFiles(this.trust.keysDir, [
-      { name: 'root-1.pem', signer: root },
-      { name: 'targets.pem', signer: online.targets },
-      { name: 'snapshot.pem', signer: online.snapshot },
-      { name: 'timestamp.pem', signer: online.timestamp },
-    ]);
-    const signers: OnlineSigners = { targets: [online.targets], snapshot: [online.snapshot], timestamp: [online.timestamp] };
-    const repository = await initRepository({ ...options, signers, rootSigners: [root], roles: rolesOf(signers, [root]) });
-    logger.warn(
-      [
-        `generated TUF keys (root, targets, snapshot, timestamp) in ${this.trust.keysDir} and initialised the repository.`,
-        'This is a development setup: the root key sits next to the publisher. In production create the root',
-        `offline with 'seedfleet keys init', keep root-*.pem offline, and give the publisher only the online keys.`,
-        `Agents ship ${this.config.publicUrl}/tuf/root.json as their trusted root.`,
-      ].join('\n'),
-    );
-    return repository;
-  }
-
-  /** Copies `<n>.root.json` files written by `seedfleet keys init|rotate-root` into `<keysDir>/metadata` that
-   * the store does not have yet (a new repository, or a root rotated offline). */
-  private async importRoots(): Promise<void> {
-    const dir = join(this.trust.keysDir, 'metadata');
-    const offline = new DirectoryMetadataStore(dir);
-    const latest = await loadLatestRoot(offline).catch((error: unknown) => {
-      logger.warn(`ignoring the root metadata in ${dir}: ${(error as Error).message}`);
-      return undefined;
-    });
-    if (!latest) return;
-    const stored = (await loadLatestRoot(this.metadataStore))?.signed.version ?? 0;
-    if (latest.signed.version <= stored) return;
-    for (let version = stored + 1; version <= latest.signed.version; version++) {
-      const name = metadataFileName('root', version);
-      const bytes = await offline.read(name);
-      if (!bytes) throw new TrustKeysError(`${join(dir, name)} is missing: clients walk the root chain one version at a time`);
-      await this.metadataStore.write(name, bytes);
-    }
-    await this.metadataStore.write('root.json', (await offline.read(metadataFileName('root', latest.signed.version)))!);
-    logger.log(`imported TUF root v${stored + 1}..v${latest.signed.version} from ${dir}`);
-  }
-}
-
-function rolesOf(signers: OnlineSigners, rootSigners: readonly { publicKey: OnlineSigners['targets'][number]['publicKey'] }[]) {
-  const all = (list: readonly { publicKey: (typeof rootSigners)[number]['publicKey'] }[]) => ({ keys: list.map((signer) => signer.publicKey), threshold: list.length });
-  return { root: all(rootSigners), targets: all(signers.targets), snapshot: all(signers.snapshot), timestamp: all(signers.timestamp) };
 }
