@@ -31,3 +31,4 @@ export {
   metadataPieceCount,
 } from './ut-metadata';
 export { decodePexMessage, encodePexMessage, MAX_PEX_PEERS, PexFlag, type PexMessage, type PexPeer } from './ut-pex';
+export * from './mse';
