@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     'seedfleet get flags': `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`,
     scenarios:
       'S1 = origin peer (seedfleet seed / libtorrent seed_mode) + origin web seed in the torrent; S3 = web seed only (no origin peer); HTTP only = curl of the whole file from the origin web seed; ' +
-      'S8 = S1 + a quarter of the agents leave a third of T_min in and rejoin 5 s later (resume), the last agent uploads at 1 Mbit/s, tracker and web seed behind a relay adding 25 ms each way (peer-to-peer paths have no added latency: netem is missing); no corrupting peer yet',
+      'S8 = S1 + a quarter of the agents leave a third of T_min in and rejoin 5 s later (resume), the last agent uploads at 1 Mbit/s, the web seed behind a relay adding 25 ms each way (peer-to-peer paths have no added latency: netem is missing; the tracker is not relayed, since it would see every announce come from the relay); one corrupting peer (claims every piece, answers with random bytes) announced to the tracker',
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'} (shared with other work)`,
     node: process.version,
     kernel: release(),

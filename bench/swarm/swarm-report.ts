@@ -49,7 +49,7 @@ function corrupterLines(results: readonly SwarmRunResult[]): string[] {
   return [
     'Corrupting peer (S8; claims every piece, answers requests with random bytes):',
     '',
-    markdownTable(['group', 'swarm', 'downloaders that used it', 'max pieces poisoned per downloader', 'garbage MiB sent', 'longest contact s'], rows),
+    markdownTable(['group', 'swarm', 'peers that connected to it', 'max pieces poisoned per downloader', 'garbage MiB sent', 'longest contact s'], rows),
     '',
   ];
 }
