@@ -80,7 +80,7 @@ export class WebSeeding {
   private runs = 0;
   /** Pieces claimed by web seeds and not yet delivered or given back. */
   private claimed = 0;
-  /** Web-seed bytes not yet taken from the rate buckets. */
+  /** Peers' payload bytes at the last look, and when they last grew (the stall rule). */
   private lastPeerBytes = 0;
   private lastPeerProgressAt = 0;
   private nextSlot = 0;
@@ -202,16 +202,18 @@ export class WebSeeding {
     const maxRuns = limited || sharing ? 1 : (this.options.maxRequests ?? DEFAULT_WEB_SEED_REQUESTS);
     const runCap = sharing ? DEFAULT_MIN_RUN_BYTES : MAX_RUN_BYTES;
     const rateBytes = limited ? Math.max(metainfo.pieceLength, tokens) : runCap;
-    for (let tried = 0; tried < this.slots.length && this.runs < maxRuns; tried++) {
+    // Round robin over the seeds until the cap is reached or a whole round started nothing.
+    for (let idle = 0; idle < this.slots.length && this.runs < maxRuns; ) {
       const slot = this.slots[this.nextSlot++ % this.slots.length];
       const seed = slot.seed;
+      idle++;
       if (!seed || seed.disabled || seed.backoffMs > 0) continue;
       const room = this.pieceRoom(scope);
       if (room <= 0) return;
       const run = this.pickRun(scope, Math.min(runCap, rateBytes, seed.freeBytes, room * metainfo.pieceLength));
       if (!run) return;
       if (!seed.canFetch(run.bytes)) continue;
-      this.fetch(slot, seed, run, scope);
+      if (this.fetch(slot, seed, run, scope)) idle = 0;
       if (!this.debt.pay(this.core.clock())) return;
     }
   }
@@ -233,18 +235,18 @@ export class WebSeeding {
     const { picker, metainfo } = this.core;
     const queued = (index: number) => picker.pieceState(index) === 'queued';
     const limits = { maxRunBytes, startAt: this.startAt };
-    const downloading = this.downloadingPeers();
-    const ours = (index: number) => this.share.isMine(index, downloading);
+    const ours = this.share.ownedAmong(this.downloadingPeers());
     const peerless = nextRun(metainfo, (index) => queued(index) && picker.availability(index) === 0 && ours(index), limits);
     if (peerless || scope === 'peerless') return peerless;
     return nextRun(metainfo, queued, limits);
   }
 
-  private fetch(slot: SeedSlot, seed: WebSeed, run: PieceRun, scope: OriginScope): void {
+  /** Claims the run's pieces and fetches them; false when none could be claimed. */
+  private fetch(slot: SeedSlot, seed: WebSeed, run: PieceRun, scope: OriginScope): boolean {
     const { picker } = this.core;
     const pending = new Set<number>();
     for (let index = run.first; index < run.end && picker.claim(slot.source, index); index++) pending.add(index);
-    if (pending.size === 0) return;
+    if (pending.size === 0) return false;
     this.runs++;
     this.claimed += pending.size;
     for (const index of pending) this.debt.owe(this.core.geometry.pieceSize(index));
@@ -278,6 +280,7 @@ export class WebSeeding {
         this.runs--;
         this.schedule();
       });
+    return true;
   }
 
   /**

@@ -27,8 +27,14 @@ export class OriginShare {
 
   /** Whether `piece` is ours to fetch, with `others` (peer ids in hex) downloading alongside us. */
   isMine(piece: number, others: readonly string[]): boolean {
+    return this.ownedAmong(others)(piece);
+  }
+
+  /** The test for many pieces with one group: the owners are computed once per group. */
+  ownedAmong(others: readonly string[]): (piece: number) => boolean {
     this.update(others);
-    return this.mine[Math.floor(piece / this.piecesPerUnit)] === 1;
+    const { mine, piecesPerUnit } = this;
+    return (piece) => mine[Math.floor(piece / piecesPerUnit)] === 1;
   }
 
   private update(others: readonly string[]): void {
