@@ -34,7 +34,10 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
   readonly metadataStore: ObjectStoreMetadataStore;
   readonly targetStore: ObjectStoreMetadataStore;
   private readonly lock: RepositoryLock;
-  private repository?: TufRepository;
+  /** Settles when onModuleInit has opened the repository; a build finishing before that waits for it. */
+  private readonly opening: Promise<TufRepository>;
+  private opened!: (repository: TufRepository) => void;
+  private failedToOpen!: (error: unknown) => void;
   private tickRunning = false;
 
   constructor(
@@ -48,14 +51,25 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.metadataStore = new ObjectStoreMetadataStore(objects, { prefix: TUF_METADATA_PREFIX });
     this.targetStore = new ObjectStoreMetadataStore(objects, { prefix: TUF_TARGETS_PREFIX });
+    this.opening = new Promise((resolve, reject) => {
+      this.opened = resolve;
+      this.failedToOpen = reject;
+    });
+    this.opening.catch(() => undefined);
     this.lock = new RepositoryLock(redis, `${config.redisKeyPrefix}lock:tuf`, { onLost: (key) => logger.error(`lost the TUF repository lock ${key} while writing; another replica may publish concurrently`) });
   }
 
   async onModuleInit(): Promise<void> {
-    const repository = await this.lock.withLock(() =>
-      openRepository({ metadataStore: this.metadataStore, targetStore: this.targetStore, trust: this.trust, env: this.env, publicUrl: this.config.publicUrl, logger }),
-    );
-    this.repository = repository;
+    let repository: TufRepository;
+    try {
+      repository = await this.lock.withLock(() =>
+        openRepository({ metadataStore: this.metadataStore, targetStore: this.targetStore, trust: this.trust, env: this.env, publicUrl: this.config.publicUrl, logger }),
+      );
+    } catch (error) {
+      this.failedToOpen(error);
+      throw error;
+    }
+    this.opened(repository);
     const status = await repository.status();
     if (Date.parse(status.root.expires) - Date.now() < ROOT_EXPIRY_WARNING_MS) {
       logger.warn(`TUF root v${status.root.version} expires ${status.root.expires}: sign a new root offline with 'seedfleet keys rotate-root' soon`);
@@ -68,20 +82,22 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
     if (this.scheduler.doesExist('interval', REFRESH_INTERVAL_NAME)) this.scheduler.deleteInterval(REFRESH_INTERVAL_NAME);
   }
 
-  status(): Promise<RepositoryStatus> {
-    return this.opened().status();
+  async status(): Promise<RepositoryStatus> {
+    return (await this.opening).status();
   }
 
   /** Re-signs the timestamp (and snapshot, targets) when due; what the timer runs. */
-  refresh(): Promise<RefreshResult> {
-    return this.lock.withLock(() => this.opened().refreshTimestamp({ ifExpiringWithinMs: this.trust.refreshWindowMs }));
+  async refresh(): Promise<RefreshResult> {
+    const repository = await this.opening;
+    return this.lock.withLock(() => repository.refreshTimestamp({ ifExpiringWithinMs: this.trust.refreshWindowMs }));
   }
 
   /** After a build: lists the release's .torrent and manifest (no change when already listed as they are). */
   async publishRelease(releaseId: string): Promise<void> {
+    const repository = await this.opening;
     await this.lock.withLock(async () => {
       const release = await this.releases.get(releaseId);
-      if (release) await this.sync([release]);
+      if (release) await this.sync(repository, [release]);
     });
   }
 
@@ -92,11 +108,11 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
 
   /** Brings the targets in line with every release record: ready ones listed, retired ones not. */
   async reconcile(): Promise<void> {
-    await this.lock.withLock(async () => this.sync(await this.releases.list()));
+    const repository = await this.opening;
+    await this.lock.withLock(async () => this.sync(repository, await this.releases.list()));
   }
 
-  private async sync(releases: readonly StoredRelease[]): Promise<void> {
-    const repository = this.opened();
+  private async sync(repository: TufRepository, releases: readonly StoredRelease[]): Promise<void> {
     const listed = new Map((await repository.listTargets()).map((target) => [target.name, target]));
     const additions: TargetInput[] = [];
     const removals: string[] = [];
@@ -144,10 +160,5 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
     } finally {
       this.tickRunning = false;
     }
-  }
-
-  private opened(): TufRepository {
-    if (!this.repository) throw new Error('the TUF repository is not open yet');
-    return this.repository;
   }
 }
