@@ -29,3 +29,15 @@ it('sizes the short last piece, drops pieces, and budgets at least two pieces', 
   expect(PieceAssembler.maxPieces(32 * 1024 * 1024, 1024 * 1024)).toBe(32);
   expect(PieceAssembler.maxPieces(32 * 1024 * 1024, 64 * 1024 * 1024)).toBe(2);
 });
+
+it('adopts a whole piece from one sender (a web seed) without a copy; refuses one already being assembled', () => {
+  const assembler = new PieceAssembler(geometry);
+  const whole = Buffer.alloc(20_000, 7);
+  assembler.adopt(3, whole, 'webseed#0');
+  expect(assembler.has(3)).toBe(true);
+  const piece = assembler.take(3)!;
+  expect(piece.data).toBe(whole);
+  expect(piece.senders).toEqual(['webseed#0', 'webseed#0']);
+  assembler.write(0, 0, 0, Buffer.alloc(16_384), 'peer');
+  expect(() => assembler.adopt(0, Buffer.alloc(32_768), 'webseed#0')).toThrow(RangeError);
+});
