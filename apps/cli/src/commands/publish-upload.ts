@@ -28,7 +28,8 @@ export async function uploadFiles(client: PublisherClient, releaseId: string, fi
         progress.update(done, total);
         continue;
       }
-      const body = createReadStream(file.absolute);
+      // Bounded by the size announced in Content-Length, whatever happens to the file meanwhile.
+      const body = createReadStream(file.absolute, { start: 0, end: file.size - 1 });
       const before = done;
       body.on('data', (chunk) => {
         done += chunk.length;
