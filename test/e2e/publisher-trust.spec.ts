@@ -151,6 +151,23 @@ describe('publisher TUF repository (real Redis, fs storage, tuf-js client)', () 
     }
   });
 
+  it('refuses a rolled-back timestamp (an older, validly signed one) to a client that saw a newer one', async () => {
+    const timestampKey = 'tuf/metadata/timestamp.json';
+    const older = await readObject(publisher.store, timestampKey);
+    await publishRelease('1.2.0');
+    const client = await clientSeeing('tuf-app/1.2.0/release.torrent');
+    const newer = await readObject(publisher.store, timestampKey);
+    await publisher.store.put(timestampKey, older);
+    try {
+      await expect(client.refresh()).rejects.toMatchObject({ name: 'TrustError', code: 'rollback' });
+      await expect(client.targetInfo('tuf-app/1.2.0/release.torrent')).rejects.toMatchObject({ code: 'repository-state' });
+    } finally {
+      await publisher.store.put(timestampKey, newer);
+    }
+    await client.refresh();
+    expect((await client.targetInfo('tuf-app/1.2.0/release.torrent')).name).toBe('tuf-app/1.2.0/release.torrent');
+  });
+
   it('an expired timestamp is refused until the scheduled refresh re-signs it', async () => {
     // Out of band, with the publisher's own online keys and a clock three days behind: what clients see
     // when a publisher has not re-signed for days.
