@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorDto } from '../api/api-docs';
 import { ApiError } from '../api/api-error';
 import { TrustService } from './trust.service';
 
@@ -15,11 +17,15 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * `/tuf/<n>.snapshot.json`, `/tuf/<n>.targets.json` (a TrustClient's metadataBaseUrl is `/tuf`) and target
  * files at `/tuf/targets/<dir>/<sha256>.<name>` (its targetsBaseUrl). Public: TUF metadata is signed, not secret.
  */
+@ApiTags('tuf')
+@ApiResponse({ status: 404, type: ErrorDto, description: 'no such metadata file or target' })
 @Controller('tuf')
 export class TufController {
   constructor(@Inject(TrustService) private readonly trust: TrustService) {}
 
   @Get('targets/*path')
+  @ApiParam({ name: 'path', description: '<product>/<version>/<sha256>.release.torrent or .../<sha256>.manifest.json' })
+  @ApiOkResponse({ description: 'the target bytes, as signed (immutable)' })
   async target(@Req() request: IncomingMessage & { originalUrl?: string }, @Res() response: ServerResponse): Promise<void> {
     const pathname = (request.originalUrl ?? request.url ?? '').split('?')[0];
     const path = decodePath(pathname.replace(/^\/tuf\/targets\//, ''));
@@ -31,6 +37,8 @@ export class TufController {
   }
 
   @Get(':name')
+  @ApiParam({ name: 'name', description: 'root.json, <n>.root.json, timestamp.json, <n>.snapshot.json or <n>.targets.json' })
+  @ApiOkResponse({ description: 'TUF metadata (JSON); timestamp.json and root.json are served with Cache-Control: no-cache' })
   async metadata(@Param('name') name: string, @Res() response: ServerResponse): Promise<void> {
     if (!METADATA_NAME.test(name)) throw new ApiError(404, `no such TUF metadata file: ${JSON.stringify(name)}`);
     const bytes = await this.trust.metadataStore.read(name);
