@@ -118,16 +118,18 @@ local function offerLabelled(pairs, labels)
     end
   end
 end
--- From ZRANGE WITHSCORES: the expiry comes along, and the labels are left out (no HGET per candidate).
--- They rarely matter: a zone (or region) group no larger than the sample was drawn whole above, so its
--- members are already seen; a larger one mostly fills numwant by itself. The exception: a seeder whose
--- zone sample was mostly seeders (dropped for it) may get some same-zone leechers ranked as "other".
-local function offerScored(pairs, flag)
-  for i = 1, #pairs, 2 do
-    local m = pairs[i]
-    if not seen[m] and tonumber(pairs[i + 1]) > now then
+-- Seeders and leechers without labels (no HGET per candidate). Labels rarely matter here: a zone (or
+-- region) group no larger than the sample was drawn whole above, so its members are already seen; a larger
+-- one mostly fills numwant by itself. The exception: a seeder whose zone sample was mostly seeders
+-- (dropped for it) may get some same-zone leechers ranked as "other".
+local function offerMembers(members, meta, isSeed)
+  for i = 1, #members do
+    local m = members[i]
+    if not seen[m] then
       seen[m] = true
-      add(m, flag .. '||')
+      result[#result + 1] = m
+      result[#result + 1] = meta
+      if not (seeder and isSeed) then useful = useful + 1 end
     end
   end
 end
@@ -142,12 +144,28 @@ local function offerWindow(key, random, offer)
   offer(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'))
   if start + sample > size then offer(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES')) end
 end
+-- The same over the live members of a seeders or leechers zset, without scores: a score is an expiry
+-- time, so the members not yet pruned (score <= now) hold the lowest ranks and the live ones the
+-- "live" highest ranks. No WITHSCORES, no per-member expiry check: this half of the script was most of
+-- Redis's time per announce.
+local function offerLive(key, live, random, flag)
+  if live == 0 then return end
+  local first = redis.call('ZCARD', key) - live
+  local meta, isSeed = flag .. '||', flag == 's'
+  if live <= sample then
+    offerMembers(redis.call('ZRANGE', key, first, -1), meta, isSeed)
+    return
+  end
+  local start = random % live
+  offerMembers(redis.call('ZRANGE', key, first + start, first + math.min(start + sample, live) - 1), meta, isSeed)
+  if start + sample > live then offerMembers(redis.call('ZRANGE', key, first, first + start + sample - live - 1), meta, isSeed) end
+end
 local random = tonumber(ARGV[12])
 if event ~= 'stopped' and sample > 1 then
   if zone ~= '' then offerWindow(base .. 'z:' .. zone, random * 3 + 1, function(pairs) offerLabelled(pairs, zone .. '|' .. region) end) end
   if region ~= '' and useful < need then offerWindow(base .. 'r:' .. region, random * 5 + 2, function(pairs) offerLabelled(pairs, '|' .. region) end) end
-  if not seeder and useful < need then offerWindow(KEYS[1], random, function(pairs) offerScored(pairs, 's') end) end
-  if useful < need then offerWindow(KEYS[2], random * 7 + 3, function(pairs) offerScored(pairs, 'l') end) end
+  if not seeder and useful < need then offerLive(KEYS[1], result[2], random, 's') end
+  if useful < need then offerLive(KEYS[2], result[3], random * 7 + 3, 'l') end
 end
 return result
 `;

@@ -91,6 +91,22 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
       expect(others(third, 3)).toEqual(['10.0.0.2']);
     });
 
+    it('never hands out an expired peer, even when more expired than one announce prunes', async () => {
+      for (let n = 1; n <= 260; n++) await announce(n, { seeder: n % 2 === 0 });
+      const later = T0 + CONFORMANCE_PEER_TTL_MS + 1;
+      const live = new Set<string>();
+      for (let n = 300; n < 306; n++) {
+        await announce(n, { now: later, seeder: n % 2 === 0 });
+        live.add(v4(n).ip);
+      }
+      for (let round = 0; round < 5; round++) {
+        const result = await announce(400 + round, { now: later + round });
+        expect(others(result, 400 + round).filter((ip) => !live.has(ip))).toEqual([]);
+        expect(others(result, 400 + round).length).toBeGreaterThanOrEqual(6);
+        live.add(v4(400 + round).ip);
+      }
+    });
+
     it('hands out at least sampleSize other peers when the swarm has them', async () => {
       for (let n = 1; n <= 8; n++) await announce(n);
       for (let round = 0; round < 20; round++) {
