@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { MemoryPieceStore, Session } from '@seedfleet/engine';
 import { parseTorrent, pieceRange } from '@seedfleet/metainfo';
 import { deterministicBytes, waitFor } from '@seedfleet/testing';
@@ -74,5 +75,19 @@ describe('origin seeder (real Redis, fs storage, our engine as the leecher)', ()
     await waitFor('the broken release to be dropped', async () => (origin.releaseIds.includes(broken.id) ? undefined : true), { timeoutMs: 20_000, intervalMs: 100 });
     expect(origin.releaseIds).toContain(healthy.id);
     expect(origin.torrentOf(healthy.id)!.state).toBe('seeding');
+  });
+
+  it('a taken port does not stop the publisher: it runs without the origin peer', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    const other = await startPublisher({ ORIGIN_SEEDER_PORT: String(port), ORIGIN_SEEDER_HOST: '127.0.0.1' });
+    try {
+      expect(other.app.get(OriginSeederService).port).toBeUndefined();
+      expect((await rawRequest(other.base, 'GET', '/healthz')).status).toBe(200);
+    } finally {
+      await other.close();
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });

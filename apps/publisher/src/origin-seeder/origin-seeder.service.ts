@@ -63,15 +63,8 @@ export class OriginSeederService implements OnApplicationBootstrap, OnApplicatio
       return;
     }
     const passkey = await this.originPasskey();
-    const session = new Session({ port: this.config.port, host: this.config.host });
-    try {
-      await session.listen();
-    } catch (error) {
-      await session.close();
-      // The publisher's API, tracker and web seed still work: report and go on without the origin peer.
-      this.logger.error(`origin seeder not started: cannot listen on port ${this.config.port}: ${(error as Error).message} (set ORIGIN_SEEDER_PORT, or ORIGIN_SEEDER=off)`);
-      return;
-    }
+    const session = await this.listen();
+    if (session === undefined) return;
     this.session = session;
     this.seeder = new OriginSeeder({
       session,
@@ -85,6 +78,30 @@ export class OriginSeederService implements OnApplicationBootstrap, OnApplicatio
     this.timer = setInterval(() => void this.scan(), this.config.pollSeconds * 1000);
     this.timer.unref();
     void this.scan();
+  }
+
+  /**
+   * A session listening on the configured address; the default dual-stack '::' falls back to IPv4 on hosts
+   * without IPv6. Undefined when it cannot listen: the API, tracker and web seed still work, so the
+   * publisher goes on without the origin peer and says why.
+   */
+  private async listen(): Promise<Session | undefined> {
+    const hosts = this.config.host === '::' ? ['::', '0.0.0.0'] : [this.config.host];
+    let failure: unknown;
+    for (const host of hosts) {
+      const session = new Session({ port: this.config.port, host });
+      try {
+        await session.listen();
+        return session;
+      } catch (error) {
+        failure = error;
+        await session.close();
+        const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+        if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') break;
+      }
+    }
+    this.logger.error(`origin seeder not started: ${(failure as Error).message} (set ORIGIN_SEEDER_PORT or ORIGIN_SEEDER_HOST, or ORIGIN_SEEDER=off)`);
+    return undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {

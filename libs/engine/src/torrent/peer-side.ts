@@ -68,6 +68,7 @@ export class PeerSide<Owner> {
       peerId: session.peerId,
       flags: session.flags,
       clock: session.clock,
+      dhtPorts: session.dhtPorts,
       onConnected: (connection, candidate) => this.roster.attach(connection, candidate),
     });
     this.roster = new PeerRoster({

@@ -1,6 +1,7 @@
 import type { ReservedFlags } from '@seedfleet/wire';
 import type { ConnectionLimits } from '../net/connection-limits';
 import { connectPeer, type EstablishedConnection } from '../net/handshake-exchange';
+import type { DhtPortExchange } from '../peer/dht-port';
 import type { DisconnectCode } from '../peer/disconnect-reason';
 
 export interface PeerAddress {
@@ -28,6 +29,8 @@ export interface SwarmOptions<Owner> {
   /** Most candidates remembered (default 1,000): tracker answers cannot grow memory without bound. */
   readonly maxCandidates?: number;
   readonly connectTimeoutMs?: number;
+  /** The session's DHT node for PORT messages, asked per dial (it starts after the torrent may). */
+  readonly dhtPorts?: () => DhtPortExchange | undefined;
 }
 
 /** First retry after a failure; doubles per failure up to MAX_BACKOFF_MS. */
@@ -127,6 +130,7 @@ export class Swarm<Owner> {
       peerId: options.peerId,
       flags: options.flags,
       timeoutMs: options.connectTimeoutMs,
+      dht: options.dhtPorts?.(),
     }).then((outcome) => {
       candidate.connecting = false;
       options.limits.endHalfOpen();

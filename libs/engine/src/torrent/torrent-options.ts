@@ -2,6 +2,7 @@ import type { HashPool } from '@seedfleet/hashing';
 import type { Metainfo } from '@seedfleet/metainfo';
 import type { Bitfield, ReservedFlags } from '@seedfleet/wire';
 import type { ConnectionLimits } from '../net/connection-limits';
+import type { DhtPortExchange } from '../peer/dht-port';
 import type { Random, TokenBucket } from '../policy';
 import type { PieceStore } from '../storage/piece-store';
 import type { WebSeedOptions } from '../webseed';
@@ -70,6 +71,8 @@ export interface SessionLink<Owner> {
   readonly upBucket: TokenBucket | undefined;
   /** The listen port, for trackers and the extension handshake (0 before listen). */
   readonly port: () => number;
+  /** The session's DHT node for BEP 5 PORT messages on outgoing connections (undefined: none, or a private torrent). */
+  readonly dhtPorts?: () => DhtPortExchange | undefined;
   /** The torrent stopped for good: the session forgets it. */
   readonly removed: (torrent: Owner) => void;
 }
