@@ -13,6 +13,8 @@ export interface BuildJobData {
 /** Retries for crashes and storage hiccups; bad input fails at once (UnrecoverableError in the worker). */
 export const BUILD_JOB_ATTEMPTS = 5;
 const BUILD_BACKOFF = { type: 'exponential', delay: 2_000 } as const;
+/** How long a job may stay `active` after its run wrote its final status (BullMQ moving it to completed). */
+const FINALISE_WAIT_MS = 10_000;
 
 /** BullMQ's key prefix under the publisher's REDIS_KEY_PREFIX (`seedfleet:bull:builds:...`). */
 export const bullPrefix = (config: PublisherConfig): string => `${config.redisKeyPrefix}bull`;
@@ -32,11 +34,19 @@ export class BuildQueue implements OnApplicationShutdown {
    * Queues the release's build; a no-op while a job for it is waiting or running. A finished or failed job
    * is replaced, so a release that failed (or whose build result was lost) can be built again.
    */
-  /** True when a job was added, false when one was already waiting or running. */
-  async enqueue(releaseId: string): Promise<boolean> {
+  /**
+   * True when a job was added, false when one was already waiting or running. `previousRunEnded`: the
+   * release record already says the last run ended (ready or failed), so a job still `active` is only
+   * being finalised by BullMQ; wait for that instead of mistaking it for a running build.
+   */
+  async enqueue(releaseId: string, options: { previousRunEnded?: boolean } = {}): Promise<boolean> {
     const existing = await this.queue.getJob(releaseId);
     if (existing) {
-      const state = await existing.getState();
+      let state = await existing.getState();
+      for (const deadline = Date.now() + FINALISE_WAIT_MS; options.previousRunEnded && state === 'active' && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        state = await existing.getState();
+      }
       if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children') return false;
       await existing.remove();
     }

@@ -86,7 +86,7 @@ export class ReleasesService {
     // Queued or building: enqueue is a no-op while the job exists, and re-creates a job lost with Redis.
     if (previous === 'ready') return queued;
     try {
-      await this.builds.enqueue(id);
+      await this.builds.enqueue(id, { previousRunEnded: previous === 'failed' });
     } catch (error) {
       await this.releases.update(id, (current) => (current.status === 'queued' ? { ...current, status: previous ?? 'uploading' } : undefined));
       throw new ApiError(503, `cannot queue the build: ${(error as Error).message}`, { cause: error });

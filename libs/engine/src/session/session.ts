@@ -104,7 +104,7 @@ export class Session {
     if (this.closed) throw new TorrentError('stopped', 'the session is closed');
     const key = options.metainfo.infoHashV1?.toString('hex');
     if (key !== undefined && this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
-    const torrent = new Torrent(options, this.link(this.flagsFor(options.metainfo)));
+    const torrent = new Torrent(options, this.link(options.metainfo));
     this.torrents.set(torrent.infoHash.toString('hex'), torrent);
     for (const hash of wireHashes(torrent)) this.routes.set(hash, torrent);
     this.discovery.add(torrent);
@@ -133,10 +133,11 @@ export class Session {
     return this.discovery.usesDht(torrent) ? FLAGS_WITH_DHT : FLAGS;
   }
 
-  private link(flags: Partial<ReservedFlags>): SessionLink<Torrent> {
+  private link(metainfo: { readonly private: boolean }): SessionLink<Torrent> {
     return {
       peerId: this.peerId,
-      flags,
+      flags: this.flagsFor(metainfo),
+      dhtPorts: () => this.discovery.portExchange(metainfo),
       limits: this.limits,
       hashPool: this.hashPool,
       clock: this.clock,
