@@ -31,6 +31,8 @@ export interface SwarmOptions<Owner> {
   readonly connectTimeoutMs?: number;
   /** The session's DHT node for PORT messages, asked per dial (it starts after the torrent may). */
   readonly dhtPorts?: () => DhtPortExchange | undefined;
+  /** Banned addresses: dropped from every peer list (trackers, DHT, PEX, addPeer) and never dialed. */
+  readonly isBanned?: (host: string) => boolean;
 }
 
 /** First retry after a failure; doubles per failure up to MAX_BACKOFF_MS. */
@@ -57,6 +59,7 @@ export class Swarm<Owner> {
     const max = this.options.maxCandidates ?? 1000;
     for (const { host, port } of peers) {
       if (!host || !Number.isInteger(port) || port <= 0 || port > 65_535) continue;
+      if (this.options.isBanned?.(host)) continue;
       const key = addressKey(host, port);
       if (this.never.has(key)) continue;
       const known = this.candidates.get(key);
@@ -115,6 +118,11 @@ export class Swarm<Owner> {
     for (const candidate of this.candidates.values()) {
       if (!limits.canOpen(owner)) return;
       if (candidate.connected || candidate.connecting || candidate.retryAt > now) continue;
+      // Banned since it was added.
+      if (this.options.isBanned?.(candidate.host)) {
+        this.forbid(candidate.key);
+        continue;
+      }
       if (!limits.tryStartHalfOpen()) return;
       this.dial(candidate);
     }

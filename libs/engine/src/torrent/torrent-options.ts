@@ -1,6 +1,7 @@
 import type { HashPool } from '@seedfleet/hashing';
 import type { Metainfo } from '@seedfleet/metainfo';
 import type { Bitfield, ReservedFlags } from '@seedfleet/wire';
+import type { BanList } from '../ban/ban-list';
 import type { ConnectionLimits } from '../net/connection-limits';
 import type { DhtPortExchange } from '../peer/dht-port';
 import type { Random, TokenBucket } from '../policy';
@@ -73,6 +74,8 @@ export interface SessionLink<Owner> {
   readonly port: () => number;
   /** The session's DHT node for BEP 5 PORT messages on outgoing connections (undefined: none, or a private torrent). */
   readonly dhtPorts?: () => DhtPortExchange | undefined;
+  /** The session's banned addresses: refused, never dialed, dropped from peer lists; convictions add to it. */
+  readonly bans?: BanList;
   /** The torrent stopped for good: the session forgets it. */
   readonly removed: (torrent: Owner) => void;
 }
