@@ -1,4 +1,4 @@
-import { releaseCustom, type TargetDescription, type TargetInput } from '@seedfleet/trust';
+import { releaseCustom, type TargetInput } from '@seedfleet/trust';
 import type { StoredRelease } from '../releases/release.model';
 
 /** TUF target names of a release: `<product>/<version>/release.torrent` and `<product>/<version>/manifest.json`. */
@@ -19,9 +19,9 @@ export function customOf(release: StoredRelease): NonNullable<TargetInput['custo
   });
 }
 
-/** Whether the listed target already holds exactly these bytes (by SHA-256 and length) and custom field. */
-export function isCurrent(listed: TargetDescription | undefined, input: { sha256: string; length: number; custom: unknown }): boolean {
-  return listed !== undefined && listed.hashes.sha256 === input.sha256 && listed.length === input.length && canonical(listed.custom) === canonical(input.custom);
+/** Whether two custom fields are equal as signed (canonical JSON: key order does not matter). */
+export function sameCustom(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
 }
 
 function canonical(value: unknown): string {

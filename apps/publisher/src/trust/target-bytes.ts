@@ -1,12 +1,10 @@
-import type { ObjectStore } from '@seedfleet/storage';
-import { StorageError } from '@seedfleet/storage';
-import { createHash } from 'node:crypto';
+import { type ObjectStore, StorageError } from '@seedfleet/storage';
 
 /** A .torrent or manifest larger than this is not signed (and not read into memory). */
 const MAX_TARGET_BYTES = 64 * 1024 * 1024;
 
-/** The exact stored bytes of a release's .torrent or manifest with their SHA-256; undefined when absent. */
-export async function readTargetBytes(store: ObjectStore, key: string): Promise<{ bytes: Buffer; sha256: string; length: number } | undefined> {
+/** The exact stored bytes of a release's .torrent or manifest (what TUF signs); undefined when absent. */
+export async function readTargetBytes(store: ObjectStore, key: string): Promise<Buffer | undefined> {
   let object;
   try {
     object = await store.get(key);
@@ -20,6 +18,5 @@ export async function readTargetBytes(store: ObjectStore, key: string): Promise<
   }
   const chunks: Buffer[] = [];
   for await (const chunk of object.body as AsyncIterable<Buffer>) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
-  return { bytes, sha256: createHash('sha256').update(bytes).digest('hex'), length: bytes.length };
+  return Buffer.concat(chunks);
 }

@@ -10,7 +10,7 @@ import { releaseKeys, type StoredRelease } from '../releases/release.model';
 import { ReleaseRepository } from '../releases/release.repository';
 import { OBJECT_STORE } from '../storage/storage.tokens';
 import { openRepository } from './open-repository';
-import { customOf, isCurrent, releaseTargetNames } from './release-targets';
+import { customOf, releaseTargetNames, sameCustom } from './release-targets';
 import { RepositoryLock } from './repository-lock';
 import { readTargetBytes } from './target-bytes';
 import type { TrustConfig } from './trust-config';
@@ -129,12 +129,16 @@ export class TrustService implements OnModuleInit, OnApplicationShutdown {
         { name: names.manifest, key: releaseKeys.manifest(release.id) },
       ];
       for (const { name, key } of objects) {
+        const current = listed.get(name);
+        // Listed with the same release fields: the build is deterministic, so the bytes are too. Only new or
+        // changed targets cost a storage read (the timer reconciles every release).
+        if (current && sameCustom(current.custom, custom)) continue;
         const bytes = await readTargetBytes(this.objects, key);
         if (!bytes) {
           logger.error(`release ${release.id} is ready but ${key} is missing; not listing ${name}`);
           continue;
         }
-        if (!isCurrent(listed.get(name), { ...bytes, custom })) additions.push({ name, bytes: bytes.bytes, custom });
+        additions.push({ name, bytes, custom });
       }
     }
     if (additions.length > 0) {

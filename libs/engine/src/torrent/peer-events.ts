@@ -1,6 +1,7 @@
-import type { Bitfield, BlockRef } from '@seedfleet/wire';
+import type { Bitfield, BlockRef, ExtensionHandshake } from '@seedfleet/wire';
 import type { DisconnectReason } from '../peer/disconnect-reason';
 import type { PeerConnection } from '../peer/peer-connection';
+import type { TorrentExtensions } from '../peer/torrent-extensions';
 import type { PeerHandler } from '../peer/peer-handler';
 import type { ChokeLoop } from './choke-loop';
 import type { Requester } from './requester';
@@ -15,6 +16,8 @@ export interface PeerEventRoutes {
   /** The peer announced its pieces (after the requester saw them). */
   readonly onAnnounced: (peer: TorrentPeer) => void;
   readonly onClosed: (peer: TorrentPeer, reason: DisconnectReason) => void;
+  /** BEP 10 extensions: ut_metadata served, ut_pex exchanged. */
+  readonly extensions: TorrentExtensions;
 }
 
 /**
@@ -83,8 +86,19 @@ export class PeerEvents implements PeerHandler {
     this.with(connection, (peer) => this.routes.uploader.pump(peer));
   }
 
+  onExtensionHandshake(connection: PeerConnection, handshake: ExtensionHandshake): void {
+    this.with(connection, () => this.routes.extensions.onExtensionHandshake(connection, handshake));
+  }
+
+  onExtended(connection: PeerConnection, id: number, payload: Buffer): void {
+    this.with(connection, () => this.routes.extensions.onExtended(connection, id, payload));
+  }
+
   onClose(connection: PeerConnection, reason: DisconnectReason): void {
-    this.with(connection, (peer) => this.routes.onClosed(peer, reason));
+    this.with(connection, (peer) => {
+      this.routes.extensions.onClose(connection);
+      this.routes.onClosed(peer, reason);
+    });
   }
 
   private with(connection: PeerConnection, body: (peer: TorrentPeer) => void): void {

@@ -1,7 +1,9 @@
+import { PeerAddresses } from '../ban/peer-addresses';
 import type { EstablishedConnection } from '../net/handshake-exchange';
 import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reason';
 import { PeerConnection } from '../peer/peer-connection';
 import type { PeerHandler } from '../peer/peer-handler';
+import type { TorrentExtensions } from '../peer/torrent-extensions';
 import { addressKey, type Swarm } from './swarm';
 import type { TorrentCore } from './torrent-core';
 import type { SessionLink } from './torrent-options';
@@ -13,6 +15,8 @@ export interface PeerRosterOptions<Owner> {
   readonly session: SessionLink<Owner>;
   readonly swarm: Swarm<Owner>;
   readonly handler: PeerHandler;
+  /** Builds our BEP 10 handshake (ut_metadata, ut_pex unless private). */
+  readonly extensions: TorrentExtensions;
   /** Whether the torrent takes connections now. */
   readonly accepting: () => boolean;
   readonly onConnected: (peer: TorrentPeer) => void;
@@ -29,6 +33,8 @@ export class PeerRoster<Owner> {
   private readonly byConnection = new Map<PeerConnection, TorrentPeer>();
   private readonly candidateOf = new Map<TorrentPeer, string>();
   private readonly bannedIds = new Set<string>();
+  /** Where recent peer ids came from: a peer convicted after it left is still banned by address. */
+  private readonly addresses = new PeerAddresses();
   private nextNumber = 0;
 
   constructor(private readonly options: PeerRosterOptions<Owner>) {}
@@ -43,7 +49,7 @@ export class PeerRoster<Owner> {
     const peerIdHex = established.remote.peerId.toString('hex');
     const existing = [...core.peers.values()].find((peer) => peer.peerIdHex === peerIdHex);
     const duplicate = existing !== undefined && !this.replaces(existing, candidate !== undefined);
-    const banned = this.bannedIds.has(peerIdHex);
+    const banned = this.bannedIds.has(peerIdHex) || (session.bans?.isBanned(established.socket.remoteAddress ?? '') ?? false);
     if (!this.options.accepting() || banned || duplicate) {
       established.socket.destroy();
       session.limits.close(owner);
@@ -54,10 +60,11 @@ export class PeerRoster<Owner> {
     const peer = new TorrentPeer(`${addressKey(connection.remoteAddress, connection.remotePort)}#${this.nextNumber++}`, connection, core.clock(), candidate !== undefined);
     this.byConnection.set(connection, peer);
     core.peers.set(peer.id, peer);
+    this.addresses.remember(peerIdHex, connection.remoteAddress);
     if (candidate) this.candidateOf.set(peer, candidate);
     connection.announcePieces(core.have);
     if (connection.extensionProtocol) {
-      connection.sendExtensionHandshake({ m: new Map(), v: 'seedfleet 0.1.0', reqq: 500, p: session.port() || undefined, unknown: new Map() });
+      connection.sendExtensionHandshake(this.options.extensions.handshake(connection));
     }
     this.options.onConnected(peer);
     connection.start();
@@ -74,11 +81,14 @@ export class PeerRoster<Owner> {
     this.options.onClosed(peer, reason);
   }
 
-  /** Refuses this peer id from now on and closes its connections. */
+  /** Refuses this peer id and its IP address (the session's BanList) from now on and closes their connections. */
   ban(peerIdHex: string, why: string): void {
     this.bannedIds.add(peerIdHex);
+    const { bans } = this.options.session;
+    const address = this.addresses.addressOf(peerIdHex);
+    if (address !== undefined) bans?.ban(address, why);
     for (const peer of [...this.options.core.peers.values()]) {
-      if (peer.peerIdHex !== peerIdHex) continue;
+      if (peer.peerIdHex !== peerIdHex && !bans?.isBanned(peer.connection.remoteAddress)) continue;
       const candidate = this.candidateOf.get(peer);
       if (candidate) this.options.swarm.forbid(candidate);
       peer.connection.close(disconnectReason('banned', why));

@@ -1,6 +1,7 @@
 import type { EstablishedConnection } from '../net/handshake-exchange';
 import type { DisconnectReason } from '../peer/disconnect-reason';
 import type { ChokeMode } from '../policy';
+import { TorrentExtensions } from '../peer/torrent-extensions';
 import { ChokeLoop } from './choke-loop';
 import { PeerEvents } from './peer-events';
 import { PeerRoster } from './peer-roster';
@@ -41,6 +42,7 @@ export class PeerSide<Owner> {
   readonly requester: Requester;
   readonly uploader: Uploader;
   private readonly chokeLoop: ChokeLoop;
+  private readonly extensions: TorrentExtensions;
 
   constructor(private readonly wiring: PeerSideOptions<Owner>) {
     const { core, session, options, events, state } = wiring;
@@ -53,6 +55,15 @@ export class PeerSide<Owner> {
       slots: options.unchokeSlots ?? (cooperative ? 8 : 4),
       onChoked: (peer) => this.uploader.onChoked(peer),
     });
+    this.extensions = new TorrentExtensions({
+      infoRaw: core.metainfo.infoRaw,
+      isPrivate: core.metainfo.private,
+      clock: session.clock,
+      port: session.port,
+      subjects: () => core.peers.values(),
+      onPeers: (peers) => this.swarm.add(peers),
+      isBanned: (host) => session.bans?.isBanned(host) ?? false,
+    });
     const handler = new PeerEvents({
       peerOf: (connection) => this.roster.peerOf(connection),
       requester: this.requester,
@@ -60,6 +71,7 @@ export class PeerSide<Owner> {
       chokeLoop: this.chokeLoop,
       onAnnounced: (peer) => this.roster.dropIfBothSeeds(peer),
       onClosed: (peer, reason) => this.roster.closed(peer, reason),
+      extensions: this.extensions,
     });
     this.swarm = new Swarm({
       owner: wiring.owner,
@@ -69,6 +81,7 @@ export class PeerSide<Owner> {
       flags: session.flags,
       clock: session.clock,
       dhtPorts: session.dhtPorts,
+      isBanned: (host) => session.bans?.isBanned(host) ?? false,
       onConnected: (connection, candidate) => this.roster.attach(connection, candidate),
     });
     this.roster = new PeerRoster({
@@ -77,6 +90,7 @@ export class PeerSide<Owner> {
       session,
       swarm: this.swarm,
       handler,
+      extensions: this.extensions,
       accepting: () => state() === 'downloading' || state() === 'seeding',
       onConnected: (peer) => events.emit('peer', { type: 'connected', address: peer.address, client: peer.client }),
       onClosed: (peer, reason) => {
@@ -120,6 +134,7 @@ export class PeerSide<Owner> {
     this.requester.checkTimeouts();
     this.requester.fillAll();
     this.swarm.connectMore();
+    this.extensions.tick();
   }
 
   /** Every piece is had: no more requests, no interest, and seeds have nothing to trade with us. */
