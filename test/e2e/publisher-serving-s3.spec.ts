@@ -1,3 +1,5 @@
+import { MemoryPieceStore, Session } from '@seedfleet/engine';
+import { parseTorrent } from '@seedfleet/metainfo';
 import { deterministicBytes, type RunningS3rver, startS3rver } from '@seedfleet/testing';
 import type { Release } from '../../apps/publisher/src/releases/release.model';
 import { PRESIGNED_URL_SECONDS } from '../../apps/publisher/src/webseed/webseed.controller';
@@ -57,6 +59,24 @@ describe('web seed over S3 storage (s3rver over HTTP)', () => {
     expect(result).toMatchObject({ bad: [], undelivered: [], error: undefined });
     // Two files: each one GET answered 302, then one ranged GET to S3.
     expect(result).toMatchObject({ redirects: 2, requests: 4 });
+  });
+
+  it('an enrolled agent engine (our Session) completes the release from the web seed alone, S3 behind the 302', async () => {
+    const token = await publisher.api('POST', '/api/enrollment-tokens', { body: {} });
+    const agent = await publisher.api('POST', '/api/enroll', { body: { token: token.json.token }, token: null });
+    const torrent = await rawRequest(publisher.base, 'GET', `/api/releases/${release.id}/torrent?passkey=${agent.json.passkey as string}`);
+    const metainfo = parseTorrent(torrent.body);
+    const session = new Session({ host: '127.0.0.1' });
+    try {
+      await session.listen();
+      const added = await session.add({ metainfo, store: new MemoryPieceStore(metainfo) });
+      await added.whenComplete();
+      const progress = added.progress();
+      expect(progress.webSeedDownloaded).toBeGreaterThanOrEqual(metainfo.totalSize);
+      expect(progress.peers).toBe(0);
+    } finally {
+      await session.close();
+    }
   });
 
   it('HEAD is answered by the publisher itself (a presigned GET URL cannot be HEADed)', async () => {
