@@ -1,5 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import type DHT from 'bittorrent-dht';
 import { HashPool } from '@seedfleet/hashing';
 import { createTorrent, type Metainfo, parseTorrent } from '@seedfleet/metainfo';
@@ -148,6 +148,35 @@ describe('Session discovery', () => {
     onPublic.socket.write(encodeMessage({ type: 'port', port: last.port }));
     await waitUntil(() => session.dhtNodeCount === 2);
     expect(fromPrivate.queried.events).toEqual([]);
+  });
+
+  it('sends PORT on connections it dials to peers that set the DHT bit', async () => {
+    const torrent = await makeTestTorrent({ size: 256 * 1024, pieceLength: 64 * 1024, seed: 'port-outgoing' });
+    const infoHash = torrent.metainfo.infoHashV1!;
+    const messages = new EventLog<Message>();
+    const server = createServer((socket) => {
+      let received = Buffer.alloc(0);
+      let answered = false;
+      const framer = new Framer({ maxMessageLength: 1 << 20, maxBlockLength: 1 << 17 });
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk: Buffer) => {
+        if (!answered) {
+          received = Buffer.concat([received, chunk]);
+          // Not a plaintext handshake (an encrypted dial): refused, so the session dials again in plaintext.
+          if (received[0] !== 19) return void socket.destroy();
+          if (parseHandshake(received) === undefined) return;
+          answered = true;
+          socket.write(encodeHandshake({ flags: { extensionProtocol: true, fastExtension: true, dht: true }, infoHash, peerId: Buffer.alloc(20, 0x42) }));
+          chunk = received.subarray(HANDSHAKE_LENGTH);
+        }
+        for (const message of framer.feed(chunk)) messages.push(message);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    open.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const session = await startSession({ dht: { bootstrap: [], host: '127.0.0.1' } });
+    await session.add({ metainfo: torrent.metainfo, store: torrent.emptyStore(), peers: [{ host: '127.0.0.1', port: (server.address() as { port: number }).port }] });
+    await expect(messages.waitFor((message) => message.type === 'port', 'PORT from the dialling session')).resolves.toEqual({ type: 'port', port: session.dhtPort });
   });
 
   it('a private torrent sends no DHT get_peers/announce_peer and no LSD announce; a public one beside it does', async () => {
