@@ -50,7 +50,8 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const release = created.json as unknown as Release;
     expect(release.status).toBe('uploading');
     for (const [path, bytes] of Object.entries(FILES)) {
-      const put = await publisher.api('PUT', `/api/releases/${release.id}/files/${path}`, { raw: bytes });
+      // A JSON-looking Content-Type must not make the JSON parser take the file.
+      const put = await publisher.api('PUT', `/api/releases/${release.id}/files/${path}`, { raw: bytes, headers: path === 'README.txt' ? { 'content-type': 'application/json' } : {} });
       expect(put.status).toBe(201);
       expect(put.json).toEqual({ path, size: bytes.length, sha256: sha256(bytes) });
     }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -15,8 +15,11 @@ export const OPENAPI_JSON_PATH = 'api/docs-json';
  */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: MAX_JSON_BODY, type: (request: IncomingMessage) => request.method !== 'PUT' && /\bjson\b/i.test(request.headers['content-type'] ?? '') });
+  express.useBodyParser('json', { limit: MAX_JSON_BODY, type: (request: IncomingMessage) => !isUpload(request) && /\bjson\b/i.test(request.headers['content-type'] ?? '') });
   express.use(jsonErrorMiddleware);
+  // Node cuts off requests whose body takes longer than 5 minutes; a multi-GiB upload may take hours.
+  // Slow unauthenticated bodies are not a risk: the admin guard answers before any body is read.
+  (app.getHttpServer() as Server).requestTimeout = 0;
   app.useGlobalFilters(new JsonExceptionFilter());
   const document = SwaggerModule.createDocument(
     app,
@@ -28,4 +31,9 @@ export function configureHttp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH });
+}
+
+/** File uploads (PUT /api/releases/:id/files/...) are streamed by their handler, whatever their Content-Type. */
+function isUpload(request: IncomingMessage): boolean {
+  return request.method === 'PUT' && /^\/api\/releases\/[^/?]+\/files\//.test(request.url ?? '');
 }
