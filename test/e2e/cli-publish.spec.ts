@@ -213,3 +213,37 @@ function deterministicOf(path: string): Buffer {
   const sizes: Record<string, number> = { 'bin/app': 200_000, 'lib/libx.so': 70_001, README: 321 };
   return deterministicBytes(sizes[path], `app/${path}`);
 }
+
+describe('seedfleet publish waiting for a build nobody runs (BUILD_WORKER=off)', () => {
+  let publisher: PublisherUnderTest;
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    dir = await createTempDir('sf-cli-queued-');
+    publisher = await startPublisher({ BUILD_WORKER: 'off', ORIGIN_SEEDER: 'off' });
+    await writeFileTree(dir.path, [{ path: 'pkg/app.bin', size: 10_000 }]);
+  });
+
+  afterAll(async () => {
+    await publisher?.close();
+    await dir?.remove();
+  });
+
+  it('says the release is queued without a worker; Ctrl-C stops waiting (130), --no-wait returns at once', async () => {
+    const env = { SEEDFLEET_SERVER: publisher.base, SEEDFLEET_TOKEN: ADMIN_TOKEN };
+    const waiting = await cli(['publish', 'pkg', '--product', 'idle-app', '--version', '1', '--create-product'], {
+      cwd: dir.path,
+      env,
+      onStderr: (text, abort) => {
+        if (text.includes('no build worker has taken it yet')) abort();
+      },
+    });
+    expect(waiting.code).toBe(130);
+    expect(waiting.err).toMatch(/release (rel_\w+) is queued and no build worker has taken it yet \(publishers with BUILD_WORKER=off need worker processes\); still waiting, Ctrl-C stops waiting\n/);
+    expect(waiting.err).toMatch(/seedfleet: error: interrupted while waiting; the build of release rel_\w+ goes on \(see 'seedfleet releases show rel_\w+'\)\n$/);
+
+    const queued = await cli(['publish', 'pkg', '--product', 'idle-app', '--version', '2', '--no-wait', '--json'], { cwd: dir.path, env });
+    expect(queued.code).toBe(0);
+    expect(JSON.parse(queued.out)).toMatchObject({ version: '2', status: 'queued', infoHashV1: null, infoHashV2: null, magnet: null, resumed: false });
+  });
+});

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { CliError } from '../cli-error';
+import { CliError, describeSystemError } from '../cli-error';
 import type { CliIo } from '../io';
 import { ProgressReporter } from '../output/progress-reporter';
 import { RequestAbortedError } from '../publisher-client/http-request';
@@ -36,6 +36,7 @@ export async function uploadFiles(client: PublisherClient, releaseId: string, fi
         progress.update(done, total);
       });
       const stored = await client.uploadFile(releaseId, file.path, body, file.size).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).syscall !== undefined && !io.signal?.aborted) throw new CliError(`cannot read '${file.absolute}': ${describeSystemError(error)}`, { cause: error });
         throw interrupted(error, io, releaseId, `while uploading ${file.path}`);
       });
       if (stored.size !== file.size) throw new CliError(`${file.path}: the publisher stored ${stored.size} bytes, the file has ${file.size}; was it changed during the upload?`);
