@@ -1,7 +1,24 @@
 import { connect, type Socket } from 'node:net';
-import { encodeHandshake, HANDSHAKE_LENGTH, type Handshake, type HandshakeHead, parseHandshake, parseHandshakeHead, type ReservedFlags } from '@seedfleet/wire';
+import {
+  cryptoProvide,
+  encodeHandshake,
+  type EncryptionPolicy,
+  HANDSHAKE_LENGTH,
+  type Handshake,
+  type HandshakeHead,
+  MseInitiator,
+  MseResponder,
+  parseHandshake,
+  parseHandshakeHead,
+  type Rc4,
+  type ReservedFlags,
+  secretKeyIndex,
+  selectCryptoMethod,
+  type StreamCipher,
+} from '@seedfleet/wire';
 import type { DhtPortExchange } from '../peer/dht-port';
 import { type DisconnectReason, disconnectReason, reasonFromError } from '../peer/disconnect-reason';
+import { exchangeMse } from './mse-exchange';
 
 /** A failed exchange carries the reason; the socket is destroyed by then. Nothing here rejects or throws. */
 export type HandshakeOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: DisconnectReason };
@@ -14,6 +31,8 @@ export interface EstablishedConnection {
   readonly leftover: Buffer;
   /** The session's DHT node for PORT messages (BEP 5), carried to the PeerConnection. */
   readonly dht?: DhtPortExchange;
+  /** Set when MSE negotiated RC4: every later byte goes through it (leftover is already decrypted). */
+  readonly cipher?: StreamCipher;
 }
 
 export interface ConnectOptions {
@@ -24,8 +43,10 @@ export interface ConnectOptions {
   readonly peerId: Uint8Array;
   readonly flags: Partial<ReservedFlags>;
   readonly dht?: DhtPortExchange;
-  /** For connect and handshake together (default 10 s). */
+  /** For connect and handshake together (default 10 s; a plaintext retry after MSE gets as long again). */
   readonly timeoutMs?: number;
+  /** Message Stream Encryption (default 'prefer': MSE first, plaintext if that fails). See EncryptionPolicy. */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /**
@@ -33,12 +54,33 @@ export interface ConnectOptions {
  * that is not ours. Throws only for bad arguments (an info hash or peer id of the wrong size), before
  * connecting; every network outcome resolves.
  */
-export function connectPeer(options: ConnectOptions): Promise<HandshakeOutcome<EstablishedConnection>> {
+export async function connectPeer(options: ConnectOptions): Promise<HandshakeOutcome<EstablishedConnection>> {
   const handshake = encodeHandshake(options);
+  const policy = options.encryption ?? 'prefer';
+  if (policy === 'off') return withDht(await dialOnce(options, handshake, false), options.dht);
+  const encrypted = await dialOnce(options, handshake, true);
+  // libtorrent's pe_enabled does the same: a peer that failed MSE (closed, garbage, timed out) gets one plaintext try.
+  if (encrypted.ok || policy === 'require' || !encrypted.retryPlaintext) return withDht(encrypted, options.dht);
+  return withDht(await dialOnce(options, handshake, false), options.dht);
+}
+
+type DialOutcome = HandshakeOutcome<EstablishedConnection> & { readonly retryPlaintext?: boolean };
+
+function withDht(outcome: DialOutcome, dht: DhtPortExchange | undefined): HandshakeOutcome<EstablishedConnection> {
+  if (!outcome.ok) return { ok: false, reason: outcome.reason };
+  return dht === undefined ? outcome : { ok: true, value: { ...outcome.value, dht } };
+}
+
+/** One connection attempt: TCP connect, then MSE (with our handshake as its initial payload) or a plaintext handshake. */
+function dialOnce(options: ConnectOptions, handshake: Buffer, mse: boolean): Promise<DialOutcome> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const startedAt = Date.now();
+  const remaining = (): number => Math.max(1, timeoutMs - (Date.now() - startedAt));
   const wireHash = Buffer.from(options.infoHash.subarray(0, 20));
   const socket = connect({ host: options.host, port: options.port });
+  const checkHead = (head: HandshakeHead): DisconnectReason | undefined =>
+    head.infoHash.equals(wireHash) ? undefined : disconnectReason('info-hash-mismatch', `the peer answered for info hash ${head.infoHash.toString('hex')}`);
+  const ownPeerId = (): Buffer => Buffer.from(options.peerId);
   return new Promise((resolve) => {
     const fail = (reason: DisconnectReason): void => {
       clearTimeout(timer);
@@ -51,13 +93,23 @@ export function connectPeer(options: ConnectOptions): Promise<HandshakeOutcome<E
       clearTimeout(timer);
       socket.removeAllListeners('error');
       socket.setNoDelay(true);
-      socket.write(handshake);
-      const checkHead = (head: HandshakeHead): DisconnectReason | undefined =>
-        head.infoHash.equals(wireHash) ? undefined : disconnectReason('info-hash-mismatch', `the peer answered for info hash ${head.infoHash.toString('hex')}`);
-      const outcome = readHandshake(socket, Math.max(1, timeoutMs - (Date.now() - startedAt)), checkHead, () => Buffer.from(options.peerId));
-      resolve(options.dht === undefined ? outcome : outcome.then((result) => (result.ok ? { ok: true, value: { ...result.value, dht: options.dht } } : result)));
+      if (!mse) {
+        socket.write(handshake);
+        resolve(readHandshake(socket, remaining(), checkHead, ownPeerId));
+        return;
+      }
+      const initiator = new MseInitiator({ infoHash: wireHash, provide: cryptoProvide(options.encryption ?? 'prefer'), initialPayload: handshake });
+      void exchangeMse(socket, initiator, { first: initiator.start(), timeoutMs: remaining() }).then(async (negotiated) => {
+        if (!negotiated.ok) return resolve({ ...negotiated, retryPlaintext: true });
+        const { cipher, remainder } = negotiated.value;
+        resolve(withCipher(await readHandshake(socket, remaining(), checkHead, ownPeerId, { initial: remainder, decrypt: cipher?.decrypt }), cipher));
+      });
     });
   });
+}
+
+function withCipher(outcome: HandshakeOutcome<EstablishedConnection>, cipher: StreamCipher | undefined): HandshakeOutcome<EstablishedConnection> {
+  return outcome.ok && cipher ? { ok: true, value: { ...outcome.value, cipher } } : outcome;
 }
 
 /** Who answers an incoming handshake for a torrent. */
@@ -75,6 +127,10 @@ export interface AcceptOptions<Torrent> {
   readonly admit?: (torrent: Torrent) => DisconnectReason | undefined;
   /** Default 10 s. */
   readonly timeoutMs?: number;
+  /** Default 'prefer': plaintext and MSE handshakes; 'require' refuses plaintext ones, 'off' MSE ones. */
+  readonly encryption?: EncryptionPolicy;
+  /** The 20-byte info hashes served (v1 and truncated v2), to find the torrent of an MSE handshake. */
+  readonly infoHashes?: () => Iterable<Uint8Array>;
 }
 
 /**
@@ -85,20 +141,87 @@ export async function acceptHandshake<Torrent>(
   socket: Socket,
   options: AcceptOptions<Torrent>,
 ): Promise<HandshakeOutcome<EstablishedConnection & { readonly torrent: Torrent }>> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const startedAt = Date.now();
+  const remaining = (): number => Math.max(1, timeoutMs - (Date.now() - startedAt));
+  const policy = options.encryption ?? 'prefer';
+  socket.setNoDelay(true);
+  const peeked = await peekProtocol(socket, timeoutMs);
+  if (!peeked.ok) return peeked;
+  let initial = peeked.value.bytes;
+  let cipher: StreamCipher | undefined;
+  let mseHash: Buffer | undefined;
+  if (peeked.value.plaintext ? policy === 'require' : policy === 'off') {
+    socket.destroy();
+    const refused = peeked.value.plaintext ? 'a plaintext handshake, and encryption is required' : 'an MSE handshake, and encryption is off';
+    return { ok: false, reason: disconnectReason(peeked.value.plaintext ? 'encryption' : 'bad-handshake', `the peer sent ${refused}`) };
+  }
+  if (!peeked.value.plaintext) {
+    const responder = new MseResponder({
+      findSecretKey: secretKeyIndex(options.infoHashes?.() ?? []),
+      select: (provided) => selectCryptoMethod(policy, provided),
+    });
+    const negotiated = await exchangeMse(socket, responder, { initial, timeoutMs: remaining() });
+    if (!negotiated.ok) return negotiated;
+    ({ cipher, infoHash: mseHash } = negotiated.value);
+    initial = Buffer.concat([negotiated.value.initialPayload, negotiated.value.remainder]);
+  }
   let route: IncomingRoute<Torrent> | undefined;
   const answer = (head: HandshakeHead): DisconnectReason | undefined => {
+    if (mseHash && !head.infoHash.equals(mseHash)) return disconnectReason('info-hash-mismatch', 'the handshake names another torrent than the MSE handshake did');
     route = options.route(head.infoHash);
     if (!route) return disconnectReason('unknown-torrent', `no torrent with info hash ${head.infoHash.toString('hex')}`);
     const refusal = options.admit?.(route.torrent);
     if (refusal) return refusal;
-    socket.write(encodeHandshake({ flags: route.flags, infoHash: head.infoHash, peerId: route.peerId }));
+    socket.write(encrypted(encodeHandshake({ flags: route.flags, infoHash: head.infoHash, peerId: route.peerId }), cipher?.encrypt));
     return undefined;
   };
-  socket.setNoDelay(true);
-  const outcome = await readHandshake(socket, options.timeoutMs ?? 10_000, answer, () => (route ? Buffer.from(route.peerId) : undefined));
+  const ownPeerId = (): Buffer | undefined => (route ? Buffer.from(route.peerId) : undefined);
+  const outcome = withCipher(await readHandshake(socket, remaining(), answer, ownPeerId, { initial, decrypt: cipher?.decrypt }), cipher);
   if (!outcome.ok) return outcome;
   const { torrent, dht } = route as IncomingRoute<Torrent>;
   return { ok: true, value: { ...outcome.value, torrent, dht } };
+}
+
+const PROTOCOL_PREFIX = Buffer.from('\x13BitTorrent protocol', 'latin1');
+
+/**
+ * Reads until the first bytes either are "\x13BitTorrent protocol" (a plaintext handshake) or cannot be:
+ * anything else is taken for MSE's Ya. Like libtorrent, the whole 20 bytes decide, not the first byte
+ * alone (1 in 256 public keys starts with 19).
+ */
+function peekProtocol(socket: Socket, timeoutMs: number): Promise<HandshakeOutcome<{ plaintext: boolean; bytes: Buffer }>> {
+  return new Promise((resolve) => {
+    let bytes: Buffer = Buffer.alloc(0);
+    const finish = (outcome: HandshakeOutcome<{ plaintext: boolean; bytes: Buffer }>): void => {
+      clearTimeout(timer);
+      socket.pause();
+      socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
+      if (outcome.ok) socket.on('error', ignore);
+      else socket.destroy();
+      resolve(outcome);
+    };
+    const onData = (chunk: Buffer): void => {
+      bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+      const compared = Math.min(bytes.length, PROTOCOL_PREFIX.length);
+      const matches = bytes.subarray(0, compared).equals(PROTOCOL_PREFIX.subarray(0, compared));
+      if (!matches) finish({ ok: true, value: { plaintext: false, bytes } });
+      else if (compared === PROTOCOL_PREFIX.length) finish({ ok: true, value: { plaintext: true, bytes } });
+    };
+    const onError = (error: Error): void => finish({ ok: false, reason: disconnectReason('socket-error', `during the handshake: ${error.message}`, error) });
+    const onClose = (): void => finish({ ok: false, reason: disconnectReason('closed-by-peer', 'the peer closed the connection during the handshake') });
+    const timer = setTimeout(() => finish({ ok: false, reason: disconnectReason('timeout', `no handshake within ${timeoutMs} ms`) }), timeoutMs);
+    socket.on('data', onData).on('error', onError).on('close', onClose).on('end', onClose);
+    socket.resume();
+  });
+}
+
+/** A copy of `bytes` through the cipher (the original may still be in use), or `bytes` itself. */
+function encrypted(bytes: Buffer, encrypt: Rc4 | undefined): Buffer {
+  if (!encrypt) return bytes;
+  const out = Buffer.allocUnsafe(bytes.length);
+  encrypt.xorInto(bytes, 0, bytes.length, out, 0);
+  return out;
 }
 
 /**
@@ -110,6 +233,7 @@ function readHandshake(
   timeoutMs: number,
   onHead: (head: HandshakeHead) => DisconnectReason | undefined,
   ownPeerId: () => Buffer | undefined,
+  stream: { readonly initial?: Buffer; readonly decrypt?: Rc4 } = {},
 ): Promise<HandshakeOutcome<EstablishedConnection>> {
   return new Promise((resolve) => {
     let received: Buffer = Buffer.alloc(0);
@@ -132,6 +256,10 @@ function readHandshake(
     };
     const fail = (reason: DisconnectReason): void => finish({ ok: false, reason });
     const onData = (chunk: Buffer): void => {
+      stream.decrypt?.xorInPlace(chunk);
+      onBytes(chunk);
+    };
+    const onBytes = (chunk: Buffer): void => {
       // Only the handshake's 68 bytes accumulate here, and only once: a concat per chunk is fine.
       received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
       try {
@@ -154,7 +282,8 @@ function readHandshake(
     const onClose = (): void => fail(disconnectReason('closed-by-peer', 'the peer closed the connection during the handshake'));
     const timer = setTimeout(() => fail(disconnectReason('timeout', `no handshake within ${timeoutMs} ms`)), timeoutMs);
     socket.on('data', onData).on('error', onError).on('close', onClose).on('end', onClose);
-    socket.resume();
+    if (stream.initial && stream.initial.length > 0) onBytes(stream.initial);
+    if (!done) socket.resume();
   });
 }
 

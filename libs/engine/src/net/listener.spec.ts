@@ -1,5 +1,5 @@
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
-import { encodeHandshake, type ReservedFlags } from '@seedfleet/wire';
+import { encodeHandshake, type EncryptionPolicy, type ReservedFlags } from '@seedfleet/wire';
 import type { DisconnectReason } from '../peer/disconnect-reason';
 import { ConnectionLimits } from './connection-limits';
 import { connectPeer } from './handshake-exchange';
@@ -32,7 +32,7 @@ afterEach(() => {
   sessions = [];
 });
 
-async function startListener(limitOptions = {}, handshakeTimeoutMs?: number): Promise<Session> {
+async function startListener(limitOptions = {}, handshakeTimeoutMs?: number, encryption?: EncryptionPolicy): Promise<Session> {
   const wake: (() => void)[] = [];
   const session = { accepted: [], refused: [], limits: new ConnectionLimits<string>(limitOptions) } as unknown as Session;
   // Each call takes the next entry not yet taken, whether it arrived before the call or arrives after.
@@ -48,6 +48,8 @@ async function startListener(limitOptions = {}, handshakeTimeoutMs?: number): Pr
     port: 0,
     limits: session.limits,
     handshakeTimeoutMs,
+    encryption,
+    infoHashes: () => Array.from(torrents.keys(), (hex) => Buffer.from(hex, 'hex')),
     route: (infoHash) => {
       const torrent = torrents.get(infoHash.toString('hex'));
       return torrent && { torrent: torrent.name, peerId: torrent.peerId, flags };
@@ -106,12 +108,21 @@ describe('Listener', () => {
     expect(await session.nextRefused()).toMatchObject({ code: 'self-connection' });
   });
 
-  it('refuses garbage in the handshake from its first bytes', async () => {
-    const session = await startListener();
+  it('refuses garbage in the handshake from its first bytes when encryption is off', async () => {
+    const session = await startListener({}, undefined, 'off');
     const socket = connect(session.port, '127.0.0.1');
     socket.on('error', () => undefined);
     socket.write('GET / HTTP/1.1\r\n\r\n');
     expect(await session.nextRefused()).toMatchObject({ code: 'bad-handshake' });
+    socket.destroy();
+  });
+
+  it('takes other garbage for MSE and refuses it once the sync window is exhausted', async () => {
+    const session = await startListener();
+    const socket = connect(session.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write(Buffer.concat([Buffer.from('GET / HTTP/1.1\r\n'), Buffer.alloc(700, 0x41)]));
+    expect(await session.nextRefused()).toMatchObject({ code: 'encryption' });
     socket.destroy();
   });
 

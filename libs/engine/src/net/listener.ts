@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { EncryptionPolicy } from '@seedfleet/wire';
 import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reason';
 import type { ConnectionLimits } from './connection-limits';
 import { acceptHandshake, type EstablishedConnection, type IncomingRoute } from './handshake-exchange';
@@ -22,6 +23,10 @@ export interface ListenerOptions<Torrent> {
   readonly handshakeTimeoutMs?: number;
   /** Finds the torrent for an info hash (v1, or a v2 one truncated to 20 bytes); undefined refuses. */
   readonly route: (infoHash: Buffer) => IncomingRoute<Torrent> | undefined;
+  /** Default 'prefer' (plaintext and MSE handshakes accepted); see EncryptionPolicy. */
+  readonly encryption?: EncryptionPolicy;
+  /** The 20-byte info hashes routed (v1 and truncated v2): MSE names its torrent only by a hash of one. */
+  readonly infoHashes?: () => Iterable<Uint8Array>;
   /**
    * A peer past the handshake, holding an open slot of `limits` for its torrent: the receiver owns the
    * socket and must call `limits.close(torrent)` when it closes.
@@ -95,7 +100,8 @@ export class Listener<Torrent> {
     this.handshaking.add(socket);
     const admit = (torrent: Torrent): DisconnectReason | undefined =>
       limits.torrentHasRoom(torrent) ? undefined : disconnectReason('connection-limit', `the torrent has ${limits.openFor(torrent)} connections`);
-    void acceptHandshake(socket, { route: this.options.route, admit, timeoutMs: this.options.handshakeTimeoutMs }).then((outcome) => {
+    const { route, encryption, infoHashes, handshakeTimeoutMs: timeoutMs } = this.options;
+    void acceptHandshake(socket, { route, admit, timeoutMs, encryption, infoHashes }).then((outcome) => {
       this.handshaking.delete(socket);
       limits.endHalfOpen();
       if (!outcome.ok) return this.refused(address, outcome.reason);

@@ -25,6 +25,8 @@ export type DisconnectCode =
   | 'info-hash-mismatch'
   | 'unknown-torrent'
   | 'self-connection'
+  /** Message Stream Encryption failed, or the peer's encryption does not meet our policy. */
+  | 'encryption'
   /** A global, per-torrent or half-open limit was reached. */
   | 'connection-limit'
   /** Decisions of the torrent: a banned address, a second connection to the same peer, no longer useful, stopping. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodedLength, encodeInto, encodePieceHeader, type Message, PIECE_HEADER_LENGTH } from '@seedfleet/wire';
+import { encodedLength, encodeInto, encodePieceHeader, type Message, PIECE_HEADER_LENGTH, type Rc4 } from '@seedfleet/wire';
 
 const SCRATCH_SIZE = 16 * 1024;
 
@@ -26,6 +26,8 @@ export class OutgoingBatch {
     private readonly socket: Socket,
     /** Told what each flush wrote: all bytes and the block bytes among them. */
     private readonly onFlush: (bytes: number, payloadBytes: number) => void,
+    /** MSE's RC4 stream: a flush is encrypted into one new buffer (blocks are never modified). */
+    private readonly encrypt?: Rc4,
   ) {}
 
   /** Bytes queued and not yet handed to the socket. */
@@ -70,7 +72,9 @@ export class OutgoingBatch {
       for (const done of written) done?.();
       return;
     }
-    if (chunks.length === 1) {
+    if (this.encrypt) {
+      this.writeEncrypted(this.encrypt, chunks, chunkBytes, written);
+    } else if (chunks.length === 1) {
       this.socket.write(chunks[0], written[0]);
     } else {
       this.socket.cork();
@@ -78,6 +82,17 @@ export class OutgoingBatch {
       this.socket.uncork();
     }
     this.onFlush(chunkBytes, payloadBytes);
+  }
+
+  private writeEncrypted(encrypt: Rc4, chunks: Buffer[], chunkBytes: number, written: ((() => void) | undefined)[]): void {
+    const out = Buffer.allocUnsafe(chunkBytes);
+    let at = 0;
+    for (const chunk of chunks) {
+      encrypt.xorInto(chunk, 0, chunk.length, out, at);
+      at += chunk.length;
+    }
+    const callbacks = written.filter((done) => done !== undefined);
+    this.socket.write(out, callbacks.length === 0 ? undefined : () => callbacks.forEach((done) => done()));
   }
 
   private reserve(length: number): void {

@@ -8,6 +8,7 @@ import {
   type Handshake,
   type Message,
   type ReservedFlags,
+  type StreamCipher,
 } from '@seedfleet/wire';
 import type { DhtPortExchange } from './dht-port';
 import { type DisconnectReason, disconnectReason, PeerViolation, reasonFromError } from './disconnect-reason';
@@ -36,6 +37,8 @@ export interface PeerConnectionInit extends PeerTimingOptions, PeerLimitOptions 
   readonly handler: PeerHandler;
   /** The session's DHT node, if any: PORT messages both ways when both sides set the DHT bit. */
   readonly dht?: DhtPortExchange;
+  /** RC4 negotiated by MSE: incoming chunks are decrypted in place, outgoing batches encrypted into a copy. */
+  readonly cipher?: StreamCipher;
 }
 
 /**
@@ -55,6 +58,7 @@ export class PeerConnection {
   private readonly socket: Socket;
   private readonly handler: PeerHandler;
   private readonly dht: DhtPortExchange | undefined;
+  private readonly cipher: StreamCipher | undefined;
   private readonly options: ResolvedPeerOptions;
   private readonly framer: Framer;
   private readonly batch: OutgoingBatch;
@@ -81,6 +85,7 @@ export class PeerConnection {
     this.extensionProtocol = Boolean(init.localFlags.extensionProtocol && init.remote.flags.extensionProtocol);
     this.dht = init.localFlags.dht && init.remote.flags.dht ? init.dht : undefined;
     this.leftover = init.leftover;
+    this.cipher = init.cipher;
     this.framer = new Framer({ maxMessageLength: this.options.maxMessageLength, maxBlockLength: this.options.maxBlockLength });
     this.received = new ReceivedRequests(this.options.maxQueuedRequests);
     this.peerPieces = new PeerPieces(this.options.maxHavesBeforeGeometry);
@@ -88,7 +93,7 @@ export class PeerConnection {
     this.traffic = new Traffic(now, this.options.rateWindowMs);
     this.lastSentAt = now;
     this.lastReceivedAt = now;
-    this.batch = new OutgoingBatch(this.socket, (bytes, payload) => this.guard(() => this.flushed(bytes, payload)));
+    this.batch = new OutgoingBatch(this.socket, (bytes, payload) => this.guard(() => this.flushed(bytes, payload)), init.cipher?.encrypt);
     this.incoming = new IncomingMessages({
       connection: this,
       handler: this.handler,
@@ -122,7 +127,15 @@ export class PeerConnection {
     const leftover = this.leftover;
     this.leftover = undefined;
     if (leftover && leftover.length > 0) this.receive(leftover);
-    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    const decrypt = this.cipher?.decrypt;
+    if (decrypt) {
+      this.socket.on('data', (chunk: Buffer) => {
+        decrypt.xorInPlace(chunk);
+        this.receive(chunk);
+      });
+    } else {
+      this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    }
     this.socket.resume();
   }
 

@@ -1,4 +1,5 @@
 import type { HashPool } from '@seedfleet/hashing';
+import type { EncryptionPolicy } from '@seedfleet/wire';
 import type { DhtRound } from '../discovery/dht/dht-discovery';
 import type { DiscoveryError } from '../discovery/discovery-error';
 import type { LsdGroup } from '../discovery/lsd/lsd-group';
@@ -53,6 +54,11 @@ export interface SessionOptions {
   readonly dht?: boolean | SessionDhtOptions;
   /** LSD for public torrents (private ones only with `forPrivateTorrents`); default off, like `dht`. */
   readonly lsd?: boolean | SessionLsdOptions;
+  /**
+   * Message Stream Encryption (default 'prefer', like libtorrent: dial with MSE, retry in plaintext if it
+   * fails, accept both). 'require' talks to MSE/RC4 peers only; 'off' speaks plaintext only.
+   */
+  readonly encryption?: EncryptionPolicy;
   /** DHT/LSD socket failures (a source that cannot start is left out; the session keeps working). */
   readonly onDiscoveryError?: (error: DiscoveryError) => void;
 }

@@ -68,6 +68,8 @@ export class Session {
         const { metainfo } = torrent;
         return { torrent, peerId: this.peerId, flags: this.flagsFor(metainfo), dht: this.discovery.portExchange(metainfo) };
       },
+      encryption: options.encryption,
+      infoHashes: () => Array.from(this.routes.keys(), (hex) => Buffer.from(hex, 'hex')),
       onConnection: ({ torrent, ...connection }) => torrent.acceptIncoming(connection),
     });
   }
@@ -102,7 +104,7 @@ export class Session {
   /** Adds a torrent and starts it (checking, then downloading or seeding). Resolves once added, not when checked. */
   async add(options: AddTorrentOptions): Promise<Torrent> {
     if (this.closed) throw new TorrentError('stopped', 'the session is closed');
-    const key = options.metainfo.infoHashV1?.toString('hex');
+    const key = (options.metainfo.infoHashV1 ?? options.metainfo.infoHashV2?.subarray(0, 20))?.toString('hex');
     if (key !== undefined && this.torrents.has(key)) throw new TorrentError('unsupported', `torrent ${key} is already in the session`);
     const torrent = new Torrent(options, this.link(options.metainfo));
     this.torrents.set(torrent.infoHash.toString('hex'), torrent);
@@ -129,8 +131,10 @@ export class Session {
     if (this.ownsPool) await this.hashPool.close();
   }
 
-  private flagsFor(torrent: { readonly private: boolean }): Partial<ReservedFlags> {
-    return this.discovery.usesDht(torrent) ? FLAGS_WITH_DHT : FLAGS;
+  private flagsFor(torrent: { readonly private: boolean; readonly infoHashV2?: Buffer | null }): Partial<ReservedFlags> {
+    const flags = this.discovery.usesDht(torrent) ? FLAGS_WITH_DHT : FLAGS;
+    // BEP 52: v2 peers see we can talk hashes (Torrent sets the same bit on its outgoing handshakes).
+    return torrent.infoHashV2 ? { ...flags, v2Upgrade: true } : flags;
   }
 
   private link(metainfo: { readonly private: boolean }): SessionLink<Torrent> {
@@ -145,6 +149,7 @@ export class Session {
       downBucket: this.downBucket,
       upBucket: this.upBucket,
       port: () => this.listenPort,
+      encryption: this.options.encryption ?? 'prefer',
       removed: (torrent) => {
         const key = torrent.infoHash.toString('hex');
         if (this.torrents.get(key) !== torrent) return;

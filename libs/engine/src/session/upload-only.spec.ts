@@ -48,8 +48,9 @@ it('uploadOnly checks the store, seeds the pieces it has while incomplete, and n
   let completed = false;
   void uploader.torrent.whenComplete().then(() => (completed = true), () => undefined);
 
-  // A leecher that knows only the upload-only peer gets exactly the half it has.
-  const leecher = await swarm.addLeecher({ peers: [{ host: '127.0.0.1', port: uploader.port }] });
+  // A leecher that knows only the upload-only peer gets exactly the half it has (no PEX, which would
+  // tell it of the full seeder).
+  const leecher = await swarm.addLeecher({ peers: [{ host: '127.0.0.1', port: uploader.port }], pex: false });
   await whenPieces(leecher.torrent, half);
   await whenConnected(uploader.torrent, 2);
   // Two more ticks (each tops up every pipeline) in which a downloading torrent would request from the seeder.

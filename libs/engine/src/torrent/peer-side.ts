@@ -1,5 +1,6 @@
 import type { EstablishedConnection } from '../net/handshake-exchange';
 import type { DisconnectReason } from '../peer/disconnect-reason';
+import type { HashMessage } from '../peer/peer-handler';
 import type { ChokeMode } from '../policy';
 import { TorrentExtensions } from '../peer/torrent-extensions';
 import { ChokeLoop } from './choke-loop';
@@ -9,6 +10,7 @@ import { Requester } from './requester';
 import { type PeerAddress, Swarm } from './swarm';
 import type { TorrentCore } from './torrent-core';
 import type { TorrentEventEmitter } from './torrent-events';
+import type { TorrentPeer } from './torrent-peer';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import type { TorrentState } from './torrent-types';
 import { UploadCache } from './upload-cache';
@@ -29,6 +31,10 @@ export interface PeerSideOptions<Owner> {
   readonly onPieceComplete: (index: number) => void;
   /** A read for an upload failed. */
   readonly onStorageError: (error: unknown) => void;
+  /** BEP 52 hash messages, and who may be asked for hashes (v2 and hybrid torrents only). */
+  readonly onHashMessage?: (peer: TorrentPeer, message: HashMessage) => void;
+  readonly onPeerAdmitted?: (peer: TorrentPeer) => void;
+  readonly onPeerLeft?: (peer: TorrentPeer) => void;
 }
 
 /**
@@ -57,7 +63,7 @@ export class PeerSide<Owner> {
     });
     this.extensions = new TorrentExtensions({
       infoRaw: core.metainfo.infoRaw,
-      isPrivate: core.metainfo.private,
+      pex: !core.metainfo.private && options.pex !== false,
       clock: session.clock,
       port: session.port,
       subjects: () => core.peers.values(),
@@ -72,6 +78,7 @@ export class PeerSide<Owner> {
       onAnnounced: (peer) => this.roster.dropIfBothSeeds(peer),
       onClosed: (peer, reason) => this.roster.closed(peer, reason),
       extensions: this.extensions,
+      onHashMessage: wiring.onHashMessage,
     });
     this.swarm = new Swarm({
       owner: wiring.owner,
@@ -81,6 +88,7 @@ export class PeerSide<Owner> {
       flags: session.flags,
       clock: session.clock,
       dhtPorts: session.dhtPorts,
+      encryption: session.encryption,
       isBanned: (host) => session.bans?.isBanned(host) ?? false,
       onConnected: (connection, candidate) => this.roster.attach(connection, candidate),
     });
@@ -92,9 +100,13 @@ export class PeerSide<Owner> {
       handler,
       extensions: this.extensions,
       accepting: () => state() === 'downloading' || state() === 'seeding',
-      onConnected: (peer) => events.emit('peer', { type: 'connected', address: peer.address, client: peer.client }),
+      onConnected: (peer) => {
+        events.emit('peer', { type: 'connected', address: peer.address, client: peer.client });
+        wiring.onPeerAdmitted?.(peer);
+      },
       onClosed: (peer, reason) => {
         this.requester.peerGone(peer);
+        wiring.onPeerLeft?.(peer);
         events.emit('peer', { type: 'disconnected', address: peer.address, client: peer.client, reason: `${reason.code}: ${reason.message}` });
         // Its requests are free again: others may take them now rather than at the next tick.
         if (state() === 'downloading') this.requester.fillAll();

@@ -1,4 +1,4 @@
-import type { ReservedFlags } from '@seedfleet/wire';
+import type { EncryptionPolicy, ReservedFlags } from '@seedfleet/wire';
 import type { ConnectionLimits } from '../net/connection-limits';
 import { connectPeer, type EstablishedConnection } from '../net/handshake-exchange';
 import type { DhtPortExchange } from '../peer/dht-port';
@@ -33,6 +33,8 @@ export interface SwarmOptions<Owner> {
   readonly dhtPorts?: () => DhtPortExchange | undefined;
   /** Banned addresses: dropped from every peer list (trackers, DHT, PEX, addPeer) and never dialed. */
   readonly isBanned?: (host: string) => boolean;
+  /** Message Stream Encryption when dialing (default 'prefer'). */
+  readonly encryption?: EncryptionPolicy;
 }
 
 /** First retry after a failure; doubles per failure up to MAX_BACKOFF_MS. */
@@ -139,6 +141,7 @@ export class Swarm<Owner> {
       flags: options.flags,
       timeoutMs: options.connectTimeoutMs,
       dht: options.dhtPorts?.(),
+      encryption: options.encryption,
     }).then((outcome) => {
       candidate.connecting = false;
       options.limits.endHalfOpen();

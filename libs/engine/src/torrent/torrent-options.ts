@@ -1,6 +1,6 @@
 import type { HashPool } from '@seedfleet/hashing';
 import type { Metainfo } from '@seedfleet/metainfo';
-import type { Bitfield, ReservedFlags } from '@seedfleet/wire';
+import type { Bitfield, EncryptionPolicy, ReservedFlags } from '@seedfleet/wire';
 import type { BanList } from '../ban/ban-list';
 import type { ConnectionLimits } from '../net/connection-limits';
 import type { DhtPortExchange } from '../peer/dht-port';
@@ -43,6 +43,8 @@ export interface AddTorrentOptions {
    * only while every existing one is lent to a socket, then reused (UploadCache).
    */
   readonly readCacheBytes?: number;
+  /** Peer exchange (BEP 11) with this torrent's peers (default true); private torrents never use it (BEP 27). */
+  readonly pex?: boolean;
   /** BEP 19 web seeds (http/https url-list entries); default the torrent's url-list. */
   readonly webSeeds?: readonly string[];
   /**
@@ -74,6 +76,8 @@ export interface SessionLink<Owner> {
   readonly port: () => number;
   /** The session's DHT node for BEP 5 PORT messages on outgoing connections (undefined: none, or a private torrent). */
   readonly dhtPorts?: () => DhtPortExchange | undefined;
+  /** Message Stream Encryption for outgoing connections (default 'prefer'). */
+  readonly encryption?: EncryptionPolicy;
   /** The session's banned addresses: refused, never dialed, dropped from peer lists; convictions add to it. */
   readonly bans?: BanList;
   /** The torrent stopped for good: the session forgets it. */

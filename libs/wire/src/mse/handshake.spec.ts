@@ -157,6 +157,13 @@ describe('MSE handshake state machines', () => {
     expect(run()).toBe(run());
   });
 
+  it('tells a plaintext-only peer that answered with its handshake from its first 20 bytes', () => {
+    const initiator = new MseInitiator({ infoHash, provide: 3 });
+    initiator.start();
+    expect(initiator.receive(bitTorrentHandshake.subarray(0, 19))).toEqual({ send: undefined, result: undefined });
+    expect(() => initiator.receive(bitTorrentHandshake.subarray(19))).toThrow(expect.objectContaining({ reason: 'plaintext-peer' }));
+  });
+
   it('refuses misuse with MseError', () => {
     expect(() => new MseInitiator({ infoHash: Buffer.alloc(19), provide: 3 })).toThrow(MseError);
     expect(() => new MseInitiator({ infoHash, provide: 4 })).toThrow(MseError);

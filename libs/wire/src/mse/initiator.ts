@@ -15,6 +15,8 @@ export interface MseInitiatorOptions extends MseCommonOptions {
   readonly initialPayload?: Uint8Array;
 }
 
+const PROTOCOL_PREFIX = Buffer.from('\x13BitTorrent protocol', 'latin1');
+
 type Stage = 'await-yb' | 'sync-vc' | 'select' | 'pad-d' | 'done';
 
 /**
@@ -56,6 +58,12 @@ export class MseInitiator {
     this.pending.append(chunk);
     let send: Buffer | undefined;
     if (this.stage === 'await-yb') {
+      // A plaintext-only peer that answers anything with its handshake: say so at once (the caller
+      // retries in plaintext) instead of waiting for a VC that never comes. A real Yb starts like this
+      // with probability 2^-160.
+      if (this.pending.length >= PROTOCOL_PREFIX.length && this.pending.indexOf(PROTOCOL_PREFIX, PROTOCOL_PREFIX.length) === 0) {
+        throw new MseError('plaintext-peer', 'the peer answered with a plaintext BitTorrent handshake');
+      }
       if (this.pending.length < MSE_KEY_LENGTH) return NOTHING;
       send = this.answerYb(this.pending.take(MSE_KEY_LENGTH));
     }

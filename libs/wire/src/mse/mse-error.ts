@@ -2,6 +2,8 @@
 export type MseErrorReason =
   /** Ya/Yb is not a usable public key (0, 1, P-1 or out of range). */
   | 'bad-public-key'
+  /** The responder answered our Ya with a plaintext BitTorrent handshake: it does not speak MSE. */
+  | 'plaintext-peer'
   /** HASH('req1', S) was not found within PadA's 512 bytes: not MSE, or a wrong secret. */
   | 'no-sync-hash'
   /** The encrypted VC was not found within PadB's 512 bytes. */
