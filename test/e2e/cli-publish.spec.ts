@@ -103,6 +103,20 @@ describe('seedfleet publish / releases against a publisher (real Redis, fs stora
     expect(parseTorrent(Buffer.from(await (await fetch(release.torrentUrl)).arrayBuffer())).private).toBe(false);
   });
 
+  it('publishes names with spaces and non-ASCII characters (percent-encoded on the wire)', async () => {
+    await writeFileTree(dir.path, [
+      { path: 'odd/read me.txt', size: 100 },
+      { path: 'odd/données/ü#1?.bin', size: 2000 },
+    ]);
+    const result = await seedfleet(['publish', 'odd', '--product', 'cli-app', '--version', '1.2.0', '--json']);
+    expect(result).toMatchObject({ code: 0, err: '' });
+    const published = JSON.parse(result.out) as { files: Array<{ path: string; size: number }> };
+    expect(published.files.map(({ path, size }) => ({ path, size }))).toEqual([
+      { path: 'données/ü#1?.bin', size: 2000 },
+      { path: 'read me.txt', size: 100 },
+    ]);
+  });
+
   it('refuses an unknown product without --create-product and an existing version, with the reason', async () => {
     const unknown = await seedfleet(['publish', 'app', '--product', 'nope', '--version', '1.0.0']);
     expect(unknown).toEqual({ code: 1, out: '', err: `seedfleet: error: product nope does not exist on ${publisher.base}; pass --create-product to create it\n` });
@@ -115,13 +129,13 @@ describe('seedfleet publish / releases against a publisher (real Redis, fs stora
     const listed = await seedfleet(['releases', 'list', '--product', 'cli-app', '--json']);
     expect(listed.code).toBe(0);
     const items = (JSON.parse(listed.out) as { items: Array<{ id: string; version: string; status: string }> }).items;
-    expect(items.map((item) => item.version)).toEqual(['1.1.0', '1.0.0']);
-    const [newest, oldest] = items;
+    expect(items.map((item) => item.version)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
+    const [, newest, oldest] = items;
 
     const table = await seedfleet(['releases', 'list', '--product', 'cli-app'], { tty: true });
     const lines = table.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+PRODUCT\s+VERSION\s+CHANNEL\s+STATUS\s+CREATED$/);
-    expect(lines[1]).toMatch(new RegExp(`^${newest.id}\\s+cli-app\\s+1\\.1\\.0\\s+stable\\s+ready\\s+\\d{4}-`));
+    expect(lines[2]).toMatch(new RegExp(`^${newest.id}\\s+cli-app\\s+1\\.1\\.0\\s+stable\\s+ready\\s+\\d{4}-`));
     const plain = await seedfleet(['releases', 'list', '--channel', 'beta']);
     expect(plain.out.split('\t').slice(0, 5)).toEqual([oldest.id, 'cli-app', '1.0.0', 'beta', 'ready']);
     expect((await seedfleet(['releases', 'list', '--status', 'retired'])).out).toBe('');

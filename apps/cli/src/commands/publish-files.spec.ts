@@ -47,7 +47,8 @@ describe('collectFiles', () => {
 
   it.each([
     [{ 'a.txt': 'a', 'empty.bin': '' }, /empty files cannot be published \(a release file must have content\): empty.bin/],
-    [{ 'we\\ird.txt': 'x' }, /file names with a backslash cannot be published: "we\\\\ird.txt"/],
+    [{ 'we\\ird.txt': 'x' }, /file names with a backslash, a control character or a leading drive letter cannot be published: "we\\\\ird.txt"/],
+    [{ 'tab\there.txt': 'x', 'C:evil': 'y' }, /cannot be published: "C:evil", "tab\\there.txt"/],
     [{}, /holds no files to publish/],
   ])('refuses %j up front', async (files, message) => {
     const root = await tree(files);

@@ -25,8 +25,8 @@ export async function collectFiles(root: string): Promise<LocalFile[]> {
   if (files.length === 0) throw new CliError(`'${root}' holds no files to publish`);
   const empty = files.filter((file) => file.size === 0).map((file) => file.path);
   if (empty.length > 0) throw new CliError(`empty files cannot be published (a release file must have content): ${listSome(empty)}`);
-  const badNames = files.filter((file) => /[\\\0]/.test(file.path)).map((file) => JSON.stringify(file.path));
-  if (badNames.length > 0) throw new CliError(`file names with a backslash cannot be published: ${listSome(badNames)}`);
+  const badNames = files.filter((file) => /[\\\u0000-\u001f\u007f]|^[A-Za-z]:/.test(file.path)).map((file) => JSON.stringify(file.path));
+  if (badNames.length > 0) throw new CliError(`file names with a backslash, a control character or a leading drive letter cannot be published: ${listSome(badNames)}`);
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
