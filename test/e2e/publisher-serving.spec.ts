@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import { parseTorrent } from '@seedfleet/metainfo';
-import type { GetResult, ObjectStore } from '@seedfleet/storage';
+import { type GetResult, type ObjectStore, StorageError } from '@seedfleet/storage';
 import { deterministicBytes, waitFor } from '@seedfleet/testing';
 import type { Release, StoredRelease } from '../../apps/publisher/src/releases/release.model';
 import { releaseKeys } from '../../apps/publisher/src/releases/release.model';
@@ -26,11 +26,14 @@ describe('publisher web seed and downloads (real Redis, fs storage)', () => {
   let big: Release;
   /** Bodies handed out by the store's get(), to see that an abandoned response stops the storage read. */
   const bodies: { key: string; body: Readable }[] = [];
+  /** Keys whose reads fail as an unreachable store would. */
+  const unavailable = new Set<string>();
 
   beforeAll(async () => {
     const record = (store: ObjectStore): ObjectStore => ({
       put: (key, body, options) => store.put(key, body, options),
       get: async (key, range): Promise<GetResult> => {
+        if (unavailable.has(key)) throw new StorageError('unavailable', `${key}: connection refused`, key);
         const result = await store.get(key, range);
         bodies.push({ key, body: result.body });
         return result;
@@ -165,6 +168,20 @@ describe('publisher web seed and downloads (real Redis, fs storage)', () => {
     const result = await fetchAllPiecesWithOurWebSeed(torrent.body);
     expect(result).toMatchObject({ bad: [], undelivered: [], error: undefined, redirects: 0 });
     expect(result.requests).toBe(Object.keys(FILES).length);
+  });
+
+  it('storage trouble is a 503 with Retry-After (web-seed clients back off), never a hang', async () => {
+    const key = releaseKeys.file(release.id, 'lib/data.bin');
+    unavailable.add(key);
+    try {
+      const response = await get(webSeedPath(release, 'lib/data.bin'), { range: 'bytes=0-99' });
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(JSON.parse(response.body.toString())).toMatchObject({ statusCode: 503 });
+    } finally {
+      unavailable.delete(key);
+    }
+    expect((await get(webSeedPath(release, 'lib/data.bin'), { range: 'bytes=0-99' })).status).toBe(206);
   });
 
   it('a client that goes away mid-body stops the storage read (no leak)', async () => {

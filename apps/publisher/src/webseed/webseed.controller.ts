@@ -10,6 +10,8 @@ import { webSeedSegments, webSeedTarget, type WebSeedTarget } from './webseed-ta
 /** Presigned URLs live long enough for one client's request plus retries, short enough to be useless later. */
 export const PRESIGNED_URL_SECONDS = 15 * 60;
 const FILE_CACHE_CONTROL = 'public, max-age=300';
+/** Web-seed clients (libtorrent, ours) wait this long before asking again after a 503. */
+const RETRY_SOON = { 'retry-after': '5' };
 
 type ServedFile = Extract<WebSeedTarget, { kind: 'file' }>;
 
@@ -38,7 +40,7 @@ export class WebSeedController {
       release = await this.catalog.get(parsed.releaseId);
     } catch (error) {
       this.logger.error(`release ${parsed.releaseId}: ${(error as Error).message}`);
-      return sendError(response, 503, 'the release record cannot be read now, try again later');
+      return sendError(response, 503, 'the release record cannot be read now, try again later', RETRY_SOON);
     }
     const target = webSeedTarget(release, parsed.segments);
     if (target.kind === 'absent') return sendError(response, target.status, target.message);
@@ -53,7 +55,7 @@ export class WebSeedController {
         presigned = await this.store.presignGet(target.key, { expiresInSeconds: PRESIGNED_URL_SECONDS });
       } catch (error) {
         this.logger.error(`${target.key}: presigning failed: ${(error as Error).message}`);
-        return sendError(response, 503, 'storage is unavailable, try again later');
+        return sendError(response, 503, 'storage is unavailable, try again later', RETRY_SOON);
       }
       if (presigned !== undefined) {
         response.writeHead(302, { location: presigned, 'cache-control': 'no-store', 'content-length': 0 });
@@ -80,7 +82,7 @@ export class WebSeedController {
     } catch (error) {
       const missing = error instanceof StorageError && error.code === 'not-found';
       this.logger.error(`${target.key}: ${missing ? 'listed in a ready release but missing from storage' : (error as Error).message}`);
-      return sendError(response, missing ? 500 : 503, missing ? 'the file is missing from storage' : 'storage is unavailable, try again later');
+      return sendError(response, missing ? 500 : 503, missing ? 'the file is missing from storage' : 'storage is unavailable, try again later', missing ? {} : RETRY_SOON);
     }
     if (request.destroyed || response.destroyed) return void result.body.destroy();
     if (result.size !== target.size) {
