@@ -6,6 +6,7 @@ export { encodedLength, encodeInto, encodeMessage, encodePieceHeader, frameLengt
 export { WireError, type WireErrorReason } from './errors';
 export { decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from './extension-handshake';
 export { Framer } from './framer';
+export { hashesMessageCount, hashRangeProblem, MAX_HASH_REQUEST_LENGTH, MAX_MERKLE_LAYERS } from './hash-range';
 export {
   decodeReserved,
   encodeHandshake,

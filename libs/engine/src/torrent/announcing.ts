@@ -6,6 +6,8 @@ import type { TorrentEvents } from './torrent-types';
 export interface AnnouncingOptions {
   readonly tiers: readonly (readonly string[])[];
   readonly infoHash: Buffer;
+  /** Announced too, as separate swarms: a hybrid's truncated v2 hash (BEP 52: its v2 peers meet there). */
+  readonly alsoInfoHashes?: readonly Buffer[];
   readonly peerId: Buffer;
   readonly port: () => number;
   readonly stats: () => TransferStats;
@@ -17,15 +19,15 @@ export interface AnnouncingOptions {
 }
 
 /**
- * The torrent's side of the tracker client: an Announcer per active period (an Announcer is single
- * use, and a pause must tell trackers `stopped`), none when the torrent has no trackers or the session
+ * The torrent's side of the tracker client: an Announcer per info hash and active period (an Announcer
+ * is single use, and a pause must tell trackers `stopped`), none when the torrent has no trackers or the session
  * does not listen (a tracker could only hand out a port nobody answers on).
  */
 /** How long a first announce without an answer counts as "peers may be on their way" (see firstAnswerPending). */
 export const FIRST_ANSWER_GRACE_MS = 2000;
 
 export class Announcing {
-  private announcer: Announcer | undefined;
+  private announcers: Announcer[] = [];
   private stopping: Promise<void> = Promise.resolve();
   private startedAt = 0;
   private answered = false;
@@ -35,27 +37,30 @@ export class Announcing {
   start(): void {
     const { options } = this;
     const port = options.port();
-    if (this.announcer || options.tiers.length === 0 || port === 0) return;
+    if (this.announcers.length > 0 || options.tiers.length === 0 || port === 0) return;
     this.startedAt = options.clock();
     this.answered = false;
-    this.announcer = new Announcer({
-      tiers: options.tiers,
-      infoHash: options.infoHash,
-      peerId: options.peerId,
-      port,
-      stats: options.stats,
-      onPeers: (peers) => {
-        this.answered = true;
-        options.onPeers(peers);
-      },
-      onError: (error) => {
-        this.answered = true;
-        options.onFailure(trackerFailure(error));
-      },
-      clock: options.clock,
-      random: options.random,
-    });
-    this.announcer.start();
+    this.announcers = [options.infoHash, ...(options.alsoInfoHashes ?? [])].map(
+      (infoHash) =>
+        new Announcer({
+          tiers: options.tiers,
+          infoHash,
+          peerId: options.peerId,
+          port,
+          stats: options.stats,
+          onPeers: (peers) => {
+            this.answered = true;
+            options.onPeers(peers);
+          },
+          onError: (error) => {
+            this.answered = true;
+            options.onFailure(trackerFailure(error));
+          },
+          clock: options.clock,
+          random: options.random,
+        }),
+    );
+    for (const announcer of this.announcers) announcer.start();
   }
 
   /**
@@ -63,23 +68,23 @@ export class Announcing {
    * FIRST_ANSWER_GRACE_MS (an answer without peers has no callback): web seeds wait for those peers.
    */
   get firstAnswerPending(): boolean {
-    return this.announcer !== undefined && !this.answered && this.options.clock() - this.startedAt < FIRST_ANSWER_GRACE_MS;
+    return this.announcers.length > 0 && !this.answered && this.options.clock() - this.startedAt < FIRST_ANSWER_GRACE_MS;
   }
 
   completed(): void {
-    this.announcer?.completed();
+    for (const announcer of this.announcers) announcer.completed();
   }
 
   /** More peers wanted: asks as soon as the trackers' min interval allows. */
   wantPeers(): void {
-    this.announcer?.announceNow();
+    for (const announcer of this.announcers) announcer.announceNow();
   }
 
   /** Sends `stopped` (bounded wait inside the Announcer); a second call waits for the same. */
   stop(): Promise<void> {
-    const announcer = this.announcer;
-    this.announcer = undefined;
-    if (announcer) this.stopping = announcer.stop();
+    const announcers = this.announcers;
+    this.announcers = [];
+    if (announcers.length > 0) this.stopping = Promise.all(announcers.map((announcer) => announcer.stop())).then(() => undefined);
     return this.stopping;
   }
 }

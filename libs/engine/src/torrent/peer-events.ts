@@ -2,7 +2,7 @@ import type { Bitfield, BlockRef, ExtensionHandshake } from '@seedfleet/wire';
 import type { DisconnectReason } from '../peer/disconnect-reason';
 import type { PeerConnection } from '../peer/peer-connection';
 import type { TorrentExtensions } from '../peer/torrent-extensions';
-import type { PeerHandler } from '../peer/peer-handler';
+import type { HashMessage, PeerHandler } from '../peer/peer-handler';
 import type { ChokeLoop } from './choke-loop';
 import type { Requester } from './requester';
 import type { TorrentPeer } from './torrent-peer';
@@ -18,6 +18,8 @@ export interface PeerEventRoutes {
   readonly onClosed: (peer: TorrentPeer, reason: DisconnectReason) => void;
   /** BEP 10 extensions: ut_metadata served, ut_pex exchanged. */
   readonly extensions: TorrentExtensions;
+  /** BEP 52 hash request, hashes and hash reject (ignored when the torrent has no v2 info dict). */
+  readonly onHashMessage?: (peer: TorrentPeer, message: HashMessage) => void;
 }
 
 /**
@@ -84,6 +86,10 @@ export class PeerEvents implements PeerHandler {
 
   onDrain(connection: PeerConnection): void {
     this.with(connection, (peer) => this.routes.uploader.pump(peer));
+  }
+
+  onHashMessage(connection: PeerConnection, message: HashMessage): void {
+    this.with(connection, (peer) => this.routes.onHashMessage?.(peer, message));
   }
 
   onExtensionHandshake(connection: PeerConnection, handshake: ExtensionHandshake): void {

@@ -13,6 +13,8 @@ import { ResumeSaver } from './resume-saver';
 import { SmartBan } from './smart-ban';
 import { startupPieces } from './startup-pieces';
 import { toTorrentError } from './storage-failure';
+import { HashService } from '../v2/hash-service';
+import { v2Wiring } from './v2-wiring';
 import type { PeerAddress } from './swarm';
 import { createTorrentCore, type TorrentCore } from './torrent-core';
 import { TorrentEventEmitter } from './torrent-events';
@@ -38,6 +40,8 @@ export class Torrent {
   private readonly verifier: PieceVerifier;
   private readonly resumeSaver: ResumeSaver | undefined;
   private readonly announcing: Announcing;
+  /** BEP 52 hash messages: served for v2 and hybrid torrents, piece layers fetched for v2 ones joined without them. */
+  private readonly hashes: HashService | undefined;
   private readonly outcomes: PieceOutcomes;
   private readonly tracker: TorrentProgressTracker;
   private readonly complete = new CompletionSignal();
@@ -47,20 +51,31 @@ export class Torrent {
   private errorText: string | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
 
+  private readonly session: SessionLink<Torrent>;
+  private readonly v2: ReturnType<typeof v2Wiring<Torrent>>;
+
   constructor(
     private readonly options: AddTorrentOptions,
-    private readonly session: SessionLink<Torrent>,
+    sessionLink: SessionLink<Torrent>,
   ) {
     const { metainfo } = options;
-    if (!metainfo.infoHashV1 || !metainfo.pieces) {
-      throw new TorrentError('unsupported', `torrent "${metainfo.name}" is v2-only; this engine joins v1 and hybrid swarms for now`);
-    }
+    const v2 = v2Wiring(metainfo, sessionLink);
+    this.v2 = v2;
+    const session = v2.session;
+    this.session = session;
     this.metainfo = metainfo;
-    this.infoHash = metainfo.infoHashV1;
+    this.infoHash = v2.infoHash;
     this.core = createTorrentCore(options, session);
     this.tracker = new TorrentProgressTracker(metainfo, this.core);
     this.verifier = new PieceVerifier(metainfo, session.hashPool);
     this.resumeSaver = options.resumePath === undefined ? undefined : new ResumeSaver(() => saveResumeData(options.resumePath!, { metainfo, have: this.core.have, store: options.store }), session.clock);
+    this.hashes = metainfo.infoHashV2
+      ? new HashService(metainfo, {
+          clock: session.clock,
+          onLayer: (file) => v2.layerArrived(this.core, file, () => this.layerArrived()),
+          onBadHashes: (peer, why) => this.peers.roster.ban(peer.id, `sent hashes that do not prove out: ${why}`),
+        })
+      : undefined;
     this.completion = new PieceCompletion(this.core, this.verifier, {
       onStored: (index, data) => this.outcomes.stored(index, data),
       onFailed: (index, data, senders) => this.outcomes.failed(index, data, senders),
@@ -76,6 +91,9 @@ export class Torrent {
       state: () => this.stateValue,
       onPieceComplete: (index) => this.completion.complete(index),
       onStorageError: (error) => this.fail(error),
+      onHashMessage: this.hashes && ((peer, message) => this.hashes!.onMessage(v2.hashPeer(peer), message)),
+      onPeerAdmitted: this.hashes && ((peer) => this.hashes!.ask(v2.hashPeer(peer))),
+      onPeerLeft: this.hashes && ((peer) => this.hashes!.peerGone(v2.hashPeer(peer))),
     });
     this.webSeeding = new WebSeeding(this.core, {
       ...webSeedSettings(options, session),
@@ -98,6 +116,7 @@ export class Torrent {
     this.announcing = new Announcing({
       tiers: [...metainfo.announce, ...(options.trackers ?? [])].filter((tier) => tier.length > 0),
       infoHash: this.infoHash,
+      alsoInfoHashes: v2.alsoInfoHashes,
       peerId: session.peerId,
       port: session.port,
       stats: () => ({ uploaded: this.core.stats.uploaded, downloaded: this.core.stats.received, left: this.metainfo.totalSize - this.tracker.haveBytes }),
@@ -107,6 +126,7 @@ export class Torrent {
       random: session.random,
     });
     if (options.maxConnections !== undefined) session.limits.setTorrentLimit(this, options.maxConnections);
+    if (this.hashes) v2.holdWaitingFiles(this.core, this.hashes.waitingFiles);
   }
 
   get state(): TorrentState {
@@ -250,6 +270,7 @@ export class Torrent {
   private tick(): void {
     void this.saveResume('periodic');
     this.peers.tick();
+    if (this.hashes?.fetching) for (const peer of this.core.peers.values()) this.hashes.ask(this.v2.hashPeer(peer));
     this.webSeeding.schedule();
     if (this.core.peers.size === 0 && this.stateValue === 'downloading') this.announcing.wantPeers();
     this.emitProgress();
@@ -264,6 +285,13 @@ export class Torrent {
     this.core.have.set(index);
     this.core.picker.setHave(index);
     this.tracker.pieceHad(index);
+  }
+
+  /** A piece layer fetched from peers was proven: its file's pieces are wanted now. */
+  private layerArrived(): void {
+    for (const peer of this.core.peers.values()) this.peers.requester.updateInterest(peer);
+    this.peers.requester.fillAll();
+    this.webSeeding.schedule();
   }
 
   private finished(): void {
