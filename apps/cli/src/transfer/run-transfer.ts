@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore, Session, StorageError, type Torrent, type TorrentProgress } from '@seedfleet/engine';
 import type { Metainfo } from '@seedfleet/metainfo';
+import type { EncryptionPolicy } from '@seedfleet/wire';
 import type { PeerAddress } from '../args/network';
 import { CliError, describeSystemError } from '../cli-error';
 import type { CliIo } from '../io';
@@ -30,6 +31,8 @@ export interface TransferPlan {
   readonly lsd: boolean;
   /** DHT routers instead of the public ones. */
   readonly dhtBootstrap?: readonly string[];
+  /** Message Stream Encryption policy (--encryption; the engine's default is prefer). */
+  readonly encryption?: EncryptionPolicy;
   /** Web seeds on top of the torrent's url-list (get --web-seed). */
   readonly webSeeds?: readonly string[];
   /** How much to take from web seeds (default fallback: the fleet's default). */
@@ -100,7 +103,7 @@ function warnOnce(torrent: Torrent, reporter: TransferReporter, io: CliIo): void
 /** Listens on --port, or on 6881 falling back to any free port when 6881 is taken and no --port was given. */
 async function openSession(plan: TransferPlan, io: CliIo): Promise<{ session: Session; port: number }> {
   const dht = plan.dht && (plan.dhtBootstrap ? { bootstrap: plan.dhtBootstrap } : true);
-  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate, dht, lsd: plan.lsd });
+  const make = (port: number): Session => new Session({ port, maxDownRate: plan.maxDownRate, maxUpRate: plan.maxUpRate, dht, lsd: plan.lsd, encryption: plan.encryption });
   const session = make(plan.port ?? DEFAULT_PORT);
   try {
     return { session, port: (await session.listen()).port };

@@ -1,6 +1,7 @@
 import { parsePeerAddress, parsePort, parseRate } from '../args/network';
 import { flag, list, value, type ParsedOptions } from '../args/option-spec';
 import { parseTrackerTier } from '../args/urls';
+import type { EncryptionPolicy } from '@seedfleet/wire';
 import type { CliIo } from '../io';
 import type { TransferPlan } from './run-transfer';
 
@@ -14,10 +15,11 @@ export const swarmOptions = {
   dht: flag('find peers on the DHT, public torrents only (default; --no-dht turns it off)', { negatable: true }),
   lsd: flag('find peers on the local network (LSD), public torrents only (default; --no-lsd turns it off)', { negatable: true }),
   'dht-bootstrap': list('HOST:PORT', 'join the DHT through this node instead of the public routers', { parse: parseDhtNode }),
+  encryption: value('MODE', 'peer encryption (MSE): prefer (default: try it, fall back to plaintext), require (RC4 only), off', { parse: parseEncryption }),
 };
 
 /** The part of a TransferPlan that comes from swarmOptions. */
-export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress' | 'dht' | 'lsd' | 'dhtBootstrap'> {
+export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress' | 'dht' | 'lsd' | 'dhtBootstrap' | 'encryption'> {
   return {
     port: options.port,
     peers: options.peer,
@@ -27,7 +29,17 @@ export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<Tra
     dht: options.dht ?? true,
     lsd: options.lsd ?? true,
     dhtBootstrap: options['dht-bootstrap'].length > 0 ? options['dht-bootstrap'] : undefined,
+    encryption: options.encryption ?? 'prefer',
   };
+}
+
+/** Listed here rather than imported, so parsing arguments does not load the wire library. */
+const ENCRYPTION_POLICIES: readonly EncryptionPolicy[] = ['prefer', 'require', 'off'];
+
+function parseEncryption(text: string): EncryptionPolicy {
+  const policy = ENCRYPTION_POLICIES.find((name) => name === text);
+  if (!policy) throw new Error(`'${text}' is not one of ${ENCRYPTION_POLICIES.join(', ')}`);
+  return policy;
 }
 
 /** A DHT node as bittorrent-dht takes it: `host:port` (IPv4 or a name; the DHT is IPv4 only). */
