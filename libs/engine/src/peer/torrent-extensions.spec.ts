@@ -8,9 +8,9 @@ jest.setTimeout(20_000);
 
 const infoRaw = Buffer.alloc(2 * METADATA_PIECE_LENGTH + 100, 0x61);
 
-async function setup(isPrivate: boolean, now = () => 0) {
+async function setup(pex: boolean, now = () => 0) {
   const pair = await peerPair();
-  const extensions = new TorrentExtensions({ infoRaw, isPrivate, clock: now, port: () => 6881, subjects: () => [], onPeers: () => undefined });
+  const extensions = new TorrentExtensions({ infoRaw, pex, clock: now, port: () => 6881, subjects: () => [], onPeers: () => undefined });
   pair.acceptorEvents.reactions.extensionHandshake = (peer: PeerConnection, handshake: ExtensionHandshake) => extensions.onExtensionHandshake(peer, handshake);
   pair.acceptorEvents.reactions.extended = (peer: PeerConnection, id: number, payload: Buffer) => extensions.onExtended(peer, id, payload);
   pair.acceptor.sendExtensionHandshake(extensions.handshake(pair.acceptor));
@@ -27,7 +27,7 @@ let close: (() => void) | undefined;
 afterEach(() => close?.());
 
 it('offers ut_metadata with the size and ut_pex on a public torrent, and serves every piece', async () => {
-  const { pair, theirs } = await setup(false);
+  const { pair, theirs } = await setup(true);
   close = () => pair.acceptor.close({ code: 'shutdown', message: 'test' });
   expect([...theirs.m]).toEqual([
     ['ut_metadata', LOCAL_EXTENSION_IDS.ut_metadata],
@@ -46,7 +46,7 @@ it('offers ut_metadata with the size and ut_pex on a public torrent, and serves 
 });
 
 it('leaves ut_pex out of a private torrent and cuts off a request past the end', async () => {
-  const { pair, theirs } = await setup(true);
+  const { pair, theirs } = await setup(false);
   close = () => pair.acceptor.close({ code: 'shutdown', message: 'test' });
   expect([...theirs.m.keys()]).toEqual(['ut_metadata']);
   pair.connector.extended(LOCAL_EXTENSION_IDS.ut_metadata, encodeMetadataMessage({ type: 'request', piece: 3 }));
@@ -55,7 +55,7 @@ it('leaves ut_pex out of a private torrent and cuts off a request past the end',
 });
 
 it('rejects requests beyond the per-peer rate', async () => {
-  const { pair } = await setup(false);
+  const { pair } = await setup(true);
   close = () => pair.acceptor.close({ code: 'shutdown', message: 'test' });
   // Burst is max(32, 2 x 3 pieces) = 32 at a frozen clock: the 33rd is rejected.
   for (let request = 0; request < 33; request++) pair.connector.extended(LOCAL_EXTENSION_IDS.ut_metadata, encodeMetadataMessage({ type: 'request', piece: 0 }));

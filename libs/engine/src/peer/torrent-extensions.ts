@@ -9,8 +9,8 @@ import type { PeerConnection } from './peer-connection';
 export interface TorrentExtensionsOptions {
   /** The info dict's bytes, served over ut_metadata (BEP 9). */
   readonly infoRaw: Buffer;
-  /** BEP 27: no PEX (not offered, nothing sent or taken). */
-  readonly isPrivate: boolean;
+  /** Peer exchange (BEP 11): false for private torrents (BEP 27) and when turned off; not offered then. */
+  readonly pex: boolean;
   readonly clock: () => number;
   /** Our listen port (0 before listen). */
   readonly port: () => number;
@@ -38,7 +38,7 @@ export class TorrentExtensions {
     this.own = new OwnAddress(options.port);
     const server = new MetadataServer(options.infoRaw, { clock: options.clock });
     this.metadataSize = server.metadataSize;
-    this.pex = options.isPrivate
+    this.pex = !options.pex
       ? undefined
       : new PexExchange({
           clock: options.clock,
