@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { HashPool } from '@seedfleet/hashing';
+import type { MagnetLink } from '@seedfleet/metainfo';
 import { type ReservedFlags } from '@seedfleet/wire';
+import { BanList } from '../ban/ban-list';
+import { type AddMagnetOptions, MagnetTorrent } from '../metadata/magnet-torrent';
 import { ConnectionLimits } from '../net/connection-limits';
 import { Listener } from '../net/listener';
 import { generatePeerId } from '../peer/peer-id';
@@ -31,6 +34,10 @@ const FLAGS_WITH_DHT: Partial<ReservedFlags> = { ...FLAGS, dht: true };
  */
 export class Session {
   readonly peerId: Buffer;
+  /** Banned IP addresses, shared by every torrent: refused at accept, never dialed; SmartBan convictions add to it. */
+  readonly bans: BanList;
+  /** Magnets still fetching their info dict (then they are torrents like any other). */
+  private readonly magnets = new Set<MagnetTorrent>();
   private readonly limits: ConnectionLimits<Torrent>;
   private readonly listener: Listener<Torrent>;
   /** By v1 info hash (hex); the map the session's lists and lookups use. */
@@ -50,6 +57,7 @@ export class Session {
     this.peerId = options.peerId ?? generatePeerId();
     if (this.peerId.length !== 20) throw new RangeError(`peer id must be 20 bytes, got ${this.peerId.length}`);
     this.clock = options.clock ?? (() => performance.now());
+    this.bans = new BanList({ clock: this.clock });
     this.limits = new ConnectionLimits({ maxConnections: options.maxConnections, maxPerTorrent: options.maxConnectionsPerTorrent });
     this.ownsPool = options.hashPool === undefined;
     // Each worker is a V8 isolate (~10 MiB): a few keep up with any network, all cores would not pay off.
@@ -62,6 +70,7 @@ export class Session {
       host: options.host,
       port: options.port ?? 0,
       limits: this.limits,
+      isBanned: (address) => this.bans.isBanned(address),
       route: (infoHash) => {
         const torrent = this.routes.get(infoHash.toString('hex'));
         if (!torrent?.acceptsPeers) return undefined;
@@ -83,6 +92,7 @@ export class Session {
     this.listenPort = address.port;
     // Torrents added before the port was known could not announce yet.
     for (const torrent of this.torrents.values()) torrent.portKnown();
+    for (const magnet of this.magnets) magnet.portKnown();
     await this.discovery.start(address.port);
     return { port: address.port };
   }
@@ -114,6 +124,28 @@ export class Session {
     return torrent;
   }
 
+  /**
+   * Adds a torrent by magnet link (BEP 9, btih and/or btmh): its info dict is fetched from peers (x.pe, the
+   * magnet's trackers, options.peers), verified against every hash the link gives, then a normal torrent
+   * is added ('metadata' and 'torrent' events). Throws MetainfoError for a malformed link.
+   */
+  addMagnet(magnet: string | MagnetLink, options: AddMagnetOptions): MagnetTorrent {
+    if (this.closed) throw new TorrentError('stopped', 'the session is closed');
+    const added = new MagnetTorrent(magnet, options, {
+      peerId: this.peerId,
+      flags: FLAGS,
+      port: () => this.listenPort,
+      clock: this.clock,
+      random: this.options.random ?? Math.random,
+      isBanned: (host) => this.bans.isBanned(host),
+      add: (torrentOptions) => this.add(torrentOptions),
+    });
+    this.magnets.add(added);
+    const forget = (): void => void this.magnets.delete(added);
+    added.on('torrent', forget).on('error', forget);
+    return added;
+  }
+
   list(): Torrent[] {
     return [...this.torrents.values()];
   }
@@ -127,6 +159,7 @@ export class Session {
     if (this.closed) return;
     this.closed = true;
     this.listener.close();
+    await Promise.all([...this.magnets].map((magnet) => magnet.stop()));
     await Promise.all([this.discovery.close(), ...[...this.torrents.values()].map((torrent) => torrent.stop())]);
     if (this.ownsPool) await this.hashPool.close();
   }
@@ -144,6 +177,7 @@ export class Session {
       dhtPorts: () => this.discovery.portExchange(metainfo),
       limits: this.limits,
       hashPool: this.hashPool,
+      bans: this.bans,
       clock: this.clock,
       random: this.options.random ?? Math.random,
       downBucket: this.downBucket,
