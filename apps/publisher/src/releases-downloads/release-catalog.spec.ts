@@ -96,4 +96,16 @@ describe('ReleaseCatalog', () => {
     await objects.delete(releaseKeys.record(ID));
     expect(await catalog.list()).toEqual([]);
   });
+
+  it('list() skips an unreadable record without hiding the others, keeping its last good version', async () => {
+    const unreadable: string[] = [];
+    const catalog = new ReleaseCatalog(store, { clock: () => now, onUnreadable: (id) => unreadable.push(id) });
+    const otherId = 'rel_01m8040pv2sfecfx9dnvjdethh';
+    await put(record('ready'));
+    await objects.put(releaseKeys.record(otherId), Buffer.from(JSON.stringify({ ...record('ready'), id: otherId })));
+    expect((await catalog.list()).map((entry) => entry.id)).toEqual([ID, otherId]);
+    await objects.put(releaseKeys.record(ID), Buffer.from('{"id": "rel_01m8040pv2sfecfx9dnvjdethg", "sta'));
+    expect((await catalog.list()).map((entry) => [entry.id, entry.status])).toEqual([[ID, 'ready'], [otherId, 'ready']]);
+    expect(unreadable).toEqual([ID]);
+  });
 });

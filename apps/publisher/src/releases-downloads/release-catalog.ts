@@ -14,6 +14,8 @@ export interface ReleaseCatalogOptions {
   /** Bytes of .torrent files kept (default 32 MiB); a ready release's torrent never changes. */
   readonly maxTorrentBytes?: number;
   readonly clock?: () => number;
+  /** Told about a record list() could not read (it is skipped, or its last good version used). */
+  readonly onUnreadable?: (releaseId: string, error: unknown) => void;
 }
 
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -40,6 +42,7 @@ export class ReleaseCatalog {
   private readonly maxRecords: number;
   private readonly maxTorrentBytes: number;
   private readonly clock: () => number;
+  private readonly unreadable: (releaseId: string, error: unknown) => void;
   /** Listing cache: key -> lastModified and the record read then. */
   private readonly listed = new Map<string, { modified: number; size: number; record: StoredRelease }>();
 
@@ -51,6 +54,7 @@ export class ReleaseCatalog {
     this.maxRecords = options.maxRecords ?? 1024;
     this.maxTorrentBytes = options.maxTorrentBytes ?? 32 * 1024 * 1024;
     this.clock = options.clock ?? Date.now;
+    this.unreadable = options.onUnreadable ?? (() => undefined);
   }
 
   /** The record, or undefined for an id that is malformed or unknown. */
@@ -115,7 +119,16 @@ export class ReleaseCatalog {
         records.push(known.record);
         continue;
       }
-      const record = await this.read(id);
+      let record: StoredRelease | undefined;
+      try {
+        record = await this.read(id);
+      } catch (error) {
+        // One unreadable record (a torn write on a store without atomic puts, a bad object) must not hide
+        // the others: keep what this record said last time, and try it again on the next listing.
+        this.unreadable(id, error);
+        if (known) records.push(known.record);
+        continue;
+      }
       if (!record) continue;
       this.listed.set(object.key, { modified, size: object.size, record });
       records.push(record);

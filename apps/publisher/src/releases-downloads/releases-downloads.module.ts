@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { ObjectStore } from '@seedfleet/storage';
 import { OBJECT_STORE } from '../storage/storage.tokens';
 import { DownloadsController } from './downloads.controller';
@@ -11,7 +11,16 @@ import { ReleaseCatalog } from './release-catalog';
  */
 @Module({
   controllers: [DownloadsController],
-  providers: [{ provide: ReleaseCatalog, inject: [OBJECT_STORE], useFactory: (store: ObjectStore) => new ReleaseCatalog(store) }],
+  providers: [
+    {
+      provide: ReleaseCatalog,
+      inject: [OBJECT_STORE],
+      useFactory: (store: ObjectStore) => {
+        const logger = new Logger('ReleaseCatalog');
+        return new ReleaseCatalog(store, { onUnreadable: (id, error) => logger.warn(`release record ${id} unreadable, skipped this time: ${(error as Error)?.message}`) });
+      },
+    },
+  ],
   exports: [ReleaseCatalog],
 })
 export class ReleasesDownloadsModule {}
