@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { HashPool } from '@seedfleet/hashing';
+import { encodeHandshake } from '@seedfleet/wire';
+import { Session } from '../session/session';
+import type { MemoryPieceStore } from '../storage/memory-store';
+import { makeTestTorrent, storeContent } from '../testing';
+import type { PeerEvent } from '../torrent';
+
+jest.setTimeout(60_000);
+
+// Each session on its own loopback address (Linux routes all of 127/8 to lo), so bans by IP are real.
+const LEECHER = '127.0.0.4';
+const LIAR = '127.0.0.3';
+const HONEST = ['127.0.0.1', '127.0.0.2'];
+
+const sessions: Session[] = [];
+let pool: HashPool | undefined;
+afterEach(async () => {
+  for (const session of sessions.splice(0)) await session.close();
+  await pool?.close();
+});
+
+async function open(host: string): Promise<{ session: Session; port: number }> {
+  pool ??= new HashPool({ size: 2 });
+  const session = new Session({ host, port: 0, hashPool: pool });
+  sessions.push(session);
+  return { session, port: (await session.listen()).port };
+}
+
+it('bans the IP of a peer sending corrupt blocks; honest peers are never banned; the download completes correctly', async () => {
+  const torrent = await makeTestTorrent({ size: 3 * 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-by-ip' });
+  const { metainfo } = torrent;
+  const liarStore = torrent.seederStore();
+  // Every other piece is corrupt: the liar also sends good blocks, as a real poisoner would.
+  for (let index = 0; index < metainfo.pieceCount; index += 2) liarStore.corrupt(index);
+  const liar = await open(LIAR);
+  await liar.session.add({ metainfo, store: liarStore, seedOnly: true });
+  const honest = [];
+  for (const host of HONEST) {
+    const member = await open(host);
+    await member.session.add({ metainfo, store: torrent.seederStore(), seedOnly: true });
+    honest.push({ host, port: member.port });
+  }
+  const leecher = await open(LEECHER);
+  // The liar first, so it gets the first requests.
+  const store = torrent.emptyStore();
+  const download = await leecher.session.add({
+    metainfo,
+    store,
+    peers: [{ host: LIAR, port: liar.port }, ...honest],
+  });
+  const events: PeerEvent[] = [];
+  download.on('peer', (event) => events.push(event));
+  await download.whenComplete();
+
+  expect((await storeContent(store as MemoryPieceStore, metainfo)).equals(torrent.content)).toBe(true);
+  expect(leecher.session.bans.isBanned(LIAR)).toBe(true);
+  for (const host of HONEST) expect(leecher.session.bans.isBanned(host)).toBe(false);
+  const banned = events.filter((event) => event.type === 'disconnected' && event.reason?.startsWith('banned'));
+  expect(banned.length).toBeGreaterThan(0);
+  expect(banned.every((event) => event.address.startsWith(`${LIAR}:`))).toBe(true);
+
+  // The banned address is refused at accept time, before any handshake answer, and never dialed again.
+  const socket = connect({ host: LEECHER, port: leecher.port, localAddress: LIAR });
+  socket.on('error', () => undefined);
+  socket.write(encodeHandshake({ flags: {}, infoHash: metainfo.infoHashV1!, peerId: Buffer.alloc(20, 7) }));
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  await once(socket, 'close');
+  expect(Buffer.concat(received).length).toBe(0);
+});
