@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generatePeerId, MetadataDownload, MetadataError } from '@seedfleet/engine';
+import { FileStore, generatePeerId, MetadataDownload, MetadataError, Session } from '@seedfleet/engine';
 import { createTorrentFromPath, parseMagnet, parseTorrent, toMagnet } from '@seedfleet/metainfo';
 import { createTempDir, sha256File, type TempDir, waitFor, writeFileTree } from '@seedfleet/testing';
 import { commands } from '../../apps/cli/src/commands/registry';
@@ -79,4 +79,22 @@ it('a magnet with a wrong btmh next to the right btih is refused: the dict must 
   await waitFor('the mismatching dict to be refused', async () => (disconnects.some((reason) => /does not match the info hash/.test(reason)) ? true : undefined), { timeoutMs: 30_000 });
   await download.stop();
   await expect(fetched).rejects.toBeInstanceOf(MetadataError);
+});
+
+it('libtorrent downloads from our seeder by magnet: the metadata comes from us', async () => {
+  const { torrentPath, magnet, content } = await hybridTorrent();
+  const metainfo = parseTorrent(readFileSync(torrentPath));
+  const session = new Session({ host: '127.0.0.1', port: 0 });
+  try {
+    const { port } = await session.listen();
+    const seeding = await session.add({ metainfo, store: new FileStore({ metainfo, directory: join(dir.path, 'seed') }) });
+    await waitFor('our seeder to check its data', async () => (seeding.state === 'seeding' ? true : undefined), { timeoutMs: 30_000 });
+    const leecher = await LtMagnetPeer.start({ magnet, dir: join(dir.path, 'lt'), peers: [{ host: '127.0.0.1', port }] });
+    peers.push(leecher);
+    await waitFor('libtorrent to complete', async () => (leecher.has('complete') ? true : leecher.has('error') ? Promise.reject(new Error(JSON.stringify(leecher.events.at(-1)))) : undefined), { timeoutMs: 60_000 });
+    expect(leecher.has('metadata')).toBe(true);
+    expect(await sha256File(join(dir.path, 'lt', 'pack.bin'))).toBe(await sha256File(content));
+  } finally {
+    await session.close();
+  }
 });
