@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LatencyHistogram } from './latency-histogram';
 import type { LoadJob, LoadResult } from './load-types';
@@ -31,14 +32,32 @@ async function run(job: LoadJob): Promise<LoadResult> {
     return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${event}`;
   };
 
+  const measured = (sentAt: number): void => {
+    answered++;
+    const now = performance.now();
+    if (sentAt >= warmupEndsAt && now <= endsAt) {
+      completed++;
+      histogram.record(now - sentAt);
+    }
+  };
+  const failed = (sentAt: number, reason: string): void => {
+    if (sentAt >= warmupEndsAt) errors++;
+    firstError ??= reason;
+  };
+  /** The answer must be a bencoded dict without a failure reason. */
+  const check = (status: number | undefined, body: Buffer): string | undefined => {
+    if (status !== 200) return `HTTP ${status}: ${body.toString('latin1', 0, 200)}`;
+    if (body[0] !== 0x64 || body.includes('failure reason')) return `failure: ${body.toString('latin1', 0, 200)}`;
+    return undefined;
+  };
+
   const announce = (target: number): Promise<void> =>
     new Promise((resolve) => {
       const sentAt = performance.now();
-      const { host, port } = job.targets[target];
       sent++;
+      const { host, port } = job.targets[target];
       const fail = (reason: string): void => {
-        if (sentAt >= warmupEndsAt) errors++;
-        firstError ??= reason;
+        failed(sentAt, reason);
         resolve();
       };
       const req = request({ host, port, path: path(), agent: agents[target] }, (response) => {
@@ -46,15 +65,9 @@ async function run(job: LoadJob): Promise<LoadResult> {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', (error) => fail(error.message));
         response.on('end', () => {
-          const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-          if (response.statusCode !== 200) return fail(`HTTP ${response.statusCode}: ${body.toString('latin1', 0, 200)}`);
-          if (body[0] !== 0x64 || body.includes('failure reason')) return fail(`failure: ${body.toString('latin1', 0, 200)}`);
-          answered++;
-          const now = performance.now();
-          if (sentAt >= warmupEndsAt && now <= endsAt) {
-            completed++;
-            histogram.record(now - sentAt);
-          }
+          const problem = check(response.statusCode, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+          if (problem !== undefined) return fail(problem);
+          measured(sentAt);
           resolve();
         });
       });
@@ -63,9 +76,45 @@ async function run(job: LoadJob): Promise<LoadResult> {
       req.end();
     });
 
+  /**
+   * One connection per announce, for trackers that close after answering (opentracker). A plain socket,
+   * not node:http without keep-alive: opentracker drops about half of node:http's "Connection: close"
+   * requests unanswered (curl and this raw request are always answered).
+   */
+  const announceOnce = (target: number): Promise<void> =>
+    new Promise((resolve) => {
+      const sentAt = performance.now();
+      sent++;
+      const { host, port } = job.targets[target];
+      const chunks: Buffer[] = [];
+      let done = false;
+      const finish = (reason?: string): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        socket.destroy();
+        if (reason !== undefined) failed(sentAt, reason);
+        resolve();
+      };
+      const socket = connect({ host, port });
+      const timer = setTimeout(() => finish('no answer within 5 s'), 5000);
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', (error) => finish(error.message));
+      socket.on('close', () => {
+        const answer = Buffer.concat(chunks);
+        const headEnd = answer.indexOf('\r\n\r\n');
+        const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1', 0, 16))?.[1];
+        const problem = headEnd < 0 ? 'connection closed without an answer' : check(Number(status), answer.subarray(headEnd + 4));
+        if (problem === undefined) measured(sentAt);
+        finish(problem);
+      });
+      socket.write(`GET ${path()} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+    });
+
   const loop = async (index: number): Promise<void> => {
     const target = index % job.targets.length;
-    while (performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit)) await announce(target);
+    const send = job.keepAlive ? announce : announceOnce;
+    while (performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit)) await send(target);
   };
   await Promise.all(Array.from({ length: job.connections }, (_, index) => loop(index)));
   for (const agent of agents) agent.destroy();

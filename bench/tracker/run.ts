@@ -22,7 +22,7 @@ type TargetId = (typeof TARGET_IDS)[number];
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const root = repoRoot();
-  const levels = args.quick ? [16, 64] : [8, 16, 32, 64, 128];
+  const levels = args.quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128];
   const durationMs = args.quick ? 3000 : 5000;
   const warmupMs = args.quick ? 500 : 1000;
   const threads = 2;
