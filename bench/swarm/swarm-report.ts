@@ -31,7 +31,7 @@ export function targetLines(results: readonly SwarmRunResult[]): string[] {
         ? `; corrupting peer: at most ${bad.maxPiecesPerVictim} pieces poisoned per downloader (target < 5: ${bad.maxPiecesPerVictim < 5 ? 'met' : 'not met'}), ${(bad.garbageBytes / mib).toFixed(1)} MiB wasted over ${bad.victims} downloaders, longest contact ${bad.maxContactSeconds.toFixed(1)} s`
         : '';
       const correct = ours.agents.every((agent) => agent.sha256Ok === true);
-      lines.push(`- ${group}: T_all inflation vs S1 ${inflation?.toFixed(2) ?? '– (S1 at this N not in this run)'} (target ≤ 1.3)${corrupter}; final files correct: ${correct ? 'yes' : 'no'}`);
+      lines.push(`- ${group}: T_all inflation vs S1 ${inflation?.toFixed(2) ?? '– (S1 at this N not in this run)'} (target ≤ 1.3${inflation === undefined ? '' : `: ${inflation <= 1.3 ? 'met' : 'not met'}`})${corrupter}; final files correct: ${correct ? 'yes' : 'no'}`);
     }
   }
   return lines;

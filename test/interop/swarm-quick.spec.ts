@@ -43,6 +43,9 @@ describeSwarm('bench:swarm --quick (S1, N = 4, 32 MiB, shaped namespaces)', () =
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) throw new Error(`bench:swarm --quick exited with ${code}: ${stderr}`);
 
+    const left = (await listTestNamespaces()).filter((name) => !before.has(name));
+    expect(left).toEqual([]);
+
     const { results } = JSON.parse(await readFile(join(out.path, 'swarm.json'), 'utf8')) as { results: SwarmRunResult[] };
     expect(results).toHaveLength(1);
     const [run] = results;
@@ -51,9 +54,8 @@ describeSwarm('bench:swarm --quick (S1, N = 4, 32 MiB, shaped namespaces)', () =
     for (const agent of run.agents) expect(agent).toMatchObject({ sha256Ok: true });
     expect(run.tAllSeconds).toBeGreaterThan(0);
     expect(run.originBytes).toBeGreaterThanOrEqual(run.fileBytes * 0.99);
+    // Fails while the engine takes an 8 MiB web-seed run before its first tracker answer and the origin
+    // peer uploads to everyone (bench/swarm/README.md, findings): about 2.7·F at N = 4.
     expect(run.originBytes).toBeLessThan(2 * run.fileBytes);
-
-    const left = (await listTestNamespaces()).filter((name) => !before.has(name));
-    expect(left).toEqual([]);
   }, 180_000);
 });
