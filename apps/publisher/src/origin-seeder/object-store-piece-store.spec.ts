@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { StorageError as PieceStoreError } from '@seedfleet/engine';
 import { createTorrent, type Metainfo, parseTorrent } from '@seedfleet/metainfo';
-import { FsObjectStore, type GetResult, type ObjectStore } from '@seedfleet/storage';
+import { FsObjectStore, type GetResult, type ObjectStore, StorageError } from '@seedfleet/storage';
 import { createTempDir, deterministicBytes, type TempDir } from '@seedfleet/testing';
 import { releaseKeys, type StoredRelease } from '../releases/release.model';
 import { ObjectStorePieceStore } from './object-store-piece-store';
@@ -126,6 +126,35 @@ describe('ObjectStorePieceStore', () => {
     await Promise.all(Array.from({ length: metainfo.pieceCount }, (_, index) => store.readPiece(index)));
     expect(peak).toBeLessThanOrEqual(2);
     expect(peak).toBeGreaterThan(0);
+  });
+
+  it('a transient storage failure is tried again (three tries), a missing object is not', async () => {
+    const metainfo = await build('v1', FILES);
+    let calls = 0;
+    let failures = 0;
+    const flaky: ObjectStore = Object.assign(Object.create(null) as ObjectStore, {
+      get: async (key: string, range?: { start: number; end?: number }): Promise<GetResult> => {
+        calls++;
+        if (failures > 0) {
+          failures--;
+          throw new StorageError('unavailable', 'connection reset', key);
+        }
+        return objects.get(key, range);
+      },
+    });
+    const store = await open(metainfo, flaky, new ReadLimiter(1));
+    failures = 2;
+    expect(sha1(await store.readPiece(0)).equals(metainfo.pieces!.subarray(0, 20))).toBe(true);
+    expect(calls).toBe(3);
+    calls = 0;
+    failures = 3;
+    await expect(store.readPiece(0)).rejects.toMatchObject({ code: 'io' });
+    expect(calls).toBe(3);
+    calls = 0;
+    failures = 0;
+    await objects.delete(releaseKeys.file(RELEASE_ID, 'a/first.bin'));
+    await expect(store.readPiece(0)).rejects.toMatchObject({ code: 'missing' });
+    expect(calls).toBe(1);
   });
 
   it('close() ends a read stalled in storage instead of waiting for it', async () => {

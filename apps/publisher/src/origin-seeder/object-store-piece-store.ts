@@ -4,6 +4,9 @@ import { type Metainfo, pieceRange, pieceSize, pieceSpans } from '@seedfleet/met
 import { type ObjectStore, StorageError as ObjectStoreError } from '@seedfleet/storage';
 import type { ReadLimiter } from './read-limiter';
 
+/** Waits before the second and third try of a range that failed transiently. */
+const RETRY_DELAYS_MS = [200, 1000];
+
 export interface ObjectStorePieceStoreOptions {
   readonly metainfo: Metainfo;
   readonly objects: ObjectStore;
@@ -87,7 +90,24 @@ export class ObjectStorePieceStore implements PieceStore {
     return block;
   }
 
+  /**
+   * One range into `target`, tried again after a transient failure ('io': a reset mid-body, a 5xx the
+   * adapter gave up on), so a storage blip does not put the torrent in error and drop the origin from
+   * its swarm. Missing objects and a closed store fail at once.
+   */
   private async readRange(key: string, start: number, target: Buffer): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.readRangeOnce(key, start, target);
+      } catch (error) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (delay === undefined || (error as PieceStoreError).code !== 'io' || this.closed) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  private async readRangeOnce(key: string, start: number, target: Buffer): Promise<void> {
     if (this.closed) throw new PieceStoreError('closed', 'store is closed');
     let body: Readable | undefined;
     try {
