@@ -11,18 +11,21 @@ afterEach(async () => {
   swarm = session = undefined;
 });
 
-it('refuses a second copy of a torrent and a v2-only torrent with typed errors', async () => {
+it('refuses a second copy of a torrent (v1, and v2-only by its truncated v2 hash) with typed errors', async () => {
   const v1 = await makeTestTorrent({ size: 100_000, pieceLength: 16_384, seed: 'twice' });
   const v2 = await makeTestTorrent({ size: 100_000, pieceLength: 16_384, seed: 'v2', version: 'v2' });
   session = new Session({ host: '127.0.0.1' });
   await session.listen();
   const first = await session.add({ metainfo: v1.metainfo, store: v1.seederStore(), seedOnly: true });
   await expect(session.add({ metainfo: v1.metainfo, store: v1.emptyStore() })).rejects.toThrow(/already in the session/);
-  await expect(session.add({ metainfo: v2.metainfo, store: v2.emptyStore() })).rejects.toMatchObject({ name: 'TorrentError', code: 'unsupported' });
-  expect(session.list()).toEqual([first]);
+  const second = await session.add({ metainfo: v2.metainfo, store: v2.seederStore(), seedOnly: true });
+  await expect(session.add({ metainfo: v2.metainfo, store: v2.emptyStore() })).rejects.toThrow(/already in the session/);
+  expect(session.list()).toEqual([first, second]);
   expect(session.get(v1.metainfo.infoHashV1!)).toBe(first);
+  expect(session.get(v2.metainfo.infoHashV2!.subarray(0, 20))).toBe(second);
   await first.whenComplete();
   await first.stop();
+  await second.stop();
   expect(first.state).toBe('stopped');
   expect(session.list()).toEqual([]);
   await expect(first.whenComplete()).resolves.toBeUndefined();

@@ -56,7 +56,7 @@ export class PeerRoster<Owner> {
       if (candidate) swarm.disconnected(candidate, banned ? 'banned' : 'duplicate');
       return;
     }
-    const connection = new PeerConnection({ ...established, localFlags: session.flags, handler: this.options.handler, geometry: core.geometry, clock: session.clock });
+    const connection = new PeerConnection({ ...established, localFlags: session.flags, handler: this.options.handler, geometry: core.wireGeometry, clock: session.clock });
     const peer = new TorrentPeer(`${addressKey(connection.remoteAddress, connection.remotePort)}#${this.nextNumber++}`, connection, core.clock(), candidate !== undefined);
     this.byConnection.set(connection, peer);
     core.peers.set(peer.id, peer);

@@ -39,6 +39,12 @@ export class TorrentTraffic {
 export interface TorrentCore {
   readonly metainfo: Metainfo;
   readonly geometry: PieceGeometry;
+  /**
+   * The geometry peers' requests are checked against. Equal to `geometry` except in v2-only torrents,
+   * where libtorrent treats the space after a file's short last piece as pad bytes and asks for whole
+   * blocks up to the piece length: those are served with zeros (Uploader).
+   */
+  readonly wireGeometry: PieceGeometry;
   readonly picker: PiecePicker;
   /** Verified and stored pieces. */
   readonly have: Bitfield;
@@ -58,6 +64,9 @@ export function createTorrentCore(options: AddTorrentOptions, session: Pick<Sess
   const { metainfo } = options;
   const now = session.clock();
   const geometry: PieceGeometry = { pieceCount: metainfo.pieceCount, pieceSize: (index) => pieceSize(metainfo, index) };
+  const lastPiece = metainfo.pieceCount - 1;
+  const wireGeometry: PieceGeometry =
+    metainfo.version === 'v2' ? { pieceCount: metainfo.pieceCount, pieceSize: (index) => (index === lastPiece ? geometry.pieceSize(index) : metainfo.pieceLength) } : geometry;
   const sizes = Array.from({ length: metainfo.pieceCount }, (_, index) => geometry.pieceSize(index));
   const maxPartialPieces = PieceAssembler.maxPieces(options.assemblyBudget ?? DEFAULT_ASSEMBLY_BUDGET, metainfo.pieceLength);
   const downBucket = limitBucket(options.maxDownRate, now);
@@ -65,6 +74,7 @@ export function createTorrentCore(options: AddTorrentOptions, session: Pick<Sess
   return {
     metainfo,
     geometry,
+    wireGeometry,
     picker: new PiecePicker(blockCountsOf(sizes), { random: session.random, maxPartialPieces }),
     have: new Bitfield(metainfo.pieceCount),
     store: options.store,

@@ -56,7 +56,7 @@ export class Uploader {
       upGate.take(block.length, now);
       peer.uploadQueue.shift();
       peer.reading++;
-      this.source.readBlock(block.index, block.begin, block.length).then(
+      this.read(block).then(
         (lent) => {
           peer.reading--;
           if (connection.sendPiece(block.index, block.begin, lent.data, lent.release)) this.core.stats.addSent(lent.data.length, clock());
@@ -70,6 +70,19 @@ export class Uploader {
         },
       );
     }
+  }
+
+  /** A block reaching past a v2 piece's real end (see TorrentCore.wireGeometry) gets zeros there. */
+  private async read(block: BlockRef): Promise<LentBlock> {
+    const real = this.core.geometry.pieceSize(block.index);
+    if (block.begin + block.length <= real) return this.source.readBlock(block.index, block.begin, block.length);
+    const padded = Buffer.alloc(block.length);
+    if (block.begin < real) {
+      const lent = await this.source.readBlock(block.index, block.begin, real - block.begin);
+      lent.data.copy(padded);
+      lent.release();
+    }
+    return { data: padded, release: () => undefined };
   }
 
   pumpAll(): void {
