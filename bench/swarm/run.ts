@@ -31,17 +31,22 @@ function gitCommit(root: string): string {
   }
 }
 
-/** --merge: the results of an earlier invocation for the scenario/N groups this one did not measure. */
+/** --merge: the results of an earlier invocation for the scenario/N/kind groups this one did not measure. */
 async function earlierResults(outDir: string, measured: readonly SwarmRunResult[]): Promise<SwarmRunResult[]> {
   const file = join(outDir, 'swarm.json');
   if (!existsSync(file)) return [];
   const earlier = JSON.parse(await readFile(file, 'utf8')) as { args: SwarmBenchArgs; results: SwarmRunResult[] };
-  const remeasured = new Set(measured.map((result) => `${result.scenario} ${result.n}`));
+  const key = (result: SwarmRunResult): string => `${result.scenario} ${result.n} ${result.kind}`;
+  const remeasured = new Set(measured.map(key));
   // Results written before agentUpBytesPerSecond was recorded: every agent had that run's --agent-up (S1, S3).
   const agentUp = (result: SwarmRunResult): number | undefined => (result.scenario === 'S8' ? undefined : (result.n * earlier.args.agentUpMbit * 1e6) / 8);
   return earlier.results
-    .filter((result) => !remeasured.has(`${result.scenario} ${result.n}`))
+    .filter((result) => !remeasured.has(key(result)))
     .map((result) => ({ ...result, agentUpBytesPerSecond: result.agentUpBytesPerSecond ?? agentUp(result) }));
+}
+
+function cliFlagsText(features: CliFeatures): string {
+  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`;
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -95,7 +100,9 @@ async function main(): Promise<void> {
   const root = repoRoot();
   const features = probeCliFeatures(root);
   const outDir = args.outDir ?? (args.quick ? join(root, 'bench', '.data', 'swarm-quick-results') : join(root, 'bench', 'results'));
-  const measured = await runAll(args, root, features);
+  // Recorded per result: --merge mixes invocations, and other issues keep adding `get` flags.
+  const build = { commit: gitCommit(root), cliFlags: cliFlagsText(features), date: new Date().toISOString() };
+  const measured = (await runAll(args, root, features)).map((result) => ({ ...result, build }));
   const order = (result: SwarmRunResult): string => `${result.scenario} ${String(result.n).padStart(4, '0')}`;
   const results = (args.merge ? [...(await earlierResults(outDir, measured)), ...measured] : measured).sort((a, b) => order(a).localeCompare(order(b)));
   await mkdir(outDir, { recursive: true });
@@ -120,11 +127,11 @@ async function main(): Promise<void> {
   }
   const environment = {
     date: new Date().toISOString(),
-    commit: gitCommit(root),
+    commit: `${build.commit} (this invocation; merged results keep theirs in swarm.json)`,
     payload: `${[...new Set(results.map((result) => (result.fileBytes / 2 ** 20).toFixed(0)))].join(' / ')} MiB, one file, v1 torrent made by libtorrent with the run's tracker and the origin's web seed (url-list)`,
     links: `origin up ${args.originUpMbit} Mbit/s; agents up ${args.agentUpMbit} / down ${args.agentDownMbit} Mbit/s (tbf on each namespace's veth and on its bridge port); tracker host unshaped`,
     repetitions: `${args.reps} per group (the rep column of swarm.json)`,
-    'seedfleet get flags': `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`,
+    'seedfleet get flags': `${cliFlagsText(features)} (this invocation; each result in swarm.json records its own build)`,
     scenarios:
       'S1 = origin peer (seedfleet seed / libtorrent seed_mode) + origin web seed in the torrent; S3 = web seed only (no origin peer); HTTP only = curl of the whole file from the origin web seed; ' +
       'S8 = S1 + a quarter of the agents leave a third of T_min in and rejoin 5 s later (resume), the last agent uploads at 1 Mbit/s, the web seed behind a relay adding 25 ms each way (peer-to-peer paths have no added latency: netem is missing; the tracker is not relayed, since it would see every announce come from the relay); one corrupting peer (claims every piece, answers with random bytes) announced to the tracker',

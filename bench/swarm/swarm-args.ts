@@ -17,7 +17,7 @@ export interface SwarmBenchArgs {
   /** Remove namespaces left by killed runs, then exit. */
   readonly cleanup: boolean;
   readonly quick: boolean;
-  /** Keep the results already in DIR/swarm.json for scenario/N groups this run does not measure. */
+  /** Keep the results already in DIR/swarm.json for scenario/N/kind groups this run does not measure. */
   readonly merge: boolean;
 }
 
@@ -33,7 +33,7 @@ function positive(flag: string, text: string): number {
 /**
  * `--quick` (S1, N = 4, 32 MiB), `--scenario S1,S3,S8`, `--n 4,8,16`, `--size 256` (MiB, or 256MiB),
  * `--kinds ours,lt,http`, `--reps 1`, `--origin-up 50`, `--agent-up 10`, `--agent-down 50` (Mbit/s),
- * `--out DIR`, `--merge` (keep other groups' results from DIR/swarm.json), `--cleanup`.
+ * `--out DIR`, `--merge` (keep other scenario/N/kind results from DIR/swarm.json), `--cleanup`.
  */
 export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
   let scenarios: ScenarioId[] = ['S1'];

@@ -60,6 +60,8 @@ export interface SwarmRunResult {
   /** Range requests as [seconds since the agents started, MiB asked]: when agents turned to the web seed. */
   readonly rangeTimeline: readonly (readonly [number, number])[];
   readonly failures: readonly string[];
+  /** The commit and `get` flags this result was measured with (set by run.ts). */
+  readonly build?: { readonly commit: string; readonly cliFlags: string; readonly date: string };
 }
 
 export interface CorrupterSummary {
