@@ -6,6 +6,7 @@ Usage: magnet-libtorrent.py '<json>' with keys:
   dir       save path
   peers     [{host, port}] to connect to once added
   pex       add the ut_pex plugin (default true)
+  downloadLimit  bytes/s for this torrent (default unlimited)
 stdout, one JSON object per line:
   {"event": "ready", "port": n}
   {"event": "metadata", "infoHash": hex}         once the info dict is known (at once when seeding)
@@ -48,6 +49,8 @@ def main():
         params = lt.parse_magnet_uri(args["magnet"])
         params.save_path = args["dir"]
     handle = session.add_torrent(params)
+    if args.get("downloadLimit"):
+        handle.set_download_limit(args["downloadLimit"])
     commands = queue.Queue()
     threading.Thread(target=read_commands, args=(commands,), daemon=True).start()
     pending = list(args.get("peers", []))

@@ -20,7 +20,7 @@ export class LtMagnetPeer {
     readonly events: LtEvent[],
   ) {}
 
-  static async start(args: { torrent?: string; magnet?: string; dir: string; peers?: { host: string; port: number }[]; pex?: boolean }): Promise<LtMagnetPeer> {
+  static async start(args: { torrent?: string; magnet?: string; dir: string; peers?: { host: string; port: number }[]; pex?: boolean; downloadLimit?: number }): Promise<LtMagnetPeer> {
     const child = await ManagedProcess.start('libtorrent', systemPython, [join(__dirname, 'magnet-libtorrent.py'), JSON.stringify(args)]);
     const events: LtEvent[] = [];
     const lines = createInterface({ input: child.child.stdout });
