@@ -1,3 +1,4 @@
+import { canonicalIp } from '../ban/canonical-ip';
 import { PeerAddresses } from '../ban/peer-addresses';
 import type { EstablishedConnection } from '../net/handshake-exchange';
 import { type DisconnectReason, disconnectReason } from '../peer/disconnect-reason';
@@ -81,12 +82,17 @@ export class PeerRoster<Owner> {
     this.options.onClosed(peer, reason);
   }
 
-  /** Refuses this peer id and its IP address (the session's BanList) from now on and closes their connections. */
+  /**
+   * Refuses this peer id from now on, and its IP address (the session's BanList) unless other peers we are
+   * connected to share it (a NAT, or one host running several clients: honest peers are never banned);
+   * closes their connections.
+   */
   ban(peerIdHex: string, why: string): void {
     this.bannedIds.add(peerIdHex);
     const { bans } = this.options.session;
-    const address = this.addresses.addressOf(peerIdHex);
-    if (address !== undefined) bans?.ban(address, why);
+    const address = canonicalIp(this.addresses.addressOf(peerIdHex) ?? '');
+    const shared = [...this.options.core.peers.values()].some((peer) => peer.peerIdHex !== peerIdHex && canonicalIp(peer.connection.remoteAddress) === address);
+    if (address !== undefined && !shared) bans?.ban(address, why);
     for (const peer of [...this.options.core.peers.values()]) {
       if (peer.peerIdHex !== peerIdHex && !bans?.isBanned(peer.connection.remoteAddress)) continue;
       const candidate = this.candidateOf.get(peer);
