@@ -41,16 +41,16 @@ it('uploadOnly checks the store, seeds the pieces it has while incomplete, and n
   }
   // A full seeder is there to download from, were the upload-only peer willing to.
   swarm = await startSwarm(torrent, { seeders: 1, leechers: 0 });
-  const uploader = await swarm.addLeecher({ store: partial, uploadOnly: true });
+  // No PEX: it would tell the seeder of the leecher below, which must learn only of the uploader.
+  const uploader = await swarm.addLeecher({ store: partial, uploadOnly: true, pex: false });
   swarm.leechers.splice(0);
   const states: string[] = [uploader.torrent.state];
   uploader.torrent.on('state', (state) => states.push(state));
   let completed = false;
   void uploader.torrent.whenComplete().then(() => (completed = true), () => undefined);
 
-  // A leecher that knows only the upload-only peer gets exactly the half it has (no PEX, which would
-  // tell it of the full seeder).
-  const leecher = await swarm.addLeecher({ peers: [{ host: '127.0.0.1', port: uploader.port }], pex: false });
+  // A leecher that knows only the upload-only peer gets exactly the half it has.
+  const leecher = await swarm.addLeecher({ peers: [{ host: '127.0.0.1', port: uploader.port }] });
   await whenPieces(leecher.torrent, half);
   await whenConnected(uploader.torrent, 2);
   // Two more ticks (each tops up every pipeline) in which a downloading torrent would request from the seeder.
