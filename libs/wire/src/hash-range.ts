@@ -22,7 +22,12 @@ export function hashRangeProblem(range: HashRange): string | undefined {
   return undefined;
 }
 
-/** Hashes a `hashes` message for `range` carries: the range, then one uncle per proof layer above the range's own subtree. */
+/**
+ * Hashes a `hashes` message for `range` carries: the range, then the uncles from the sibling of the
+ * range's subtree root upwards. As libtorrent counts them, proof layers include the range's own
+ * log2(length) - 1 layers above the base, so p proof layers bring p - log2(length) + 1 uncles, and
+ * p = rootLayer - baseLayer - 1 (the most a tree allows) reaches the root.
+ */
 export function hashesMessageCount(range: Pick<HashRange, 'length' | 'proofLayers'>): number {
-  return range.length + Math.max(0, range.proofLayers - Math.log2(range.length));
+  return range.length + Math.max(0, range.proofLayers - Math.log2(range.length) + 1);
 }

@@ -106,6 +106,13 @@ export class PeerRoster<Owner> {
     if (this.options.core.have.isFull && peer.isSeed) peer.connection.close(disconnectReason('not-useful', 'both sides are seeds'));
   }
 
+  /** The address was banned: closes every connection from it. */
+  closeAddress(ip: string, why: string): void {
+    for (const peer of [...this.options.core.peers.values()]) {
+      if (canonicalIp(peer.connection.remoteAddress) === ip) peer.connection.close(disconnectReason('banned', why));
+    }
+  }
+
   closeAll(reason: DisconnectReason): void {
     for (const peer of [...this.options.core.peers.values()]) peer.connection.close(reason);
   }

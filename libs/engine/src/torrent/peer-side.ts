@@ -49,6 +49,8 @@ export class PeerSide<Owner> {
   readonly uploader: Uploader;
   private readonly chokeLoop: ChokeLoop;
   private readonly extensions: TorrentExtensions;
+  /** While started: a ban made anywhere in the session (another torrent's conviction) closes our connections from that address. */
+  private unsubscribeBans: (() => void) | undefined;
 
   constructor(private readonly wiring: PeerSideOptions<Owner>) {
     const { core, session, options, events, state } = wiring;
@@ -130,6 +132,7 @@ export class PeerSide<Owner> {
     this.uploader.start();
     this.swarm.start();
     this.chokeLoop.start();
+    this.unsubscribeBans ??= this.wiring.session.bans?.onBan((entry) => this.roster.closeAddress(entry.ip, entry.reason));
   }
 
   /** Stops every timer and closes every connection with `reason`. */
@@ -138,6 +141,8 @@ export class PeerSide<Owner> {
     this.chokeLoop.stop();
     this.requester.stop();
     this.uploader.stop();
+    this.unsubscribeBans?.();
+    this.unsubscribeBans = undefined;
     this.roster.closeAll(reason);
   }
 

@@ -127,7 +127,8 @@ export class PieceLayerFetch {
 function chunksOf(piecesRoot: Buffer, shape: TreeShape): Chunk[] {
   const width = 2 ** (shape.rootLayer - shape.pieceLayer);
   const length = Math.max(2, Math.min(width, MAX_HASH_REQUEST_LENGTH));
-  const proofLayers = shape.rootLayer - shape.pieceLayer;
+  // The most proof layers a tree allows: uncles up to the root's children (none for a whole layer).
+  const proofLayers = shape.rootLayer - shape.pieceLayer - 1;
   const chunks: Chunk[] = [];
   for (let index = 0; index < shape.pieces; index += length) {
     chunks.push({ range: { piecesRoot, baseLayer: shape.pieceLayer, index, length, proofLayers }, refusedBy: new Set() });

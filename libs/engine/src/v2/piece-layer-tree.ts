@@ -27,7 +27,8 @@ export function rangeProblem(range: HashRange, shape: TreeShape): string | undef
   if (range.baseLayer > shape.rootLayer) return `base layer ${range.baseLayer} is above the root layer ${shape.rootLayer}`;
   const layerWidth = 2 ** (shape.rootLayer - range.baseLayer);
   if (range.index + range.length > layerWidth) return `hashes [${range.index}, ${range.index + range.length}) exceed the layer's ${layerWidth}`;
-  if (range.baseLayer + range.proofLayers > shape.rootLayer) return `${range.proofLayers} proof layers climb past the root`;
+  // libtorrent's bound (validate_hash_request): the root itself is never a proof hash.
+  if (range.baseLayer + range.proofLayers >= shape.rootLayer) return `${range.proofLayers} proof layers climb to or past the root`;
   return undefined;
 }
 
@@ -85,9 +86,7 @@ export function provenRange(root: Buffer, shape: TreeShape, range: HashRange, pa
   if (problem !== undefined) return problem;
   const count = hashesMessageCount(range);
   if (payload.length !== count * HASH_SIZE) return `${payload.length / HASH_SIZE} hashes for a range that needs ${count}`;
-  if (range.baseLayer + Math.max(range.proofLayers, Math.log2(range.length)) !== shape.rootLayer) {
-    return 'the proof does not reach the root';
-  }
+  if (range.baseLayer + Math.log2(range.length) + count - range.length !== shape.rootLayer) return 'the proof does not reach the root';
   let nodes: Buffer[] = [];
   for (let i = 0; i < range.length; i++) nodes.push(payload.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
   let layer = range.baseLayer;
