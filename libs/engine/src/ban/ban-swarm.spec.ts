@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { HashPool } from '@seedfleet/hashing';
+import { waitFor } from '@seedfleet/testing';
 import { encodeHandshake } from '@seedfleet/wire';
 import { Session } from '../session/session';
 import type { MemoryPieceStore } from '../storage/memory-store';
@@ -19,6 +20,7 @@ let pool: HashPool | undefined;
 afterEach(async () => {
   for (const session of sessions.splice(0)) await session.close();
   await pool?.close();
+  pool = undefined;
 });
 
 async function open(host: string): Promise<{ session: Session; port: number }> {
@@ -69,4 +71,30 @@ it('bans the IP of a peer sending corrupt blocks; honest peers are never banned;
   socket.on('data', (chunk: Buffer) => received.push(chunk));
   await once(socket, 'close');
   expect(Buffer.concat(received).length).toBe(0);
+});
+
+it('a ban from one torrent closes the address in every torrent of the session', async () => {
+  const poisoned = await makeTestTorrent({ size: 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-poisoned' });
+  const other = await makeTestTorrent({ size: 4 * 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-other' });
+  const liarStore = poisoned.seederStore();
+  for (let index = 0; index < poisoned.metainfo.pieceCount; index++) liarStore.corrupt(index);
+  const liar = await open(LIAR);
+  // The liar seeds a second torrent honestly, slowly, so that connection is still open at the ban.
+  await liar.session.add({ metainfo: other.metainfo, store: other.seederStore(), seedOnly: true, maxUpRate: 64 * 1024 });
+  await liar.session.add({ metainfo: poisoned.metainfo, store: liarStore, seedOnly: true });
+  const honest = await open(HONEST[0]);
+  await honest.session.add({ metainfo: poisoned.metainfo, store: poisoned.seederStore(), seedOnly: true });
+  const leecher = await open(LEECHER);
+  const otherDownload = await leecher.session.add({ metainfo: other.metainfo, store: other.emptyStore(), peers: [{ host: LIAR, port: liar.port }] });
+  const otherEvents: PeerEvent[] = [];
+  otherDownload.on('peer', (event) => otherEvents.push(event));
+  await new Promise<void>((resolve) => otherDownload.on('peer', (event) => event.type === 'connected' && resolve()));
+  const poisonedDownload = await leecher.session.add({
+    metainfo: poisoned.metainfo,
+    store: poisoned.emptyStore(),
+    peers: [{ host: LIAR, port: liar.port }, { host: HONEST[0], port: honest.port }],
+  });
+  await poisonedDownload.whenComplete();
+  expect(leecher.session.bans.isBanned(LIAR)).toBe(true);
+  await waitFor('the other torrent to drop the banned address', async () => (otherEvents.some((event) => event.type === 'disconnected' && event.reason?.startsWith('banned')) ? true : undefined), { timeoutMs: 10_000 });
 });
