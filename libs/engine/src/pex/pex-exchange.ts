@@ -4,6 +4,7 @@ import { disconnectReason } from '../peer/disconnect-reason';
 import { type ExtensionModule, remoteExtensionId } from '../peer/extensions';
 import type { PeerConnection } from '../peer/peer-connection';
 import { TokenBucket } from '../policy';
+import { addressKey } from '../torrent/swarm';
 
 /** A connected peer as PEX sees it. */
 export interface PexSubject {
@@ -123,8 +124,8 @@ export class PexExchange implements ExtensionModule {
       }
       state.lastSentAt = now;
       if (added.length === 0 && dropped.length === 0) continue;
-      for (const peer of added) state.told.set(addressKey(peer), peer);
-      for (const peer of dropped) state.told.delete(addressKey(peer));
+      for (const peer of added) state.told.set(addressKey(peer.host, peer.port), peer);
+      for (const peer of dropped) state.told.delete(addressKey(peer.host, peer.port));
       connection.extended(id, encodePexMessage({ added, dropped }));
     }
   }
@@ -139,7 +140,7 @@ export class PexExchange implements ExtensionModule {
       if (host === undefined || port === undefined || port === 0) continue;
       const flags = (connection.pieces?.isFull ? PexFlag.seed : 0) | (outgoing ? PexFlag.reachable : 0);
       const peer = { host, port, flags };
-      peers.set(addressKey(peer), { peer, connection });
+      peers.set(addressKey(host, port), { peer, connection });
     }
     return peers;
   }
@@ -149,8 +150,4 @@ export class PexExchange implements ExtensionModule {
     if (this.options.isBanned?.(peer.host)) return false;
     return !this.options.isOwnAddress?.(peer.host, peer.port);
   }
-}
-
-function addressKey(peer: PeerAddress): string {
-  return peer.host.includes(':') ? `[${peer.host}]:${peer.port}` : `${peer.host}:${peer.port}`;
 }
