@@ -92,7 +92,11 @@ export class OutgoingBatch {
       at += chunk.length;
     }
     const callbacks = written.filter((done) => done !== undefined);
+    // Corked like the plaintext path: an uncorked write the kernel takes at once returns true and never
+    // emits 'drain', while the connection may have reported canSendMore false for these pending bytes.
+    this.socket.cork();
     this.socket.write(out, callbacks.length === 0 ? undefined : () => callbacks.forEach((done) => done()));
+    this.socket.uncork();
   }
 
   private reserve(length: number): void {

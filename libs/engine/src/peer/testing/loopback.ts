@@ -1,4 +1,4 @@
-import type { ReservedFlags } from '@seedfleet/wire';
+import type { EncryptionPolicy, ReservedFlags } from '@seedfleet/wire';
 import { ConnectionLimits } from '../../net/connection-limits';
 import { connectPeer, type EstablishedConnection } from '../../net/handshake-exchange';
 import { type IncomingConnection, Listener } from '../../net/listener';
@@ -20,6 +20,7 @@ export function uniformGeometry(pieceCount: number, pieceSize = 64 * 1024): Piec
 export async function handshakenPair(
   acceptorFlags: Partial<ReservedFlags> = allFlags,
   connectorFlags: Partial<ReservedFlags> = allFlags,
+  encryption: EncryptionPolicy = 'prefer',
 ): Promise<{ accepted: IncomingConnection<string>; outgoing: EstablishedConnection }> {
   let onAccepted!: (connection: IncomingConnection<string>) => void;
   const accepted = new Promise<IncomingConnection<string>>((resolve) => (onAccepted = resolve));
@@ -27,11 +28,12 @@ export async function handshakenPair(
     host: '127.0.0.1',
     port: 0,
     limits: new ConnectionLimits(),
+    infoHashes: () => [infoHash],
     route: (hash) => (hash.equals(infoHash) ? { torrent: 'torrent', peerId: acceptorId, flags: acceptorFlags } : undefined),
     onConnection: onAccepted,
   });
   const { port } = await listener.listen();
-  const outcome = await connectPeer({ host: '127.0.0.1', port, infoHash, peerId: connectorId, flags: connectorFlags });
+  const outcome = await connectPeer({ host: '127.0.0.1', port, infoHash, peerId: connectorId, flags: connectorFlags, encryption });
   const incoming = await accepted;
   listener.close();
   if (!outcome.ok) throw new Error(`handshake failed: ${outcome.reason.message}`);
@@ -41,10 +43,12 @@ export async function handshakenPair(
 type PeerOptions = Omit<PeerConnectionInit, 'socket' | 'remote' | 'leftover' | 'handler' | 'localFlags'>;
 
 /** Two started PeerConnections over loopback, each with a recording handler. */
-export async function peerPair(options: { acceptor?: PeerOptions; connector?: PeerOptions; acceptorFlags?: Partial<ReservedFlags>; connectorFlags?: Partial<ReservedFlags> } = {}) {
+export async function peerPair(
+  options: { acceptor?: PeerOptions; connector?: PeerOptions; acceptorFlags?: Partial<ReservedFlags>; connectorFlags?: Partial<ReservedFlags>; encryption?: EncryptionPolicy } = {},
+) {
   const acceptorFlags = options.acceptorFlags ?? allFlags;
   const connectorFlags = options.connectorFlags ?? allFlags;
-  const { accepted, outgoing } = await handshakenPair(acceptorFlags, connectorFlags);
+  const { accepted, outgoing } = await handshakenPair(acceptorFlags, connectorFlags, options.encryption);
   const acceptorEvents = new RecordingHandler();
   const connectorEvents = new RecordingHandler();
   const acceptor = new PeerConnection({ ...accepted, localFlags: acceptorFlags, handler: acceptorEvents, geometry: uniformGeometry(20), ...options.acceptor });
