@@ -2,8 +2,30 @@ import { type ObjectStore, StorageError } from '@seedfleet/storage';
 
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
-/** A JSON record from the store, or undefined when it does not exist. */
+/** Reads of a record that is being replaced on a store whose overwrites are not atomic. */
+const READ_ATTEMPTS = 4;
+
+/**
+ * A JSON record from the store, or undefined when it does not exist. A body shorter than the object's
+ * size or not valid JSON is read again a few times (S3 replaces objects atomically, but some S3-compatible
+ * stores, s3rver among them, can be read mid-write); a record that stays unreadable is a StorageError.
+ */
 export async function readJsonObject<T>(store: ObjectStore, key: string): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const text = await readRecordText(store, key);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      if (attempt >= READ_ATTEMPTS) {
+        throw new StorageError('io', `record ${key} is not valid JSON after ${attempt} reads: ${(error as Error).message}`, key, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+    }
+  }
+}
+
+async function readRecordText(store: ObjectStore, key: string): Promise<string | undefined> {
   let result;
   try {
     result = await store.get(key);
@@ -17,7 +39,7 @@ export async function readJsonObject<T>(store: ObjectStore, key: string): Promis
   }
   const chunks: Buffer[] = [];
   for await (const chunk of result.body) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function writeJsonObject(store: ObjectStore, key: string, value: unknown): Promise<void> {
