@@ -146,16 +146,17 @@ export class TransmissionTorrentError extends Error {
 }
 
 /**
- * transmission-daemon 3.00 in the foreground with its own config dir, driven over its RPC. It finds peers
+ * transmission-daemon 3.00 in the foreground with its own config dir, driven over its RPC (`settings`
+ * overrides settings.json keys, e.g. `encryption: 2` to require encryption). It finds peers
  * only through the torrent's trackers. A seeder resolves once its data is verified and it is seeding.
  */
-export async function startTransmissionPeer(options: StartPeerOptions): Promise<ReferencePeer> {
+export async function startTransmissionPeer(options: StartPeerOptions & { readonly settings?: Record<string, unknown> }): Promise<ReferencePeer> {
   const configDir = await createTempDir('seedfleet-transmission-');
   let child: ManagedProcess | undefined;
   try {
     const [rpcPort, peerPort] = [await freePort(), await freePort()];
     const directory = resolve(options.directory);
-    await writeFile(join(configDir.path, 'settings.json'), JSON.stringify(settings(rpcPort, peerPort, directory), null, 2));
+    await writeFile(join(configDir.path, 'settings.json'), JSON.stringify({ ...settings(rpcPort, peerPort, directory), ...options.settings }, null, 2));
     child = await ManagedProcess.start('transmission-daemon', 'transmission-daemon', ['--foreground', '--config-dir', configDir.path, '--log-error']);
     const running = child;
     const rpc = new TransmissionRpc(`http://127.0.0.1:${rpcPort}/transmission/rpc`);
