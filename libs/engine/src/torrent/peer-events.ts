@@ -15,6 +15,8 @@ export interface PeerEventRoutes {
   readonly chokeLoop: ChokeLoop;
   /** The peer announced its pieces (after the requester saw them). */
   readonly onAnnounced: (peer: TorrentPeer) => void;
+  /** A HAVE from the peer, after the requester saw it. */
+  readonly onHave?: (peer: TorrentPeer, index: number) => void;
   readonly onClosed: (peer: TorrentPeer, reason: DisconnectReason) => void;
   /** BEP 10 extensions: ut_metadata served, ut_pex exchanged. */
   readonly extensions: TorrentExtensions;
@@ -40,6 +42,7 @@ export class PeerEvents implements PeerHandler {
   onHave(connection: PeerConnection, index: number): void {
     this.with(connection, (peer) => {
       this.routes.requester.peerHave(peer, index);
+      this.routes.onHave?.(peer, index);
       this.routes.onAnnounced(peer);
     });
   }

@@ -1,3 +1,4 @@
+import type { Bitfield } from '@seedfleet/wire';
 import { canonicalIp } from '../ban/canonical-ip';
 import { PeerAddresses } from '../ban/peer-addresses';
 import type { EstablishedConnection } from '../net/handshake-exchange';
@@ -21,6 +22,8 @@ export interface PeerRosterOptions<Owner> {
   /** Whether the torrent takes connections now. */
   readonly accepting: () => boolean;
   readonly onConnected: (peer: TorrentPeer) => void;
+  /** The pieces to greet the peer with (default: ours; super-seeding hides them). */
+  readonly greeting?: (peer: TorrentPeer) => Bitfield;
   /** After the roster forgot the peer and gave its slot back. */
   readonly onClosed: (peer: TorrentPeer, reason: DisconnectReason) => void;
 }
@@ -63,7 +66,7 @@ export class PeerRoster<Owner> {
     core.peers.set(peer.id, peer);
     this.addresses.remember(peerIdHex, connection.remoteAddress);
     if (candidate) this.candidateOf.set(peer, candidate);
-    connection.announcePieces(core.have);
+    connection.announcePieces(this.options.greeting?.(peer) ?? core.have);
     if (connection.extensionProtocol) {
       connection.sendExtensionHandshake(this.options.extensions.handshake(connection));
     }

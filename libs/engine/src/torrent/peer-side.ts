@@ -7,6 +7,7 @@ import { ChokeLoop } from './choke-loop';
 import { PeerEvents } from './peer-events';
 import { PeerRoster } from './peer-roster';
 import { Requester } from './requester';
+import { SuperSeeding } from './super-seeding';
 import { type PeerAddress, Swarm } from './swarm';
 import type { TorrentCore } from './torrent-core';
 import type { TorrentEventEmitter } from './torrent-events';
@@ -49,14 +50,18 @@ export class PeerSide<Owner> {
   readonly uploader: Uploader;
   private readonly chokeLoop: ChokeLoop;
   private readonly extensions: TorrentExtensions;
+  /** BEP 16, when asked for (AddTorrentOptions.superSeed). */
+  private readonly superSeeding: SuperSeeding | undefined;
   /** While started: a ban made anywhere in the session (another torrent's conviction) closes our connections from that address. */
   private unsubscribeBans: (() => void) | undefined;
 
   constructor(private readonly wiring: PeerSideOptions<Owner>) {
     const { core, session, options, events, state } = wiring;
     this.requester = new Requester(core, wiring.onPieceComplete);
+    const superSeeding = options.superSeed ? new SuperSeeding(core) : undefined;
+    this.superSeeding = superSeeding;
     const uploadSlots = UploadCache.slotsFor(options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES, core.metainfo.pieceLength);
-    this.uploader = new Uploader(core, new UploadCache(options.store, core.metainfo.pieceLength, uploadSlots), wiring.onStorageError);
+    this.uploader = new Uploader(core, new UploadCache(options.store, core.metainfo.pieceLength, uploadSlots), wiring.onStorageError, superSeeding);
     const cooperative = options.chokeMode === 'cooperative';
     this.chokeLoop = new ChokeLoop(core, {
       mode: (): ChokeMode => (cooperative ? 'cooperative' : state() === 'seeding' ? 'seeding' : 'tit-for-tat'),
@@ -77,7 +82,11 @@ export class PeerSide<Owner> {
       requester: this.requester,
       uploader: this.uploader,
       chokeLoop: this.chokeLoop,
-      onAnnounced: (peer) => this.roster.dropIfBothSeeds(peer),
+      onAnnounced: (peer) => {
+        this.roster.dropIfBothSeeds(peer);
+        superSeeding?.announced(peer);
+      },
+      onHave: superSeeding && ((peer, index) => superSeeding.peerHave(peer, index)),
       onClosed: (peer, reason) => this.roster.closed(peer, reason),
       extensions: this.extensions,
       onHashMessage: wiring.onHashMessage,
@@ -102,12 +111,14 @@ export class PeerSide<Owner> {
       handler,
       extensions: this.extensions,
       accepting: () => state() === 'downloading' || state() === 'seeding',
+      greeting: superSeeding && ((peer) => superSeeding.greeting(peer)),
       onConnected: (peer) => {
         events.emit('peer', { type: 'connected', address: peer.address, client: peer.client });
         wiring.onPeerAdmitted?.(peer);
       },
       onClosed: (peer, reason) => {
         this.requester.peerGone(peer);
+        superSeeding?.left(peer);
         wiring.onPeerLeft?.(peer);
         events.emit('peer', { type: 'disconnected', address: peer.address, client: peer.client, reason: `${reason.code}: ${reason.message}` });
         // Its requests are free again: others may take them now rather than at the next tick.
@@ -152,6 +163,7 @@ export class PeerSide<Owner> {
     this.requester.fillAll();
     this.swarm.connectMore();
     this.extensions.tick();
+    this.superSeeding?.tick();
   }
 
   /** Every piece is had: no more requests, no interest, and seeds have nothing to trade with us. */

@@ -27,6 +27,12 @@ export interface AddTorrentOptions {
    * requests nothing. 'complete' / whenComplete() only if the store turns out complete.
    */
   readonly uploadOnly?: boolean;
+  /**
+   * Super-seeding (BEP 16) while we hold every piece: peers see have-none, then one piece at a time by HAVE,
+   * the next once the last showed up at another peer, so each piece leaves us about once (default false).
+   * Peers greeted while we still downloaded are served as usual.
+   */
+  readonly superSeed?: boolean;
   /** Pieces known to be in the store already (skips the startup check). */
   readonly have?: Bitfield;
   readonly chokeMode?: 'tit-for-tat' | 'cooperative';

@@ -6,6 +6,12 @@ import type { LentBlock } from './upload-cache';
 /** Store reads in flight per peer: enough to hide a disk read's latency, few enough to bound memory. */
 const MAX_READS_PER_PEER = 8;
 
+/** Which of our pieces a peer may have, and what it got (super-seeding offers only some). */
+export interface UploadPolicy {
+  mayServe(peer: TorrentPeer, index: number): boolean;
+  sent(peer: TorrentPeer, block: BlockRef): void;
+}
+
 /** Where blocks come from (the UploadCache): each is lent until the socket wrote it. */
 export interface BlockSource {
   readBlock(index: number, begin: number, length: number): Promise<LentBlock>;
@@ -24,10 +30,11 @@ export class Uploader {
     private readonly core: TorrentCore,
     private readonly source: BlockSource,
     private readonly onReadError: (error: unknown) => void,
+    private readonly policy?: UploadPolicy,
   ) {}
 
   onRequest(peer: TorrentPeer, block: BlockRef): void {
-    if (!this.core.have.has(block.index)) {
+    if (!this.core.have.has(block.index) || !(this.policy?.mayServe(peer, block.index) ?? true)) {
       peer.connection.reject(block);
       return;
     }
@@ -59,8 +66,12 @@ export class Uploader {
       this.read(block).then(
         (lent) => {
           peer.reading--;
-          if (connection.sendPiece(block.index, block.begin, lent.data, lent.release)) this.core.stats.addSent(lent.data.length, clock());
-          else lent.release();
+          if (connection.sendPiece(block.index, block.begin, lent.data, lent.release)) {
+            this.core.stats.addSent(lent.data.length, clock());
+            this.policy?.sent(peer, block);
+          } else {
+            lent.release();
+          }
           this.pump(peer);
         },
         (error: unknown) => {
