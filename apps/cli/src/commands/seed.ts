@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { value } from '../args/option-spec';
+import { flag, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
 import { readTorrentFile } from '../torrent/read-torrent-file';
 import { runTransferLazily, swarmOptions, swarmPlan } from '../transfer/swarm-options';
@@ -18,6 +18,7 @@ is the usual cause).`,
     positionals: [{ name: 'torrent', description: 'the .torrent file', required: true }],
     options: {
       data: value('DIR', 'the directory holding the content (required)'),
+      'super-seed': flag('super-seeding (BEP 16) when the data is complete: reveal one piece per peer at a time, so each leaves this seed about once'),
       ...swarmOptions,
     },
   },
@@ -32,6 +33,7 @@ is the usual cause).`,
         mode: 'seed',
         seedAfter: true,
         maxDownRate: 0,
+        superSeed: options['super-seed'] ?? false,
       },
       io,
     );

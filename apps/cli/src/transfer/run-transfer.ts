@@ -39,6 +39,8 @@ export interface TransferPlan {
   readonly origin?: OriginMode;
   /** assist: bytes per second peers should reach before web seeds stop filling in. */
   readonly downloadGoal?: number;
+  /** seed --super-seed: BEP 16 super-seeding while the data is complete. */
+  readonly superSeed?: boolean;
 }
 
 /** Where resume data lives: beside the content, so moving DIR moves it too. */
@@ -71,6 +73,7 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
       webSeeds: [...plan.metainfo.urlList, ...(plan.webSeeds ?? [])],
       origin: plan.origin ?? 'fallback',
       downloadGoal: plan.downloadGoal,
+      superSeed: plan.superSeed,
     });
     torrent.on('progress', (progress: TorrentProgress) => reporter.update(progress));
     warnOnce(torrent, reporter, io);
