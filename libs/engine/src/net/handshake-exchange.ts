@@ -59,7 +59,7 @@ export async function connectPeer(options: ConnectOptions): Promise<HandshakeOut
   const policy = options.encryption ?? 'prefer';
   if (policy === 'off') return withDht(await dialOnce(options, handshake, false), options.dht);
   const encrypted = await dialOnce(options, handshake, true);
-  // libtorrent's pe_enabled does the same: a peer that failed MSE (closed, garbage, timed out) gets one plaintext try.
+  // libtorrent's pe_enabled does the same: a peer that failed MSE (closed, garbage, a plaintext answer) gets one plaintext try.
   if (encrypted.ok || policy === 'require' || !encrypted.retryPlaintext) return withDht(encrypted, options.dht);
   return withDht(await dialOnce(options, handshake, false), options.dht);
 }
@@ -100,7 +100,8 @@ function dialOnce(options: ConnectOptions, handshake: Buffer, mse: boolean): Pro
       }
       const initiator = new MseInitiator({ infoHash: wireHash, provide: cryptoProvide(options.encryption ?? 'prefer'), initialPayload: handshake });
       void exchangeMse(socket, initiator, { first: initiator.start(), timeoutMs: remaining() }).then(async (negotiated) => {
-        if (!negotiated.ok) return resolve({ ...negotiated, retryPlaintext: true });
+        // A plaintext-only peer closes on (or answers) our Ya; one silent for the whole timeout is just gone.
+        if (!negotiated.ok) return resolve({ ...negotiated, retryPlaintext: negotiated.reason.code !== 'timeout' });
         const { cipher, remainder } = negotiated.value;
         resolve(withCipher(await readHandshake(socket, remaining(), checkHead, ownPeerId, { initial: remainder, decrypt: cipher?.decrypt }), cipher));
       });
