@@ -12,6 +12,8 @@ export interface OriginSeederConfig {
   readonly pollSeconds: number;
   /** ORIGIN_SEEDER_MAX_READS: ranged storage reads in flight across all torrents (default 16). */
   readonly maxReads: number;
+  /** ORIGIN_SEEDER_SUPER_SEED: BEP 16 super-seeding, so each piece leaves the origin about once (default on). */
+  readonly superSeed: boolean;
 }
 
 /** ORIGIN_SEEDER_* variables (README configuration table), validated once at boot. */
@@ -23,6 +25,7 @@ export function loadOriginSeederConfig(env: Record<string, string | undefined> =
     host: read.string('ORIGIN_SEEDER_HOST', '::'),
     pollSeconds: read.integer('ORIGIN_SEEDER_POLL_SECONDS', 10, 1, 3600),
     maxReads: read.integer('ORIGIN_SEEDER_MAX_READS', 16, 1, 1024),
+    superSeed: read.boolean('ORIGIN_SEEDER_SUPER_SEED', true),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -72,6 +72,7 @@ export class OriginSeederService implements OnApplicationBootstrap, OnApplicatio
       objects: this.objects,
       announceUrl: `${this.publisher.publicUrl}/announce/${passkey}`,
       limiter: new ReadLimiter(this.config.maxReads),
+      superSeed: this.config.superSeed,
       log: { log: (message) => this.logger.log(message), warn: (message) => this.logger.warn(message) },
     });
     this.logger.log(`origin seeder listening on port ${session.port}, rescanning releases every ${this.config.pollSeconds} s`);

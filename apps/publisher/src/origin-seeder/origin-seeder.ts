@@ -21,6 +21,11 @@ export interface OriginSeederOptions {
   readonly log: SeederLog;
   /** Epoch ms (default Date.now). */
   readonly clock?: () => number;
+  /**
+   * BEP 16 super-seeding (default true): peers learn our pieces one at a time and fetch each from each other
+   * once one of them has it, so the origin uploads each piece about once rather than to every fast agent.
+   */
+  readonly superSeed?: boolean;
 }
 
 /** Whole pieces kept per torrent for seeding: a fleet asks for the same pieces at about the same time. */
@@ -105,6 +110,7 @@ export class OriginSeeder {
         store,
         seedOnly: true,
         readCacheBytes: READ_CACHE_BYTES,
+        superSeed: this.options.superSeed ?? true,
       });
       torrent.on('error', (error) => this.failed(release.id, torrent, error));
       this.seeding.set(release.id, torrent);
