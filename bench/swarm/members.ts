@@ -35,6 +35,8 @@ export interface CliFeatures {
   readonly origin: boolean;
   readonly noDht: boolean;
   readonly noLsd: boolean;
+  /** `seedfleet seed --super-seed` (BEP 16): the origin reveals pieces one at a time. */
+  readonly superSeed: boolean;
 }
 
 function settle(): { promise: Promise<void>; resolve: () => void } {
@@ -49,7 +51,7 @@ export async function launchOurs(options: LaunchOptions, features: CliFeatures, 
   const common = ['--port', String(options.port), '--json-progress', ...(features.noDht ? ['--no-dht'] : []), ...(features.noLsd ? ['--no-lsd'] : [])];
   const args =
     options.role === 'seed'
-      ? ['seed', options.torrentPath, '--data', options.directory, ...common]
+      ? ['seed', options.torrentPath, '--data', options.directory, ...common, ...(features.superSeed ? ['--super-seed'] : [])]
       : ['get', options.torrentPath, '-o', options.directory, '--seed', ...common, ...(features.origin ? ['--origin', 'fallback'] : []), ...extraArgs];
   const child = await options.network.spawn(options.host, `seedfleet ${args[0]} in ${options.host}`, process.execPath, ['--max-semi-space-size=1', cli, ...args]);
   return new ProcessMember(options.host, child, options.role);

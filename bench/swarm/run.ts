@@ -18,7 +18,8 @@ const log = (line: string): boolean => process.stderr.write(`${line}\n`);
 /** Which optional `seedfleet get` flags this build has (web-seed policy and discovery switches land in other issues). */
 function probeCliFeatures(root: string): CliFeatures {
   const help = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'get', '--help'], { encoding: 'utf8' });
-  return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd') };
+  const seedHelp = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'seed', '--help'], { encoding: 'utf8' });
+  return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd'), superSeed: seedHelp.includes('--super-seed') };
 }
 
 function gitCommit(root: string): string {
@@ -46,7 +47,7 @@ async function earlierResults(outDir: string, measured: readonly SwarmRunResult[
 }
 
 function cliFlagsText(features: CliFeatures): string {
-  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}`;
+  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}${features.superSeed ? '; origin: seed --super-seed' : ''}`;
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
