@@ -27,7 +27,7 @@ export function v2Wiring<Owner>(metainfo: Metainfo, session: SessionLink<Owner>)
     hashPeer(peer: TorrentPeer): HashPeer {
       let hashPeer = hashPeers.get(peer);
       if (!hashPeer) {
-        hashPeer = { id: peer.peerIdHex, send: (message) => peer.connection.sendHashMessage(message) };
+        hashPeer = { id: peer.peerIdHex, send: (message) => peer.connection.sendHashMessage(message), backlogged: () => !peer.connection.canSendMore };
         hashPeers.set(peer, hashPeer);
       }
       return hashPeer;

@@ -51,6 +51,10 @@ it('serves and fetches a piece layer of 600 hashes over a real connection: two r
     expect(await nthHashMessage(connectorEvents, 3)).toMatchObject({ type: 'hash-reject', length: 512 });
     seeder.onMessage(asSeeder, { type: 'hash-request', piecesRoot: Buffer.from(root, 'hex'), baseLayer: 0, index: 1024, length: 512, proofLayers: 9 });
     expect(await nthHashMessage(connectorEvents, 4)).toMatchObject({ type: 'hash-reject', index: 1024 });
+    // A peer that does not read what we send gets rejects, not more answers to buffer.
+    const backlogged: HashPeer = { ...asSeeder, backlogged: () => true };
+    seeder.onMessage(backlogged, { type: 'hash-request', piecesRoot: Buffer.from(root, 'hex'), baseLayer: 0, index: 0, length: 512, proofLayers: 9 });
+    expect(await nthHashMessage(connectorEvents, 5)).toMatchObject({ type: 'hash-reject', index: 0 });
   } finally {
     acceptor.close({ code: 'shutdown', message: 'test over' });
     connector.close({ code: 'shutdown', message: 'test over' });

@@ -12,6 +12,11 @@ export interface HashPeer {
   /** Stable id of the peer (the torrent's peer id key). */
   readonly id: string;
   send(message: HashMessage): void;
+  /**
+   * Its send buffer is full: a hash request is rejected rather than answered, so a peer flooding requests
+   * without reading cannot make us buffer answers (up to 562 hashes each) without bound.
+   */
+  readonly backlogged?: () => boolean;
 }
 
 export interface HashServiceHooks {
@@ -79,7 +84,7 @@ export class HashService {
   private serve(peer: HashPeer, request: HashRange): void {
     const tree = this.treeFor(request.piecesRoot);
     const range = copyRange(request);
-    if (tree === undefined || rangeProblem(range, tree.shape) !== undefined) return peer.send({ type: 'hash-reject', ...range });
+    if (tree === undefined || peer.backlogged?.() || rangeProblem(range, tree.shape) !== undefined) return peer.send({ type: 'hash-reject', ...range });
     peer.send({ type: 'hashes', ...range, hashes: tree.hashes(range) });
   }
 
