@@ -1,6 +1,9 @@
 import { createTorrent, type Metainfo, parseTorrent, pieceRange } from '@seedfleet/metainfo';
-import { waitFor } from '@seedfleet/testing';
+import { startTestTracker, type TestTracker, waitFor } from '@seedfleet/testing';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { HashPool } from '@seedfleet/hashing';
+import { encodeHandshake, HANDSHAKE_LENGTH, parseHandshake } from '@seedfleet/wire';
 import { Session } from '../session/session';
 import { MemoryPieceStore } from '../storage/memory-store';
 import { makeTestTorrent, seededBytes, startSwarm, storeContent, type SwarmHarness, type TestTorrent } from '../testing';
@@ -13,7 +16,10 @@ jest.setTimeout(60_000);
 let swarm: SwarmHarness | undefined;
 const sessions: Session[] = [];
 let pool: HashPool | undefined;
+let tracker: TestTracker | undefined;
 afterEach(async () => {
+  await tracker?.close();
+  tracker = undefined;
   await swarm?.close();
   swarm = undefined;
   for (const session of sessions.splice(0)) await session.close();
@@ -124,4 +130,31 @@ it('a leecher without piece layers and only a seeder that has none either downlo
   expect(leecher.torrent.bytesReceived).toBe(0);
   expect(leecher.torrent.progress().downloaded).toBe(0);
   expect(seeder.torrent.state).toBe('seeding');
+});
+
+it.each(['hybrid', 'v2'] as const)('a %s swarm meets through a tracker: announced under the truncated v2 hash (and the v1 one for hybrids)', async (version) => {
+  const torrent = await makeTestTorrent({ size: 1024 * 1024 + 5, pieceLength: 64 * 1024, version, seed: `announce-${version}` });
+  tracker = await startTestTracker();
+  swarm = await startSwarm(torrent, { seeders: 1, leechers: 2, trackerUrl: tracker.url });
+  await swarm.allComplete(30_000);
+  const announced = new Set(tracker.announces.map((announce) => announce.infoHash));
+  const expected = [torrent.metainfo.infoHashV2!.subarray(0, 20), ...(version === 'hybrid' ? [torrent.metainfo.infoHashV1!] : [])];
+  expect([...announced].sort()).toEqual(expected.map((hash) => hash.toString('hex')).sort());
+});
+
+it('a hybrid seeder greeted with the truncated v2 hash answers with it and the upgrade bit (reserved byte 7, 0x10)', async () => {
+  const torrent = await makeTestTorrent({ size: 300_000, pieceLength: 64 * 1024, version: 'hybrid', seed: 'v2-greeting' });
+  swarm = await startSwarm(torrent, { seeders: 1, leechers: 0 });
+  const v2Short = torrent.metainfo.infoHashV2!.subarray(0, 20);
+  const socket = connect({ host: '127.0.0.1', port: swarm.seeders[0].port });
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  socket.write(encodeHandshake({ flags: { v2Upgrade: true, extensionProtocol: true }, infoHash: v2Short, peerId: Buffer.alloc(20, 9) }));
+  let received = Buffer.alloc(0);
+  while (received.length < HANDSHAKE_LENGTH) received = Buffer.concat([received, (await once(socket, 'data'))[0] as Buffer]);
+  socket.destroy();
+  const answer = parseHandshake(received.subarray(0, HANDSHAKE_LENGTH))!;
+  expect(answer.infoHash.equals(v2Short)).toBe(true);
+  expect(answer.flags.v2Upgrade).toBe(true);
+  expect(answer.reserved[7] & 0x10).toBe(0x10);
 });
