@@ -45,6 +45,8 @@ interface PeerOffers {
  */
 export class SuperSeed {
   private readonly timesOffered: Uint32Array;
+  /** Peers holding an unsettled offer of the piece: it is on its way into the swarm already. */
+  private readonly pendingAt: Uint32Array;
   private readonly peers = new Map<string, PeerOffers>();
 
   constructor(
@@ -52,6 +54,7 @@ export class SuperSeed {
     private readonly passOnTimeoutMs = DEFAULT_PASS_ON_TIMEOUT_MS,
   ) {
     this.timesOffered = new Uint32Array(pieceCount);
+    this.pendingAt = new Uint32Array(pieceCount);
   }
 
   join(peer: string, now: number): void {
@@ -59,6 +62,8 @@ export class SuperSeed {
   }
 
   leave(peer: string): void {
+    const offers = this.peers.get(peer);
+    if (offers) for (const index of [...offers.pending.keys()]) this.settle(offers, index);
     this.peers.delete(peer);
   }
 
@@ -82,7 +87,7 @@ export class SuperSeed {
   peerHas(peer: string, index: number, now: number): void {
     for (const [id, offers] of this.peers) {
       if (id !== peer) {
-        offers.pending.delete(index);
+        this.settle(offers, index);
         continue;
       }
       offers.lastGainAt = now;
@@ -109,7 +114,7 @@ export class SuperSeed {
     if (!offers) return [];
     for (const [index, offer] of offers.pending) {
       const expired = now - offer.offeredAt >= this.passOnTimeoutMs;
-      if (expired || (offer.downloaded && view.othersLacking(index) === 0)) offers.pending.delete(index);
+      if (expired || (offer.downloaded && view.othersLacking(index) === 0)) this.settle(offers, index);
     }
     const picked: number[] = [];
     const starving = now - offers.lastGainAt >= this.passOnTimeoutMs;
@@ -119,9 +124,14 @@ export class SuperSeed {
       offers.pending.set(index, { offeredAt: now, sentBlocks: new Set(), sentBytes: 0, downloaded: false });
       offers.offered.add(index);
       this.timesOffered[index]++;
+      this.pendingAt[index]++;
       picked.push(index);
     }
     return picked;
+  }
+
+  private settle(offers: PeerOffers, index: number): void {
+    if (offers.pending.delete(index)) this.pendingAt[index]--;
   }
 
   private allowedOffers(offers: PeerOffers): number {
@@ -130,8 +140,8 @@ export class SuperSeed {
   }
 
   /**
-   * Least offered, then rarest, then lowest index. A piece offered before that a connected peer holds is
-   * left to the peers unless this one starves.
+   * Least offered, then rarest, then lowest index. A piece offered before that a connected peer holds, or
+   * that is on its way to one, is left to the peers unless this one starves.
    */
   private pick(offers: PeerOffers, view: SuperSeedView, starving: boolean): number | undefined {
     let best: number | undefined;
@@ -141,7 +151,7 @@ export class SuperSeed {
       if (offers.offered.has(index) || view.peerHas(index)) continue;
       const timesOffered = this.timesOffered[index];
       const availability = view.availability(index);
-      if (timesOffered > 0 && availability > 0 && !starving) continue;
+      if (timesOffered > 0 && (availability > 0 || this.pendingAt[index] > 0) && !starving) continue;
       if (timesOffered < bestOffered || (timesOffered === bestOffered && availability < bestAvailability)) {
         best = index;
         bestOffered = timesOffered;

@@ -33,6 +33,13 @@ it('a super-seeding seed gets 4 leechers complete while uploading each piece abo
   expect(uploadedPerSize).toBeLessThanOrEqual(1.3);
 });
 
+it('with 8 leechers too', async () => {
+  const { uploadedPerSize } = await superSeedSwarm(8, 'super-seed-8');
+  process.stdout.write(`super-seed, 8 leechers: seed uploaded ${uploadedPerSize.toFixed(2)}·F\n`);
+  expect(uploadedPerSize).toBeGreaterThanOrEqual(1);
+  expect(uploadedPerSize).toBeLessThanOrEqual(1.3);
+});
+
 it('a single leecher of a super-seeding seed completes: an offer nobody else can take is settled at once', async () => {
   const { uploadedPerSize } = await superSeedSwarm(1, 'super-seed-1');
   expect(uploadedPerSize).toBeGreaterThanOrEqual(1);
