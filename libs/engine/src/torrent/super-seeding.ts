@@ -6,8 +6,8 @@ import type { UploadPolicy } from './uploader';
 
 /**
  * Super-seeding (BEP 16) in a torrent: peers greeted while we hold every piece see an empty bitfield
- * (have-none), then one piece at a time by HAVE (SuperSeed decides which and when), and may request
- * only those. Peers greeted before we were complete keep the ordinary rules.
+ * (have-none), then one piece at a time by HAVE and, with the fast extension, allowed-fast (SuperSeed
+ * decides which and when), and may request only those. Peers greeted before we were complete keep the ordinary rules.
  */
 export class SuperSeeding implements UploadPolicy {
   private readonly state: SuperSeed;
@@ -78,6 +78,11 @@ export class SuperSeeding implements UploadPolicy {
       },
       this.core.clock(),
     );
-    for (const index of offers) peer.connection.have(index);
+    for (const index of offers) {
+      peer.connection.have(index);
+      // BEP 6: it may fetch the offer while choked. Offers already ration what each peer gets from us;
+      // waiting for the choker's next round would stall a peer whose offer no one else may take meanwhile.
+      if (peer.connection.fastExtension) peer.connection.allowFast(index);
+    }
   }
 }
