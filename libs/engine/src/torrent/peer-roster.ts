@@ -121,14 +121,18 @@ export class PeerRoster<Owner> {
   }
 
   /**
-   * Two peers that dial each other at once end up with two connections, and each side must drop the
-   * same one: the connection dialed by the side with the lower peer id survives. Returns whether the new
+   * A second connection with a peer id we are connected to: both ends must drop the same one, or the pair
+   * loses both. That happens when two peers dial each other at once, and when one peer dials us twice
+   * (libtorrent dials a hybrid torrent's peer once per info hash it announced). libtorrent's rule
+   * (bt_peer_connection.cpp), which both ends compute alike: the new connection replaces the existing one
+   * when (remote peer id < ours) equals "the new connection is outgoing"; otherwise the new one goes.
+   * Of two crossing dials the one made by the greater peer id survives; of two dials by one side the
+   * newest survives when the dialer has the greater peer id, else the oldest. Returns whether the new
    * connection wins (the existing one is closed then).
    */
   private replaces(existing: TorrentPeer, newIsOutgoing: boolean): boolean {
-    if (existing.outgoing === newIsOutgoing) return false;
-    const weDialSurvivor = Buffer.compare(this.options.session.peerId, existing.connection.peerId) < 0;
-    if (newIsOutgoing !== weDialSurvivor) return false;
+    const remoteIsLower = Buffer.compare(existing.connection.peerId, this.options.session.peerId) < 0;
+    if (remoteIsLower !== newIsOutgoing) return false;
     existing.connection.close(disconnectReason('duplicate', 'a second connection to this peer replaces this one'));
     return true;
   }
