@@ -42,22 +42,22 @@ describe('SuperSeed', () => {
   it('a downloaded offer allows a second one; the next comes when another peer announces the first', () => {
     const seed = joined(['a', 'b']);
     expect(seed.offersFor('a', viewFor({ a: '0000', b: '0000' }, 'a'), 0)).toEqual([0]);
-    for (let begin = 0; begin < PIECE; begin += 50) seed.blockSent('a', 0, begin, 50, PIECE);
+    for (let begin = 0; begin < PIECE; begin += 50) seed.blockSent('a', 0, begin, 50, PIECE, 0);
     // All of piece 0 went out and b still lacks it: a may take one more while it passes 0 on.
     expect(seed.offersFor('a', viewFor({ a: '1000', b: '0000' }, 'a'), 10)).toEqual([1]);
     expect(seed.offersFor('a', viewFor({ a: '1000', b: '0000' }, 'a'), 20)).toEqual([]);
     seed.peerHas('b', 0, 30);
     // 0 moved on; 1 is still on its way to a: one offer at a time until it has it.
     expect(seed.offersFor('a', viewFor({ a: '1000', b: '1000' }, 'a'), 30)).toEqual([]);
-    seed.blockSent('a', 1, 0, PIECE, PIECE);
+    seed.blockSent('a', 1, 0, PIECE, PIECE, 0);
     expect(seed.offersFor('a', viewFor({ a: '1000', b: '1000' }, 'a'), 40)).toEqual([2]);
   });
 
   it('the same block sent twice counts once', () => {
     const seed = joined(['a', 'b']);
     seed.offersFor('a', viewFor({ a: '0000', b: '0000' }, 'a'), 0);
-    seed.blockSent('a', 0, 0, 50, PIECE);
-    seed.blockSent('a', 0, 0, 50, PIECE);
+    seed.blockSent('a', 0, 0, 50, PIECE, 0);
+    seed.blockSent('a', 0, 0, 50, PIECE, 0);
     expect(seed.offersFor('a', viewFor({ a: '0000', b: '0000' }, 'a'), 1)).toEqual([]);
   });
 

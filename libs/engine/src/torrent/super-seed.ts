@@ -97,12 +97,15 @@ export class SuperSeed {
   }
 
   /** We sent the peer a block: once all of an offered piece went out, the peer has it. */
-  blockSent(peer: string, index: number, begin: number, length: number, pieceSize: number): void {
-    const offer = this.peers.get(peer)?.pending.get(index);
-    if (!offer || offer.sentBlocks.has(begin)) return;
+  blockSent(peer: string, index: number, begin: number, length: number, pieceSize: number, now: number): void {
+    const offers = this.peers.get(peer);
+    const offer = offers?.pending.get(index);
+    if (!offers || !offer || offer.sentBlocks.has(begin)) return;
     offer.sentBlocks.add(begin);
     offer.sentBytes += length;
-    if (offer.sentBytes >= pieceSize) offer.downloaded = true;
+    if (offer.sentBytes < pieceSize) return;
+    offer.downloaded = true;
+    offers.lastGainAt = now;
   }
 
   /**

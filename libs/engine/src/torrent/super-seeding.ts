@@ -34,7 +34,7 @@ export class SuperSeeding implements UploadPolicy {
 
   /** All of an offered piece went out: the peer has it, whether or not it says so. */
   sent(peer: TorrentPeer, block: BlockRef): void {
-    this.state.blockSent(peer.id, block.index, block.begin, block.length, this.core.wireGeometry.pieceSize(block.index));
+    this.state.blockSent(peer.id, block.index, block.begin, block.length, this.core.wireGeometry.pieceSize(block.index), this.core.clock());
     this.offer(peer);
   }
 
