@@ -201,6 +201,21 @@ describe('Session discovery', () => {
     expect(rounds.events.map((round) => round.infoHash)).toEqual([publicHash]);
   });
 
+  it('announces a hybrid torrent on the DHT and LSD under its v1 and its truncated v2 info hash', async () => {
+    const hybrid = await makeTestTorrent({ size: 256 * 1024, pieceLength: 64 * 1024, seed: 'hybrid-swarms', version: 'hybrid' });
+    const v1Hash = hybrid.metainfo.infoHashV1!.toString('hex');
+    const v2Hash = hybrid.metainfo.infoHashV2!.subarray(0, 20).toString('hex');
+    const bootstrap = await startBootstrapNode();
+    const group = loopbackTestGroup();
+    const heard = await listenToGroup(group);
+    const session = await startSession({ dht: { bootstrap: [bootstrap.address], host: '127.0.0.1' }, lsd: { groups: [group] } });
+    await session.add({ metainfo: hybrid.metainfo, store: hybrid.seederStore(), seedOnly: true });
+    for (const hash of [v1Hash, v2Hash]) {
+      await heard.waitFor((datagram) => datagram.toLowerCase().includes(hash), `the LSD announce for ${hash}`);
+      await bootstrap.queried.waitFor((query) => query.query === 'announce_peer' && query.infoHash === hash, `announce_peer for ${hash}`, 20_000);
+    }
+  });
+
   it('frees its DHT port on close', async () => {
     const torrent = await makeTestTorrent({ size: 128 * 1024, pieceLength: 64 * 1024, seed: 'close-clean' });
     const session = new Session({ host: '127.0.0.1', port: 0, hashPool, dht: { bootstrap: [], host: '127.0.0.1' }, lsd: { groups: [loopbackTestGroup()] } });

@@ -14,8 +14,8 @@ import type { SessionDhtOptions, SessionLsdOptions, SessionOptions } from './ses
 const WANT_PEERS_CHECK_MS = 60_000;
 
 interface Membership {
-  /** Made once the services are up. */
-  discovery: TorrentDiscovery | undefined;
+  /** Made once the services are up: one per swarm the torrent is in (a hybrid is in two, BEP 52). */
+  discoveries: TorrentDiscovery[] | undefined;
   readonly onState: () => void;
 }
 
@@ -87,7 +87,7 @@ export class SessionDiscovery {
 
   add(torrent: Torrent): void {
     if (this.closed || this.members.has(torrent)) return;
-    const member: Membership = { discovery: undefined, onState: () => this.sync(torrent) };
+    const member: Membership = { discoveries: undefined, onState: () => this.sync(torrent) };
     this.members.set(torrent, member);
     torrent.on('state', member.onState);
     this.sync(torrent);
@@ -98,7 +98,7 @@ export class SessionDiscovery {
     if (member === undefined) return;
     this.members.delete(torrent);
     torrent.off('state', member.onState);
-    member.discovery?.stop();
+    for (const discovery of member.discoveries ?? []) discovery.stop();
   }
 
   /** Stops every torrent's discovery, saves the DHT state (if configured) and closes the sockets. */
@@ -122,20 +122,26 @@ export class SessionDiscovery {
   private sync(torrent: Torrent): void {
     const member = this.members.get(torrent);
     if (member === undefined || this.services.length === 0) return;
-    member.discovery ??= new TorrentDiscovery(this.services, {
-      infoHash: torrent.infoHash,
-      private: torrent.metainfo.private,
-      onPeers: (peers) => {
-        for (const peer of peers) torrent.addPeer(peer);
-      },
-    });
-    if (torrent.acceptsPeers) member.discovery.start();
-    else member.discovery.stop();
+    member.discoveries ??= swarmHashes(torrent).map(
+      (infoHash) =>
+        new TorrentDiscovery(this.services, {
+          infoHash,
+          private: torrent.metainfo.private,
+          onPeers: (peers) => {
+            for (const peer of peers) torrent.addPeer(peer);
+          },
+        }),
+    );
+    for (const discovery of member.discoveries) {
+      if (torrent.acceptsPeers) discovery.start();
+      else discovery.stop();
+    }
   }
 
   private askForPeers(): void {
     for (const [torrent, member] of this.members) {
-      if (torrent.state === 'downloading' && torrent.progress().peers === 0) member.discovery?.announceNow();
+      if (torrent.state !== 'downloading' || torrent.progress().peers > 0) continue;
+      for (const discovery of member.discoveries ?? []) discovery.announceNow();
     }
   }
 
@@ -201,4 +207,15 @@ export class SessionDiscovery {
 
 function asDiscoveryError(error: unknown, context: string): DiscoveryError {
   return error instanceof DiscoveryError ? error : discoveryError('bind-failed', context, error);
+}
+
+/**
+ * The info hashes a torrent's swarms go by on the DHT and LSD: its own (v1, or the truncated v2 hash of a
+ * v2-only torrent) and, for a hybrid, the truncated v2 hash too, where v2-only clients look for it (BEP 52).
+ */
+export function swarmHashes(torrent: Pick<Torrent, 'infoHash' | 'metainfo'>): Buffer[] {
+  const hashes = [torrent.infoHash];
+  const v2 = torrent.metainfo.infoHashV2?.subarray(0, 20);
+  if (v2 !== undefined && !v2.equals(torrent.infoHash)) hashes.push(Buffer.from(v2));
+  return hashes;
 }

@@ -26,7 +26,7 @@ async function dialTwice(remoteId: Buffer): Promise<{ first: Socket; second: Soc
   const seeding = await session.add({ metainfo: torrent.metainfo, store: torrent.seederStore(), seedOnly: true });
   await seeding.whenComplete();
   const dial = async (): Promise<Socket> => {
-    const outcome = await connectPeer({ host: '127.0.0.1', port, infoHash: torrent.metainfo.infoHashV1!, peerId: remoteId, flags: { fast: true, extensionProtocol: true }, encryption: 'off' });
+    const outcome = await connectPeer({ host: '127.0.0.1', port, infoHash: torrent.metainfo.infoHashV1!, peerId: remoteId, flags: { fastExtension: true, extensionProtocol: true }, encryption: 'off' });
     if (!outcome.ok) throw new Error(`dial failed: ${outcome.reason.message}`);
     const { socket } = outcome.value;
     socket.resume();
