@@ -1,6 +1,6 @@
 import type { ObjectStore } from '@seedfleet/storage';
 import { RELEASE_ID_PATTERN, RELEASE_STATUSES, releaseKeys, type StoredRelease } from '../releases/release.model';
-import { readSmallObject } from './read-object';
+import { readSmallObject } from '../storage/small-object';
 
 export class ReleaseRecordError extends Error {
   override readonly name = 'ReleaseRecordError';

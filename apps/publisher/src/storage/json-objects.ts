@@ -1,4 +1,5 @@
 import { type ObjectStore, StorageError } from '@seedfleet/storage';
+import { readSmallObject } from './small-object';
 
 const MAX_RECORD_BYTES = 4 * 1024 * 1024;
 
@@ -26,20 +27,7 @@ export async function readJsonObject<T>(store: ObjectStore, key: string): Promis
 }
 
 async function readRecordText(store: ObjectStore, key: string): Promise<string | undefined> {
-  let result;
-  try {
-    result = await store.get(key);
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'not-found') return undefined;
-    throw error;
-  }
-  if (result.size > MAX_RECORD_BYTES) {
-    result.body.destroy();
-    throw new StorageError('too-large', `record ${key} is ${result.size} bytes, more than a record may hold`, key);
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of result.body) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readSmallObject(store, key, MAX_RECORD_BYTES))?.toString('utf8');
 }
 
 export async function writeJsonObject(store: ObjectStore, key: string, value: unknown): Promise<void> {
