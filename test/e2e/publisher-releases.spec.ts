@@ -115,6 +115,9 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const firstManifest = await readObject(publisher.store, `releases/${release.id}/manifest.json`);
     expect(parseTorrent(firstTorrent).private).toBe(false);
     expect(parseTorrent(firstTorrent).announce).toEqual([[`${publisher.base}/announce`]]);
+    // Any BitTorrent client may announce a public release without a passkey (public mirrors).
+    expect(await announceWithoutPasskey(publisher.base, first.infoHashV1!)).not.toContain('failure reason');
+    expect(await announceWithoutPasskey(publisher.base, first.infoHashV2!.slice(0, 40))).not.toContain('failure reason');
 
     // Remove the output and mark the build failed: the next build must rewrite exactly the same bytes.
     await publisher.store.delete(`releases/${release.id}/release.torrent`);
@@ -135,6 +138,7 @@ describe('publisher release API (real Redis, fs storage)', () => {
     const registered = await publisher.redis.smembers(`${publisher.env.TRACKER_KEY_PREFIX}torrents`);
     expect(registered).not.toContain(first.infoHashV1);
     expect(registered).not.toContain(first.infoHashV2!.slice(0, 40));
+    expect(await announceWithoutPasskey(publisher.base, first.infoHashV1!)).toContain('passkey');
     const listed = await publisher.api('GET', '/api/releases?product=demo-app&status=retired');
     expect((listed.json.items as Release[]).map((item) => item.id)).toEqual([release.id]);
   });
@@ -256,4 +260,12 @@ function sha256(bytes: Buffer): string {
 function incomingTempFiles(publisher: PublisherUnderTest): string[] {
   const dir = join(publisher.config.dataDir, 'objects', FS_INCOMING_DIR);
   return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+/** A plain BEP 3 announce to the publisher's /announce (no passkey), as a mirror's client sends it; the bencoded reply as text. */
+async function announceWithoutPasskey(base: string, infoHashHex: string): Promise<string> {
+  const escape = (bytes: Buffer): string => [...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+  const query = `info_hash=${escape(Buffer.from(infoHashHex, 'hex'))}&peer_id=${escape(Buffer.alloc(20, 7))}&port=6881&uploaded=0&downloaded=0&left=0&compact=1&event=started`;
+  const response = await fetch(`${base}/announce?${query}`);
+  return Buffer.from(await response.arrayBuffer()).toString('latin1');
 }

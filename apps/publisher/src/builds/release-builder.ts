@@ -108,9 +108,10 @@ export class ReleaseBuilder {
     return release.public ? `${this.deps.config.publicUrl}/announce` : `${this.deps.config.publicUrl}/announce/{passkey}`;
   }
 
+  /** Public releases (mirrors) are also served to clients without a passkey, at /announce. */
   private async register(release: StoredRelease): Promise<void> {
     for (const hex of [release.infoHashV1, release.infoHashV2]) {
-      if (hex) await this.deps.registry.registerInfoHash(truncatedInfoHash(Buffer.from(hex, 'hex')));
+      if (hex) await this.deps.registry.registerInfoHash(truncatedInfoHash(Buffer.from(hex, 'hex')), { public: release.public });
     }
   }
 }

@@ -72,14 +72,22 @@ describe('Tracker', () => {
     expect(await ok(tracker.announce(announce(2)))).toMatchObject({ complete: 0, incomplete: 1, downloaded: 1 });
   });
 
-  it('in private mode, requires a passkey before touching the store', async () => {
+  it('in private mode, requires a passkey unless the torrent is registered as public', async () => {
     const { tracker, store } = setup({ access: { kind: 'private' } });
     expect(await tracker.announce(announce(1))).toMatchObject({ failure: 'passkey-required' });
     expect(await tracker.scrape([infoHash])).toMatchObject({ failure: 'passkey-required' });
-    expect(store.announces).toBe(0);
+    await store.registerInfoHash(infoHash);
+    expect(await tracker.announce(announce(1))).toMatchObject({ failure: 'passkey-required' });
+    await store.registerInfoHash(infoHash, { public: true });
+    expect(await tracker.announce(announce(3))).toMatchObject({ incomplete: 1 });
+    const scraped = await tracker.scrape([infoHash]);
+    expect(isFailure(scraped) ? scraped : scraped.files.get(infoHash.toString('hex'))).toMatchObject({ incomplete: 1 });
+    await store.registerInfoHash(infoHash, { public: false });
+    expect(await tracker.announce(announce(4, { event: 'started' }))).toMatchObject({ failure: 'passkey-required' });
+    await store.unregisterInfoHash(infoHash);
     await store.registerInfoHash(infoHash);
     await store.registerPasskey('passkey-0001', { zone: 'z', region: 'r' });
-    expect(await tracker.announce(announce(1, { passkey: 'passkey-0001' }))).toMatchObject({ incomplete: 1 });
+    expect(await tracker.announce(announce(1, { passkey: 'passkey-0001' }))).toMatchObject({ incomplete: 2 });
     expect(await tracker.announce(announce(2, { passkey: 'passkey-0002' }))).toMatchObject({ failure: 'unknown-passkey' });
   });
 

@@ -50,8 +50,10 @@ export class Tracker {
   }
 
   async announce(request: Announce): Promise<AnnounceReply | TrackerFailure> {
-    const denied = this.checkAccess(request.infoHash, request.passkey);
+    const denied = this.checkAccess(request.infoHash);
     if (denied) return denied;
+    // Private mode without a passkey: only torrents registered as public are served.
+    const publicOnly = this.isPrivate && request.passkey === undefined;
     const now = this.clock.now();
     const cacheKey = `${request.infoHash.toString('hex')}${request.peerId.toString('hex')}${request.address.ip}|${request.address.port}|${request.seeder ? 1 : 0}|${request.passkey ?? ''}`;
     if (request.event === 'none') {
@@ -69,10 +71,11 @@ export class Tracker {
       seeder: request.seeder,
       passkey: request.passkey,
       requireRegistered: this.isPrivate,
+      publicOnly,
       sampleSize: request.event === 'stopped' ? 0 : request.numWant,
       now,
     });
-    if (isFailure(stored)) return stored;
+    if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
     const requester = { peerId: request.peerId, address: request.address, seeder: request.seeder, locality: stored.locality };
     const reply: AnnounceReply = {
       ...stored.counts,
@@ -86,24 +89,25 @@ export class Tracker {
   }
 
   async scrape(infoHashes: readonly Buffer[], passkey?: string): Promise<ScrapeReply | TrackerFailure> {
-    if (this.isPrivate && passkey === undefined) return passkeyRequired();
     if (infoHashes.length === 0) return failure('malformed-request', 'full scrape is not supported: name the torrents with info_hash');
     if (infoHashes.length > this.options.maxScrapeHashes) return failure('request-too-large', `at most ${this.options.maxScrapeHashes} info hashes per scrape`);
     const allowList = this.options.access.kind === 'open' ? this.options.access.allow : undefined;
     const served = allowList ? infoHashes.filter((hash) => allowList.has(hash.toString('hex'))) : infoHashes;
-    const counts = served.length === 0 ? [] : await this.store.scrape({ infoHashes: served, passkey, requireRegistered: this.isPrivate, now: this.clock.now() });
+    // Private mode without a passkey: counts of public torrents only.
+    const publicOnly = this.isPrivate && passkey === undefined;
+    const counts = served.length === 0 ? [] : await this.store.scrape({ infoHashes: served, passkey, requireRegistered: this.isPrivate, publicOnly, now: this.clock.now() });
     if (isFailure(counts)) return counts;
     const files = new Map<string, SwarmCounts>();
     served.forEach((hash, index) => {
       const found = counts[index];
       if (found) files.set(hash.toString('hex'), found);
     });
-    return { files };
+    return publicOnly && files.size === 0 ? passkeyRequired() : { files };
   }
 
-  private checkAccess(infoHash: Buffer, passkey: string | undefined): TrackerFailure | undefined {
+  private checkAccess(infoHash: Buffer): TrackerFailure | undefined {
     const access = this.options.access;
-    if (access.kind === 'private') return passkey === undefined ? passkeyRequired() : undefined;
+    if (access.kind === 'private') return undefined;
     if (access.allow && !access.allow.has(infoHash.toString('hex'))) return failure('unregistered-info-hash', 'this torrent is not on the tracker\'s allow list');
     return undefined;
   }

@@ -12,12 +12,13 @@ interface Swarm {
 export class MemorySwarmStore implements SwarmStore, TrackerRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private readonly infoHashes = new Set<string>();
+  private readonly publicInfoHashes = new Set<string>();
   private readonly passkeys = new Map<string, Locality>();
 
   constructor(private readonly options: SwarmStoreOptions) {}
 
   async announce(request: StoreAnnounce): Promise<StoreAnnounceResult | TrackerFailure> {
-    const access = this.checkAccess(request.infoHash, request.passkey, request.requireRegistered);
+    const access = this.checkAccess(request.infoHash, request.passkey, request.requireRegistered, request.publicOnly ?? false);
     if ('failure' in access) return access;
     const swarm = this.swarm(request.infoHash.toString('hex'));
     this.prune(swarm, request.now);
@@ -37,7 +38,7 @@ export class MemorySwarmStore implements SwarmStore, TrackerRegistry {
     if (request.passkey !== undefined && !this.passkeys.has(request.passkey)) return unknownPasskey();
     return request.infoHashes.map((infoHash) => {
       const hex = infoHash.toString('hex');
-      if (request.requireRegistered && !this.infoHashes.has(hex)) return undefined;
+      if (request.requireRegistered && !(request.publicOnly ? this.publicInfoHashes : this.infoHashes).has(hex)) return undefined;
       const swarm = this.swarms.get(hex);
       if (!swarm) return { complete: 0, incomplete: 0, downloaded: 0 };
       this.prune(swarm, request.now);
@@ -45,12 +46,16 @@ export class MemorySwarmStore implements SwarmStore, TrackerRegistry {
     });
   }
 
-  async registerInfoHash(infoHash: Buffer): Promise<void> {
-    this.infoHashes.add(infoHash.toString('hex'));
+  async registerInfoHash(infoHash: Buffer, options: { public?: boolean } = {}): Promise<void> {
+    const hex = infoHash.toString('hex');
+    this.infoHashes.add(hex);
+    if (options.public) this.publicInfoHashes.add(hex);
+    else this.publicInfoHashes.delete(hex);
   }
 
   async unregisterInfoHash(infoHash: Buffer): Promise<void> {
     this.infoHashes.delete(infoHash.toString('hex'));
+    this.publicInfoHashes.delete(infoHash.toString('hex'));
   }
 
   async registerPasskey(passkey: string, locality: Locality): Promise<void> {
@@ -62,14 +67,14 @@ export class MemorySwarmStore implements SwarmStore, TrackerRegistry {
     this.passkeys.delete(passkey);
   }
 
-  private checkAccess(infoHash: Buffer, passkey: string | undefined, requireRegistered: boolean): { locality: Locality } | TrackerFailure {
+  private checkAccess(infoHash: Buffer, passkey: string | undefined, requireRegistered: boolean, publicOnly: boolean): { locality: Locality } | TrackerFailure {
     let locality: Locality = { zone: '', region: '' };
     if (passkey !== undefined) {
       const found = this.passkeys.get(passkey);
       if (!found) return unknownPasskey();
       locality = found;
     }
-    if (requireRegistered && !this.infoHashes.has(infoHash.toString('hex'))) return unregistered();
+    if (requireRegistered && !(publicOnly ? this.publicInfoHashes : this.infoHashes).has(infoHash.toString('hex'))) return unregistered();
     return { locality };
   }
 

@@ -50,7 +50,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     const member = Buffer.concat([request.peerId, compactAddress(request.address)]);
     const reply = await announceScript.run(
       this.counted,
-      [`${base}seeders`, `${base}leechers`, `${base}meta`, `${base}downloaded`, this.passkeysKey, this.torrentsKey],
+      [`${base}seeders`, `${base}leechers`, `${base}meta`, `${base}downloaded`, this.passkeysKey, request.publicOnly ? this.publicTorrentsKey : this.torrentsKey],
       [
         request.now,
         this.options.peerTtlMs,
@@ -81,7 +81,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
   async scrape(request: StoreScrape): Promise<readonly (SwarmCounts | undefined)[] | TrackerFailure> {
     const reply = await scrapeScript.run(
       this.counted,
-      [this.passkeysKey, this.torrentsKey],
+      [this.passkeysKey, request.publicOnly ? this.publicTorrentsKey : this.torrentsKey],
       [request.now, request.passkey ?? '', request.requireRegistered ? '1' : '0', `${this.options.keyPrefix}swarm:`, ...request.infoHashes.map((hash) => hash.toString('hex'))],
     );
     if (!Array.isArray(reply)) throw new RedisReplyError(`scrape script returned ${typeof reply}`);
@@ -92,12 +92,16 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     });
   }
 
-  async registerInfoHash(infoHash: Buffer): Promise<void> {
-    await this.counted.send('SADD', [this.torrentsKey, infoHash.toString('hex')]);
+  async registerInfoHash(infoHash: Buffer, options: { public?: boolean } = {}): Promise<void> {
+    const hex = infoHash.toString('hex');
+    await this.counted.send('SADD', [this.torrentsKey, hex]);
+    await this.counted.send(options.public ? 'SADD' : 'SREM', [this.publicTorrentsKey, hex]);
   }
 
   async unregisterInfoHash(infoHash: Buffer): Promise<void> {
-    await this.counted.send('SREM', [this.torrentsKey, infoHash.toString('hex')]);
+    const hex = infoHash.toString('hex');
+    await this.counted.send('SREM', [this.publicTorrentsKey, hex]);
+    await this.counted.send('SREM', [this.torrentsKey, hex]);
   }
 
   async registerPasskey(passkey: string, locality: Locality): Promise<void> {
@@ -119,6 +123,11 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
 
   private get torrentsKey(): string {
     return `${this.options.keyPrefix}torrents`;
+  }
+
+  /** Registered info hashes also served without a passkey (public releases). */
+  private get publicTorrentsKey(): string {
+    return `${this.options.keyPrefix}public-torrents`;
   }
 }
 

@@ -12,6 +12,8 @@ export interface StoreAnnounce {
   readonly passkey?: string;
   /** Private mode: the info hash must be registered. */
   readonly requireRegistered: boolean;
+  /** Private mode without a passkey: the info hash must be registered as public (see TrackerRegistry). */
+  readonly publicOnly?: boolean;
   /**
    * How many candidates the selection may need. A store may return the whole swarm, or a sample holding
    * up to this many from each preference group (same zone, same region, seeders, leechers), so selecting
@@ -34,6 +36,8 @@ export interface StoreScrape {
   readonly infoHashes: readonly Buffer[];
   readonly passkey?: string;
   readonly requireRegistered: boolean;
+  /** As in StoreAnnounce: a hash not registered as public counts as not registered. */
+  readonly publicOnly?: boolean;
   readonly now: number;
 }
 
@@ -49,7 +53,11 @@ export interface SwarmStore {
 
 /** Private mode: which torrents and agents the tracker serves. Written by the publisher. */
 export interface TrackerRegistry {
-  registerInfoHash(infoHash: Buffer): Promise<void>;
+  /**
+   * A public torrent (a release for public mirrors) is also served without a passkey: any BitTorrent
+   * client may announce and scrape it at /announce. Registering again updates the flag.
+   */
+  registerInfoHash(infoHash: Buffer, options?: { public?: boolean }): Promise<void>;
   unregisterInfoHash(infoHash: Buffer): Promise<void>;
   /** Labels must match LABEL_PATTERN (they are stored in a delimited form). */
   registerPasskey(passkey: string, locality: Locality): Promise<void>;

@@ -175,6 +175,21 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
         expect(await store.announce({ infoHash, peerId: peerId(1), address: v4(1), event: 'none', seeder: false, requireRegistered: true, sampleSize: 10, now: T0 })).toMatchObject({ failure: 'unregistered-info-hash' });
       });
 
+      it('serves passkey-less requests (publicOnly) for torrents registered as public only, until made private again', async () => {
+        const base = { infoHash, peerId: peerId(1), address: v4(1), event: 'started' as const, seeder: false, requireRegistered: true, publicOnly: true, sampleSize: 10, now: T0 };
+        expect(await store.announce(base)).toMatchObject({ failure: 'unregistered-info-hash' });
+        expect(await store.scrape({ infoHashes: [infoHash], requireRegistered: true, publicOnly: true, now: T0 })).toEqual([undefined]);
+        await store.registerInfoHash(infoHash, { public: true });
+        expect(await store.announce(base)).toMatchObject({ counts: { incomplete: 1 }, locality: { zone: '', region: '' } });
+        expect(await store.scrape({ infoHashes: [infoHash, otherHash], requireRegistered: true, publicOnly: true, now: T0 })).toEqual([{ complete: 0, incomplete: 1, downloaded: 0 }, undefined]);
+        await store.registerInfoHash(infoHash, { public: false });
+        expect(await store.announce({ ...base, event: 'none' })).toMatchObject({ failure: 'unregistered-info-hash' });
+        expect(await announce(2, { passkey: 'agent-one-passkey', requireRegistered: true })).toMatchObject({ counts: { incomplete: 2 } });
+        await store.registerInfoHash(infoHash, { public: true });
+        await store.unregisterInfoHash(infoHash);
+        expect(await store.announce({ ...base, event: 'none' })).toMatchObject({ failure: 'unregistered-info-hash' });
+      });
+
       it('refuses malformed registrations', async () => {
         await expect(store.registerPasskey('short', { zone: '', region: '' })).rejects.toThrow(RangeError);
         await expect(store.registerPasskey('agent-two-passkey', { zone: 'a|b', region: '' })).rejects.toThrow(RangeError);
