@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { cleanupStaleNetworks } from '@seedfleet/testing';
+import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
 import { renderCdfSvg } from './cdf-chart';
 import type { CliFeatures } from './members';
@@ -20,16 +21,6 @@ function probeCliFeatures(root: string): CliFeatures {
   const help = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'get', '--help'], { encoding: 'utf8' });
   const seedHelp = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'seed', '--help'], { encoding: 'utf8' });
   return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd'), superSeed: seedHelp.includes('--super-seed') };
-}
-
-function gitCommit(root: string): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'libs', 'apps', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
-    return dirty ? `${head} + uncommitted changes in libs/, apps/ or bench/` : head;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** --merge: the results of an earlier invocation for the scenario/N/kind groups this one did not measure. */
@@ -102,7 +93,7 @@ async function main(): Promise<void> {
   const features = probeCliFeatures(root);
   const outDir = args.outDir ?? (args.quick ? join(root, 'bench', '.data', 'swarm-quick-results') : join(root, 'bench', 'results'));
   // Recorded per result: --merge mixes invocations, and other issues keep adding `get` flags.
-  const build = { commit: gitCommit(root), cliFlags: cliFlagsText(features), date: new Date().toISOString() };
+  const build = { commit: gitCommit(root, ['libs', 'apps', 'bench']), cliFlags: cliFlagsText(features), date: new Date().toISOString() };
   const measured = (await runAll(args, root, features)).map((result) => ({ ...result, build }));
   const order = (result: SwarmRunResult): string => `${result.scenario} ${String(result.n).padStart(4, '0')}`;
   const results = (args.merge ? [...(await earlierResults(outDir, measured)), ...measured] : measured).sort((a, b) => order(a).localeCompare(order(b)));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readProcessStats } from '@seedfleet/testing';
 import { parseBenchArgs } from '../lib/bench-args';
 import { repoRoot } from '../lib/repo-root';
-import { gitCommit } from './git-commit';
+import { gitCommit } from '../lib/git-commit';
 import { type LoadStep, runLoad } from './load';
 import { renderTrackerMarkdown, type TargetRuns, type TrackerBenchReport, type TrackerSample } from './report';
 import { installBittorrentTracker, type RunningTarget, startBenchRedis, startBittorrentTracker, startOpentrackerTarget, startOurTrackers } from './targets';

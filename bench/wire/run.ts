@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
+import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
 import { createTestNetwork, type Opentracker, startOpentracker, type TestNetwork } from '@seedfleet/testing';
 import { prepareWireDataset, type WireDataset, withTracker } from './dataset';
@@ -10,16 +10,6 @@ import { renderShapedMarkdown } from './shaped-report';
 import { benchSides, type Side, type SideId } from './sides';
 import { type Meeting, type Placements, runTransfer } from './transfer';
 import { parseWireBenchArgs, type WireBenchArgs } from './wire-args';
-
-function gitCommit(root: string): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', 'libs', 'bench'], { cwd: root, encoding: 'utf8' }).trim();
-    return dirty ? `${head} + uncommitted changes in libs/ or bench/` : head;
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** Rotating the pair order each repetition, so no pair always runs first on a cold machine. */
 function rotated<T>(items: readonly T[], by: number): T[] {
