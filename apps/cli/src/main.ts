@@ -1,4 +1,4 @@
-import { commands } from './commands/registry';
+import { commandsFor } from './commands/command-loaders';
 import { run } from './run';
 
 /** Process entry: wires real streams and signals into run(); a second Ctrl-C exits at once. */
@@ -10,14 +10,15 @@ const stop = (): void => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 
-run(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+run(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
   env: process.env,
   now: () => performance.now(),
   signal: controller.signal,
-}, commands).then((code) => {
+}, commandsFor(argv)).then((code) => {
   process.exitCode = code;
   process.removeListener('SIGINT', stop);
   process.removeListener('SIGTERM', stop);
