@@ -24,18 +24,16 @@ export async function createTorrent(files: readonly CreateSourceFile[], options:
   } finally {
     if (options.pool === undefined) await pool.close();
   }
-  const infoDict = buildInfo(plan, hashes, options);
   // Encoding is canonical, so the info dict inside the torrent is exactly these bytes.
-  const info = encode(infoDict);
-  const torrent = encode(new Map<string, BEncodable | undefined>([
-    ['info', infoDict],
+  const info = encode(buildInfo(plan, hashes, options));
+  const torrent = withInfo(info, [
     ...trackerKeys(options.trackers ?? []),
     ['url-list', urlList(options.webSeeds ?? [])],
     ['comment', options.comment],
     ['created by', options.createdBy],
     ['creation date', options.creationDate ?? undefined],
     ['piece layers', plan.version === 'v1' ? undefined : pieceLayers(hashes)],
-  ]));
+  ]);
   return {
     torrent,
     version: plan.version,
@@ -46,6 +44,16 @@ export async function createTorrent(files: readonly CreateSourceFile[], options:
     pieceCount: plan.pieceCount,
     totalSize: plan.totalSize,
   };
+}
+
+/**
+ * The torrent dict: `info` (already encoded) spliced in between the keys that sort before and after it,
+ * instead of encoding the info dict a second time (for 10k files that was a third of the main thread's work).
+ */
+function withInfo(info: Buffer, entries: [string, BEncodable | undefined][]): Buffer {
+  const before = encode(new Map(entries.filter(([key]) => key < 'info')));
+  const after = encode(new Map(entries.filter(([key]) => key > 'info')));
+  return Buffer.concat([before.subarray(0, -1), Buffer.from('4:info'), info, after.subarray(1)]);
 }
 
 /** libtorrent and mktorrent: `announce` is the first URL; `announce-list` only when there is more than one. */
