@@ -73,6 +73,40 @@ it('bans the IP of a peer sending corrupt blocks; honest peers are never banned;
   expect(Buffer.concat(received).length).toBe(0);
 });
 
+it('a liar whose every piece is corrupt is banned after poisoning only a few pieces: peers on probation get whole pieces', async () => {
+  const torrent = await makeTestTorrent({ size: 4 * 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-probation' });
+  const { metainfo } = torrent;
+  const liarStore = torrent.seederStore();
+  for (let index = 0; index < metainfo.pieceCount; index++) liarStore.corrupt(index);
+  // Which pieces the liar sent anything of, from its store's reads.
+  const poisoned = new Set<number>();
+  const readBlock = liarStore.readBlock.bind(liarStore);
+  liarStore.readBlock = (index, begin, length) => {
+    poisoned.add(index);
+    return readBlock(index, begin, length);
+  };
+  const liar = await open(LIAR);
+  await liar.session.add({ metainfo, store: liarStore, seedOnly: true });
+  const honest = [];
+  for (const host of HONEST) {
+    const member = await open(host);
+    // Honest seeds slower than the liar, so the liar is asked for as much as it can take.
+    await member.session.add({ metainfo, store: torrent.seederStore(), seedOnly: true, maxUpRate: 512 * 1024 });
+    honest.push({ host, port: member.port });
+  }
+  const leecher = await open(LEECHER);
+  const store = torrent.emptyStore();
+  const download = await leecher.session.add({ metainfo, store, peers: [{ host: LIAR, port: liar.port }, ...honest] });
+  await download.whenComplete();
+
+  expect((await storeContent(store as MemoryPieceStore, metainfo)).equals(torrent.content)).toBe(true);
+  expect(leecher.session.bans.isBanned(LIAR)).toBe(true);
+  for (const host of HONEST) expect(leecher.session.bans.isBanned(host)).toBe(false);
+  // QUALITY.md S8: banned before 5 bad pieces. Whole pieces on probation make the first bad one convict it.
+  expect(poisoned.size).toBeGreaterThan(0);
+  expect(poisoned.size).toBeLessThan(5);
+});
+
 it('a ban from one torrent closes the address in every torrent of the session', async () => {
   const poisoned = await makeTestTorrent({ size: 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-poisoned' });
   const other = await makeTestTorrent({ size: 4 * 1024 * 1024, pieceLength: 64 * 1024, seed: 'ban-other' });

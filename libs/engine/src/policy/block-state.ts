@@ -24,6 +24,11 @@ export class PartialPiece {
   private readonly senders: Array<PeerId | undefined>;
   private freeBlocks: number;
   private receivedBlocks = 0;
+  /**
+   * A peer on probation this piece is reserved for: others leave its free blocks alone (endgame aside), so
+   * if the piece fails, that peer alone sent it. Cleared when the peer drops a request of it or leaves.
+   */
+  owner: PeerId | undefined;
   /** No block before this one is free, so picking does not rescan the front of a piece. */
   private firstMaybeFree = 0;
 

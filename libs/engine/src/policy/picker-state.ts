@@ -119,6 +119,8 @@ export class PickerState {
     if (record === undefined || !record.requests.delete(blockKey(piece, block))) return false;
     const partial = this.partials.get(piece)!;
     partial.release(block, peer);
+    // An owner that gave up a block (timeout, reject, choke) no longer holds the piece for itself.
+    if (partial.owner === peer) partial.owner = undefined;
     if (partial.free === partial.blockCount) {
       this.partials.delete(piece);
       this.withFree.delete(piece);

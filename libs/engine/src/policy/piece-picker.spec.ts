@@ -1,5 +1,5 @@
 import { PolicyError } from './errors';
-import { PiecePicker } from './piece-picker';
+import { PiecePicker, PROBATION_PIECES } from './piece-picker';
 import { blockNames, pieceSet, piecesOf, setupPicker } from './picker-notation';
 import { seededRandom } from './random';
 
@@ -325,5 +325,58 @@ describe('PiecePicker: whole-piece sources (web seeds)', () => {
     expect(picker.startRoom).toBe(1);
     expect(picker.requestsOf('webseed')).toHaveLength(2);
     picker.checkInvariants();
+  });
+});
+
+describe('PiecePicker: peers on probation (wholePieces)', () => {
+  // Enough pieces that no test reaches endgame, where anyone may duplicate anything.
+  const many = '1'.repeat(12);
+
+  it('gives a peer on probation pieces of its own that nobody else joins, at most PROBATION_PIECES at a time', () => {
+    const picker = setupPicker({ availability: many, blocks: 4 });
+    picker.addPeer('new', 'all');
+    picker.addPeer('trusted', 'all');
+    const mine = picker.pick('new', 2, { wholePieces: true });
+    expect(piecesOf(mine)).toHaveLength(1);
+    // Asked for much more: it finishes requesting its piece and starts one more, no third.
+    const more = picker.pick('new', 100, { wholePieces: true });
+    const owned = new Set(piecesOf([...mine, ...more]));
+    expect(owned.size).toBe(PROBATION_PIECES);
+    expect(mine.length + more.length).toBe(8);
+    expect(picker.pick('new', 100, { wholePieces: true })).toEqual([]);
+    picker.checkInvariants();
+  });
+
+  it('reserves the rest of a piece for its owner until it gives a block up', () => {
+    const picker = setupPicker({ availability: many, blocks: 4 });
+    picker.addPeer('new', 'all');
+    picker.addPeer('other', 'all');
+    const [first] = picker.pick('new', 2, { wholePieces: true });
+    // The other peer starts new pieces rather than join the owned one, which has free blocks.
+    expect(piecesOf(picker.pick('other', 8))).not.toContain(first.piece);
+    // A request of the owner timed out: the piece is anyone's again, and partial pieces come first.
+    picker.release('new', first.piece, first.block);
+    expect(picker.pick('other', 3).map((block) => block.piece)).toEqual([first.piece, first.piece, first.piece]);
+    picker.checkInvariants();
+  });
+
+  it('a peer on probation that could start nothing of its own joins shared pieces rather than idle', () => {
+    const picker = setupPicker({ availability: many, blocks: 4, options: { maxPartialPieces: 1 } });
+    picker.addPeer('trusted', 'all');
+    picker.addPeer('new', 'all');
+    const [started] = picker.pick('trusted', 2);
+    expect(blockNames(picker.pick('new', 10, { wholePieces: true }))).toEqual([`${started.piece}:2`, `${started.piece}:3`]);
+    picker.checkInvariants();
+  });
+
+  it('a departed owner frees its pieces for others', () => {
+    const picker = setupPicker({ availability: many, blocks: 4, options: { maxPartialPieces: 1 } });
+    picker.addPeer('new', 'all');
+    picker.addPeer('other', 'all');
+    const [first] = picker.pick('new', 1, { wholePieces: true });
+    picker.blockReceived('new', first.piece, first.block);
+    expect(picker.pick('other', 10)).toEqual([]);
+    picker.removePeer('new');
+    expect(picker.pick('other', 3).map((block) => block.piece)).toEqual([first.piece, first.piece, first.piece]);
   });
 });

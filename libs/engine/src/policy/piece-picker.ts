@@ -1,4 +1,4 @@
-import { type BlockRef, type BlockStatus, type PeerId } from './block-state';
+import { type BlockRef, type BlockStatus, type PartialPiece, type PeerId } from './block-state';
 import { requestDuplicates } from './endgame';
 import { chooseNewPieces } from './new-pieces';
 import { PolicyError, checkInteger } from './errors';
@@ -42,6 +42,9 @@ export interface PiecePickerOptions {
   readonly defaultPriority?: number;
 }
 
+/** Pieces a peer on probation may hold at once (see PickOptions.wholePieces). */
+export const PROBATION_PIECES = 2;
+
 export interface PickOptions {
   /** Pick only from these pieces: the peer's allowed-fast set while it chokes us (BEP 6). */
   readonly restrictTo?: readonly number[];
@@ -50,6 +53,12 @@ export interface PickOptions {
    * with `restrictTo`.
    */
   readonly suggested?: readonly number[];
+  /**
+   * The peer is on probation (none of its pieces passed yet, or it sent bad data): it finishes pieces
+   * reserved for it and starts new ones of its own rather than joining others', so a failed piece has one
+   * sender to blame. It joins others' pieces only when it could get nothing else. Ignored with `restrictTo`.
+   */
+  readonly wholePieces?: boolean;
 }
 
 export interface ReceiveResult {
@@ -188,26 +197,58 @@ export class PiecePicker {
     const restrictTo = options.restrictTo === undefined ? undefined : this.validPieces(options.restrictTo);
     const eligible = restrictTo === undefined ? has : (piece: number) => restrictTo.has(piece) && has(piece);
 
-    for (const piece of this.state.withFree) {
-      if (out.length >= count) return out;
-      if (eligible(piece)) this.state.requestFree(this.state.partials.get(piece)!, peer, count, out);
-    }
+    const whole = options.wholePieces === true && restrictTo === undefined;
+    this.requestPartials(peer, eligible, count, out, whole ? 'own' : 'unowned');
+    if (out.length >= count) return out;
+    const owned = whole ? this.ownedCount(peer) : 0;
+    // On probation a peer holds at most PROBATION_PIECES pieces at once, so a liar's first bad piece
+    // convicts it before it could have poisoned many more.
+    let startable = whole ? PROBATION_PIECES - owned : Number.MAX_SAFE_INTEGER;
+    const owner = whole ? peer : undefined;
     const fresh = restrictTo ?? this.validPieces(options.suggested ?? []);
     for (const piece of fresh) {
-      if (out.length >= count || !this.canStart()) break;
-      if (this.state.states[piece] === QUEUED && has(piece)) this.state.requestFree(this.state.start(piece), peer, count, out);
-    }
-    if (restrictTo === undefined) {
-      const room = this.maxPartialPieces - this.state.partials.size;
-      const randomly = this.state.haveCount < this.randomFirstPieces;
-      for (const piece of chooseNewPieces(this.state, record, count - out.length, room, randomly)) {
-        this.state.requestFree(this.state.start(piece), peer, count, out);
+      if (out.length >= count || !this.canStart() || startable <= 0) break;
+      if (this.state.states[piece] === QUEUED && has(piece)) {
+        this.state.requestFree(this.startFor(piece, owner), peer, count, out);
+        startable--;
       }
     }
+    if (restrictTo === undefined && startable > 0) {
+      const room = Math.min(startable, this.maxPartialPieces - this.state.partials.size);
+      const randomly = this.state.haveCount < this.randomFirstPieces;
+      for (const piece of chooseNewPieces(this.state, record, count - out.length, room, randomly)) {
+        this.state.requestFree(this.startFor(piece, owner), peer, count, out);
+      }
+    }
+    // On probation but nothing of its own could start: better a shared piece than an idle peer.
+    if (whole && owned === 0 && out.length === 0) this.requestPartials(peer, eligible, count, out, 'unowned');
     if (out.length < count && this.inEndgame) {
       requestDuplicates(this.state, peer, eligible, count, this.endgameMaxRequesters, out);
     }
     return out;
+  }
+
+  /** Free blocks of in-flight pieces, oldest first: those reserved for `peer` ('own') or for nobody ('unowned'). */
+  private requestPartials(peer: PeerId, eligible: (piece: number) => boolean, count: number, out: BlockRef[], which: 'own' | 'unowned'): void {
+    for (const piece of this.state.withFree) {
+      if (out.length >= count) return;
+      const partial = this.state.partials.get(piece)!;
+      const mine = partial.owner === peer;
+      if ((which === 'own' ? mine : partial.owner === undefined || mine) && eligible(piece)) this.state.requestFree(partial, peer, count, out);
+    }
+  }
+
+  /** In-flight and verifying pieces reserved for `peer`. */
+  private ownedCount(peer: PeerId): number {
+    let owned = 0;
+    for (const partial of this.state.partials.values()) if (partial.owner === peer) owned++;
+    return owned;
+  }
+
+  private startFor(piece: number, owner: PeerId | undefined): PartialPiece {
+    const partial = this.state.start(piece);
+    partial.owner = owner;
+    return partial;
   }
 
   /**
@@ -262,6 +303,7 @@ export class PiecePicker {
   releasePeer(peer: PeerId): BlockRef[] {
     const released = [...this.record(peer).requests].map(blockOfKey);
     for (const { piece, block } of released) this.state.release(peer, piece, block);
+    for (const partial of this.state.partials.values()) if (partial.owner === peer) partial.owner = undefined;
     return released;
   }
 

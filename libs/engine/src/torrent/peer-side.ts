@@ -32,6 +32,8 @@ export interface PeerSideOptions<Owner> {
   readonly onPieceComplete: (index: number) => void;
   /** A read for an upload failed. */
   readonly onStorageError: (error: unknown) => void;
+  /** The peer (id hex) has not earned trust yet: it gets whole pieces of its own (SmartBan). */
+  readonly onProbation?: (peerIdHex: string) => boolean;
   /** BEP 52 hash messages, and who may be asked for hashes (v2 and hybrid torrents only). */
   readonly onHashMessage?: (peer: TorrentPeer, message: HashMessage) => void;
   readonly onPeerAdmitted?: (peer: TorrentPeer) => void;
@@ -57,7 +59,7 @@ export class PeerSide<Owner> {
 
   constructor(private readonly wiring: PeerSideOptions<Owner>) {
     const { core, session, options, events, state } = wiring;
-    this.requester = new Requester(core, wiring.onPieceComplete);
+    this.requester = new Requester(core, wiring.onPieceComplete, wiring.onProbation);
     const superSeeding = options.superSeed ? new SuperSeeding(core) : undefined;
     this.superSeeding = superSeeding;
     const uploadSlots = UploadCache.slotsFor(options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES, core.metainfo.pieceLength);

@@ -6,8 +6,8 @@ export interface PieceVerifying {
 }
 
 export interface PieceCompletionHooks {
-  /** Stored and verified: announce it. `data` is the good piece (for blame), valid during the call. */
-  readonly onStored: (index: number, data: Buffer) => void;
+  /** Stored and verified: announce it. `data` is the good piece (for blame), valid during the call; `senders[block]` sent each block. */
+  readonly onStored: (index: number, data: Buffer, senders: readonly string[]) => void;
   /** The hash failed; `senders[block]` sent each block of `data`. */
   readonly onFailed: (index: number, data: Buffer, senders: readonly string[]) => void;
   /** The store refused the write (a full disk): the torrent cannot go on. */
@@ -64,7 +64,7 @@ export class PieceCompletion {
     if (this.stopped) return;
     picker.pieceVerified(index);
     this.core.have.set(index);
-    this.hooks.onStored(index, verified.data);
+    this.hooks.onStored(index, verified.data, senders);
     this.core.assembler.recycle(verified.data);
   }
 }

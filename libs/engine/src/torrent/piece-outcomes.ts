@@ -26,9 +26,9 @@ export class PieceOutcomes {
     private readonly hooks: PieceOutcomeHooks,
   ) {}
 
-  stored(index: number, data: Buffer): void {
+  stored(index: number, data: Buffer, senders: readonly string[] = []): void {
     const { convict, smartBan } = this.hooks;
-    for (const sender of smartBan.verified(index, data)) convict(sender, index, `sent bad data for piece ${index}`);
+    for (const sender of smartBan.verified(index, data, senders)) convict(sender, index, `sent bad data for piece ${index}`);
     for (const peer of this.core.peers.values()) {
       if (!peer.connection.pieces?.has(index)) peer.connection.have(index);
     }
@@ -38,7 +38,7 @@ export class PieceOutcomes {
     this.hooks.onWanted();
   }
 
-  /** A piece failed its hash: SmartBan names the culprits, now or once the piece passes. */
+  /** A piece failed its hash: SmartBan names the culprits, now, after repeated failures, or once the piece passes. */
   failed(index: number, data: Buffer, senders: readonly string[]): void {
     const { convict, requester, smartBan } = this.hooks;
     requester.dropIdleBuffers([index]);

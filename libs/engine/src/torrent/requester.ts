@@ -23,6 +23,8 @@ export class Requester {
   constructor(
     private readonly core: TorrentCore,
     private readonly onPieceComplete: (index: number) => void,
+    /** Peers (id hex) without trust yet get whole pieces of their own, so a bad piece names its one sender. */
+    private readonly onProbation: (peerIdHex: string) => boolean = () => false,
   ) {}
 
   /** The peer's pieces are known: it joins the picker. */
@@ -70,7 +72,7 @@ export class Requester {
     if (wanted <= 0) return;
     const allowed = downGate.allowed(wanted, BLOCK_SIZE, now);
     if (allowed === 0) return this.wakeLater(downGate.msUntil(BLOCK_SIZE, now));
-    const picked = picker.pick(peer.id, allowed, choked ? { restrictTo: [...allowedFast] } : { suggested: peer.suggested });
+    const picked = picker.pick(peer.id, allowed, choked ? { restrictTo: [...allowedFast] } : { suggested: peer.suggested, wholePieces: this.onProbation(peer.peerIdHex) });
     if (picked.length === 0) {
       if (peer.outstanding.size === 0 && !choked && !picker.isInteresting(peer.id)) connection.notInterested();
       return;

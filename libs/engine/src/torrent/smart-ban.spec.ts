@@ -27,3 +27,22 @@ it('remembers every failed attempt until the piece passes', () => {
   expect(ban.verified(0, good).sort()).toEqual(['liar', 'liar2']);
   expect(ban.verified(7, good)).toEqual([]);
 });
+
+describe('trust points (libtorrent): -2 per failed piece, +1 per passed one, banned at -7', () => {
+  it('bans a sender taking part in its fourth failed piece with no pass in between', () => {
+    const ban = new SmartBan();
+    for (let index = 0; index < 3; index++) expect(ban.failed(index, withBadBlock(0), ['liar', 'honest', 'honest', 'honest'])).toEqual([]);
+    // Both took part in every failure so far; the honest peer also sent pieces that passed.
+    for (let index = 10; index < 14; index++) ban.verified(index, good, ['honest', 'honest', 'honest', 'honest']);
+    expect(ban.failed(3, withBadBlock(0), ['liar', 'honest', 'honest', 'honest'])).toEqual(['liar']);
+  });
+
+  it('a sender is on probation until a piece it sent passes, and again after failures', () => {
+    const ban = new SmartBan();
+    expect(ban.onProbation('peer')).toBe(true);
+    ban.verified(0, good, ['peer', 'peer', 'other', 'other']);
+    expect(ban.onProbation('peer')).toBe(false);
+    ban.failed(1, withBadBlock(0), ['peer', 'other', 'other', 'other']);
+    expect(ban.onProbation('peer')).toBe(true);
+  });
+});

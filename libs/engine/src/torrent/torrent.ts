@@ -77,12 +77,14 @@ export class Torrent {
         })
       : undefined;
     this.completion = new PieceCompletion(this.core, this.verifier, {
-      onStored: (index, data) => this.outcomes.stored(index, data),
+      onStored: (index, data, senders) => this.outcomes.stored(index, data, senders),
       onFailed: (index, data, senders) => this.outcomes.failed(index, data, senders),
       onStorageError: (error) => this.fail(error),
     });
+    const smartBan = new SmartBan();
     this.peers = new PeerSide({
       owner: this,
+      onProbation: (peerIdHex) => smartBan.onProbation(peerIdHex),
       infoHash: this.infoHash,
       core: this.core,
       session,
@@ -104,7 +106,7 @@ export class Torrent {
     });
     this.outcomes = new PieceOutcomes(this.core, {
       requester: this.peers.requester,
-      smartBan: new SmartBan(),
+      smartBan,
       convict: (sender, index, why) => this.webSeeding.strike(sender, index) || this.peers.roster.ban(sender, why),
       onStored: (index) => {
         this.tracker.pieceHad(index);
