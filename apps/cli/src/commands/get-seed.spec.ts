@@ -96,6 +96,16 @@ describe('seedfleet get / seed', () => {
     expect(get.io.err().match(/warning: tracker/g)).toHaveLength(1);
   });
 
+  it('downloads with --choking cooperative on both sides', async () => {
+    const seeder = start(['seed', 'app.torrent', '--data', 'origin', '--port', '0', '--choking', 'cooperative']);
+    const port = Number(await seeder.io.waitFor((_out, err) => /on port (\d+)/.exec(err)?.[1]));
+    const get = start(['get', 'app.torrent', '-o', 'cooperative', '--port', '0', '--peer', `127.0.0.1:${port}`, '--choking', 'cooperative']);
+    expect(await get.exit).toBe(0);
+    expect((await readFile(join(dir.path, 'cooperative', 'app.bin'))).equals(content)).toBe(true);
+    seeder.io.interrupt();
+    expect(await seeder.exit).toBe(0);
+  });
+
   it('refuses to seed from a directory without the data', async () => {
     await mkdir(join(dir.path, 'empty'), { recursive: true });
     const seeder = start(['seed', 'app.torrent', '--data', 'empty', '--port', '0']);
@@ -108,6 +118,7 @@ describe('seedfleet get / seed', () => {
     [['get', 'app.torrent', '-o', 'x', '--peer', 'nowhere'], /HOST:PORT/],
     [['get', 'app.torrent', '-o', 'x', '--max-down', 'fast'], /not a rate/],
     [['seed', 'app.torrent'], /--data DIR is required/],
+    [['get', 'app.torrent', '-o', 'x', '--choking', 'generous'], /'generous' is not one of tit-for-tat, cooperative/],
   ])('%j is a usage error', async (argv, message) => {
     const command = start(argv);
     expect(await command.exit).toBe(2);

@@ -41,7 +41,11 @@ export interface TransferPlan {
   readonly downloadGoal?: number;
   /** seed --super-seed: BEP 16 super-seeding while the data is complete. */
   readonly superSeed?: boolean;
+  /** --choking; unset: cooperative for private torrents (a fleet's), tit-for-tat for public ones. */
+  readonly choking?: ChokingMode;
 }
+
+export type ChokingMode = 'tit-for-tat' | 'cooperative';
 
 /** Where resume data lives: beside the content, so moving DIR moves it too. */
 export function resumePathFor(directory: string, metainfo: Metainfo): string {
@@ -74,6 +78,7 @@ export async function runTransfer(plan: TransferPlan, io: CliIo): Promise<number
       origin: plan.origin ?? 'fallback',
       downloadGoal: plan.downloadGoal,
       superSeed: plan.superSeed,
+      chokeMode: plan.choking ?? (plan.metainfo.private ? 'cooperative' : 'tit-for-tat'),
     });
     torrent.on('progress', (progress: TorrentProgress) => reporter.update(progress));
     warnOnce(torrent, reporter, io);

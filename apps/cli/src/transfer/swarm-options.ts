@@ -3,7 +3,7 @@ import { flag, list, value, type ParsedOptions } from '../args/option-spec';
 import { parseTrackerTier } from '../args/urls';
 import type { EncryptionPolicy } from '@seedfleet/wire';
 import type { CliIo } from '../io';
-import type { TransferPlan } from './run-transfer';
+import type { ChokingMode, TransferPlan } from './run-transfer';
 
 /** The options `get` and `seed` share: how to reach the swarm, the upload limit, progress output. */
 export const swarmOptions = {
@@ -16,10 +16,11 @@ export const swarmOptions = {
   lsd: flag('find peers on the local network (LSD), public torrents only (default; --no-lsd turns it off)', { negatable: true }),
   'dht-bootstrap': list('HOST:PORT', 'join the DHT through this node instead of the public routers', { parse: parseDhtNode }),
   encryption: value('MODE', 'peer encryption (MSE): prefer (default: try it, fall back to plaintext), require (RC4 only), off', { parse: parseEncryption }),
+  choking: value('MODE', 'whom to upload to: tit-for-tat (default for public torrents: reciprocate, plus a rotating optimistic slot) or cooperative (default for private ones: 8 peers take turns, for fleets where every peer cooperates)', { parse: parseChoking }),
 };
 
 /** The part of a TransferPlan that comes from swarmOptions. */
-export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress' | 'dht' | 'lsd' | 'dhtBootstrap' | 'encryption'> {
+export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<TransferPlan, 'port' | 'peers' | 'trackers' | 'maxUpRate' | 'jsonProgress' | 'dht' | 'lsd' | 'dhtBootstrap' | 'encryption' | 'choking'> {
   return {
     port: options.port,
     peers: options.peer,
@@ -30,7 +31,16 @@ export function swarmPlan(options: ParsedOptions<typeof swarmOptions>): Pick<Tra
     lsd: options.lsd ?? true,
     dhtBootstrap: options['dht-bootstrap'].length > 0 ? options['dht-bootstrap'] : undefined,
     encryption: options.encryption ?? 'prefer',
+    choking: options.choking,
   };
+}
+
+const CHOKING_MODES: readonly ChokingMode[] = ['tit-for-tat', 'cooperative'];
+
+function parseChoking(text: string): ChokingMode {
+  const mode = CHOKING_MODES.find((name) => name === text);
+  if (!mode) throw new Error(`'${text}' is not one of ${CHOKING_MODES.join(', ')}`);
+  return mode;
 }
 
 /** Listed here rather than imported, so parsing arguments does not load the wire library. */
