@@ -37,6 +37,13 @@ export interface CliFeatures {
   readonly noLsd: boolean;
   /** `seedfleet seed --super-seed` (BEP 16): the origin reveals pieces one at a time. */
   readonly superSeed: boolean;
+  /** `--choking cooperative`: agents of a fleet take turns instead of tit-for-tat (the bench torrent is public). */
+  readonly choking: boolean;
+}
+
+/** How our origin seeds: plainly (`ours`) or super-seeding to save origin bytes (`ours-egress`). */
+export interface OursOrigin {
+  readonly superSeed: boolean;
 }
 
 function settle(): { promise: Promise<void>; resolve: () => void } {
@@ -46,13 +53,13 @@ function settle(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /** `seedfleet get --seed` (agent) or `seedfleet seed` (origin) with --json-progress, run as bin/seedfleet.js runs it. */
-export async function launchOurs(options: LaunchOptions, features: CliFeatures, extraArgs: readonly string[] = []): Promise<Member> {
+export async function launchOurs(options: LaunchOptions, features: CliFeatures, origin: OursOrigin = { superSeed: false }, extraArgs: readonly string[] = []): Promise<Member> {
   const cli = join(repoRoot(), 'bin', 'seedfleet.js');
   const common = ['--port', String(options.port), '--json-progress', ...(features.noDht ? ['--no-dht'] : []), ...(features.noLsd ? ['--no-lsd'] : [])];
   const args =
     options.role === 'seed'
-      ? ['seed', options.torrentPath, '--data', options.directory, ...common, ...(features.superSeed ? ['--super-seed'] : [])]
-      : ['get', options.torrentPath, '-o', options.directory, '--seed', ...common, ...(features.origin ? ['--origin', 'fallback'] : []), ...extraArgs];
+      ? ['seed', options.torrentPath, '--data', options.directory, ...common, ...(features.superSeed && origin.superSeed ? ['--super-seed'] : [])]
+      : ['get', options.torrentPath, '-o', options.directory, '--seed', ...common, ...(features.origin ? ['--origin', 'fallback'] : []), ...(features.choking ? ['--choking', 'cooperative'] : []), ...extraArgs];
   const child = await options.network.spawn(options.host, `seedfleet ${args[0]} in ${options.host}`, process.execPath, ['--max-semi-space-size=1', cli, ...args]);
   return new ProcessMember(options.host, child, options.role);
 }

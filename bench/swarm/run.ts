@@ -10,7 +10,7 @@ import { renderCdfSvg } from './cdf-chart';
 import type { CliFeatures } from './members';
 import { parseSwarmArgs, type SwarmBenchArgs, type SwarmKind } from './swarm-args';
 import { prepareSwarmDataset } from './swarm-dataset';
-import { kindColors, renderSwarmMarkdown } from './swarm-report';
+import { kindColors, kindNames, renderSwarmMarkdown } from './swarm-report';
 import { runSwarm, type SwarmRunResult } from './swarm-run';
 import { buildTopology } from './topology';
 
@@ -20,7 +20,7 @@ const log = (line: string): boolean => process.stderr.write(`${line}\n`);
 function probeCliFeatures(root: string): CliFeatures {
   const help = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'get', '--help'], { encoding: 'utf8' });
   const seedHelp = execFileSync(process.execPath, [join(root, 'bin', 'seedfleet.js'), 'seed', '--help'], { encoding: 'utf8' });
-  return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd'), superSeed: seedHelp.includes('--super-seed') };
+  return { origin: help.includes('--origin'), noDht: help.includes('--no-dht'), noLsd: help.includes('--no-lsd'), superSeed: seedHelp.includes('--super-seed'), choking: help.includes('--choking') };
 }
 
 /** --merge: the results of an earlier invocation for the scenario/N/kind groups this one did not measure. */
@@ -38,7 +38,7 @@ async function earlierResults(outDir: string, measured: readonly SwarmRunResult[
 }
 
 function cliFlagsText(features: CliFeatures): string {
-  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}${features.superSeed ? '; origin: seed --super-seed' : ''}`;
+  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.choking ? ' --choking cooperative' : ''}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}; origin: seed (seedfleet), seed --super-seed (seedfleet, super-seeding origin)${features.superSeed ? '' : ' (no --super-seed in this build)'}`;
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {
@@ -64,7 +64,7 @@ async function runAll(args: SwarmBenchArgs, root: string, features: CliFeatures)
           const kinds: SwarmKind[] = args.kinds.filter((kind) => !(scenario === 'S3' && kind === 'http' && args.scenarios.includes('S1')));
           for (const kind of rotated(kinds, turn++)) {
             log(`${scenario} N=${n} ${kind} rep ${rep}/${args.reps} ...`);
-            const result = await runSwarm({ topology, dataset, scenario, kind, rep, workDir, features, log });
+            const result = await runSwarm({ topology, dataset, scenario, kind, rep, workDir, features, agentFlags: args.agentFlags, log });
             results.push(result);
             const mibOf = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
             log(
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const features = probeCliFeatures(root);
   const outDir = args.outDir ?? (args.quick ? join(root, 'bench', '.data', 'swarm-quick-results') : join(root, 'bench', 'results'));
   // Recorded per result: --merge mixes invocations, and other issues keep adding `get` flags.
-  const build = { commit: gitCommit(root, ['libs', 'apps', 'bench']), cliFlags: cliFlagsText(features), date: new Date().toISOString() };
+  const build = { commit: gitCommit(root, ['libs', 'apps', 'bench']), cliFlags: `${cliFlagsText(features)}${args.agentFlags.length > 0 ? `; agents also ${args.agentFlags.join(' ')}` : ''}`, date: new Date().toISOString() };
   const measured = (await runAll(args, root, features)).map((result) => ({ ...result, build }));
   const order = (result: SwarmRunResult): string => `${result.scenario} ${String(result.n).padStart(4, '0')}`;
   const results = (args.merge ? [...(await earlierResults(outDir, measured)), ...measured] : measured).sort((a, b) => order(a).localeCompare(order(b)));
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
       if (group.length === 0) continue;
       const title = `${scenario}, N = ${n}, ${(group[0].fileBytes / 2 ** 20).toFixed(0)} MiB: completion-time CDF`;
       const series = group.map((result) => ({
-        label: result.kind === 'ours' ? 'seedfleet' : result.kind === 'lt' ? 'libtorrent' : 'HTTP only',
+        label: kindNames[result.kind],
         color: kindColors[result.kind],
         seconds: result.agents.map((agent) => agent.seconds).filter((value): value is number => value !== undefined),
         total: result.n,
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     payload: `${[...new Set(results.map((result) => (result.fileBytes / 2 ** 20).toFixed(0)))].join(' / ')} MiB, one file, v1 torrent made by libtorrent with the run's tracker and the origin's web seed (url-list)`,
     links: `origin up ${args.originUpMbit} Mbit/s; agents up ${args.agentUpMbit} / down ${args.agentDownMbit} Mbit/s (tbf on each namespace's veth and on its bridge port); tracker host unshaped`,
     repetitions: `${args.reps} per group (the rep column of swarm.json)`,
-    'seedfleet get flags': `${cliFlagsText(features)} (this invocation; each result in swarm.json records its own build)`,
+    'seedfleet get flags': `${build.cliFlags} (this invocation; each result in swarm.json records its own build)`,
     scenarios:
       'S1 = origin peer (seedfleet seed / libtorrent seed_mode) + origin web seed in the torrent; S3 = web seed only (no origin peer); HTTP only = curl of the whole file from the origin web seed; ' +
       'S8 = S1 + a quarter of the agents leave a third of T_min in and rejoin 5 s later (resume), the last agent uploads at 1 Mbit/s, the web seed behind a relay adding 25 ms each way (peer-to-peer paths have no added latency: netem is missing; the tracker is not relayed, since it would see every announce come from the relay); one corrupting peer (claims every piece, answers with random bytes) announced to the tracker',

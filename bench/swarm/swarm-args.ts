@@ -1,7 +1,11 @@
 import { parseSize } from '../wire/wire-args';
 
 export type ScenarioId = 'S1' | 'S3' | 'S8';
-export type SwarmKind = 'ours' | 'lt' | 'http';
+/**
+ * ours: seedfleet agents, the origin a plain `seedfleet seed` (time first); ours-egress: the same agents, the
+ * origin `seed --super-seed` (origin bytes first); lt: libtorrent; http: curl from the origin web seed.
+ */
+export type SwarmKind = 'ours' | 'ours-egress' | 'lt' | 'http';
 
 export interface SwarmBenchArgs {
   readonly scenarios: readonly ScenarioId[];
@@ -19,10 +23,12 @@ export interface SwarmBenchArgs {
   readonly quick: boolean;
   /** Keep the results already in DIR/swarm.json for scenario/N/kind groups this run does not measure. */
   readonly merge: boolean;
+  /** Extra `seedfleet get` flags for our agents (`--agent-flags '--choking cooperative'`), recorded with each result. */
+  readonly agentFlags: readonly string[];
 }
 
 const scenarioIds: readonly ScenarioId[] = ['S1', 'S3', 'S8'];
-const kindIds: readonly SwarmKind[] = ['ours', 'lt', 'http'];
+const kindIds: readonly SwarmKind[] = ['ours', 'ours-egress', 'lt', 'http'];
 
 function positive(flag: string, text: string): number {
   const value = Number(text);
@@ -33,7 +39,8 @@ function positive(flag: string, text: string): number {
 /**
  * `--quick` (S1, N = 4, 32 MiB), `--scenario S1,S3,S8`, `--n 4,8,16`, `--size 256` (MiB, or 256MiB),
  * `--kinds ours,lt,http`, `--reps 1`, `--origin-up 50`, `--agent-up 10`, `--agent-down 50` (Mbit/s),
- * `--out DIR`, `--merge` (keep other scenario/N/kind results from DIR/swarm.json), `--cleanup`.
+ * `--out DIR`, `--merge` (keep other scenario/N/kind results from DIR/swarm.json), `--cleanup`,
+ * `--agent-flags 'FLAGS'` (extra `seedfleet get` flags for our agents, split on spaces).
  */
 export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
   let scenarios: ScenarioId[] = ['S1'];
@@ -48,6 +55,7 @@ export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
   let cleanup = false;
   let quick = false;
   let merge = false;
+  let agentFlags: string[] = [];
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = (): string => {
@@ -86,7 +94,8 @@ export function parseSwarmArgs(argv: readonly string[]): SwarmBenchArgs {
     else if (flag === '--out') outDir = value();
     else if (flag === '--cleanup') cleanup = true;
     else if (flag === '--merge') merge = true;
-    else throw new Error(`unknown argument '${argv[index]}' (use --quick, --scenario, --n, --size, --kinds, --reps, --origin-up, --agent-up, --agent-down, --out, --merge, --cleanup)`);
+    else if (flag === '--agent-flags') agentFlags = value().split(' ').filter((part) => part !== '');
+    else throw new Error(`unknown argument '${argv[index]}' (use --quick, --scenario, --n, --size, --kinds, --reps, --origin-up, --agent-up, --agent-down, --out, --merge, --cleanup, --agent-flags)`);
   }
-  return { scenarios, sizes, sizeBytes: parseSize(size), kinds, reps, originUpMbit, agentUpMbit, agentDownMbit, outDir, cleanup, quick, merge };
+  return { scenarios, sizes, sizeBytes: parseSize(size), kinds, reps, originUpMbit, agentUpMbit, agentDownMbit, outDir, cleanup, quick, merge, agentFlags };
 }

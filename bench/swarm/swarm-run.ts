@@ -87,6 +87,8 @@ export interface RunContext {
   readonly rep: number;
   readonly workDir: string;
   readonly features: CliFeatures;
+  /** Extra `seedfleet get` flags for our agents. */
+  readonly agentFlags: readonly string[];
   readonly log: (line: string) => void;
 }
 
@@ -190,7 +192,7 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       torrentPath = await withUrls(dataset, join(runDir, 'swarm.torrent'), { tracker: topology.trackerUrl, webSeeds: [`${topology.webSeedUrl}/${dataset.name}`] });
       if (context.scenario !== 'S3') {
         const launch = { network, host: 'origin', torrentPath, directory: dataset.directory, role: 'seed' as const, port: peerPort };
-        origin = kind === 'ours' ? await launchOurs(launch, context.features) : await launchLibtorrent(launch);
+        origin = kind === 'lt' ? await launchLibtorrent(launch) : await launchOurs(launch, context.features, { superSeed: kind === 'ours-egress' });
         processes.push(origin);
         await origin.seeding;
       }
@@ -206,7 +208,7 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       const directory = join(runDir, host);
       if (kind === 'http') return mkdir(directory, { recursive: true }).then(() => launchHttp({ network, host, url: `${topology.webSeedUrl}/${dataset.name}`, output: join(directory, dataset.name) }));
       const launch = { network, host, torrentPath, directory, role: 'download' as const, port: peerPort };
-      return kind === 'ours' ? launchOurs(launch, context.features) : launchLibtorrent(launch);
+      return kind === 'lt' ? launchLibtorrent(launch) : launchOurs(launch, context.features, undefined, context.agentFlags);
     };
     const startedAt = performance.now();
     const startedAtWall = Date.now();
