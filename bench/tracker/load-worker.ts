@@ -1,17 +1,16 @@
-import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
+import { KeepAliveConnection } from './keep-alive-connection';
 import { LatencyHistogram } from './latency-histogram';
 import type { LoadJob, LoadResult } from './load-types';
 
 /**
- * One load-generator thread: `connections` keep-alive connections spread over the targets, each a closed
- * loop (send an announce, wait for the answer, send the next). Peers cycle through this worker's slice of
- * the distinct peer ids; each peer's first announce is `started`.
+ * One load-generator thread: `connections` keep-alive connections (bare sockets, see KeepAliveConnection)
+ * spread over the targets, each a closed loop (send an announce, wait for the answer, send the next).
+ * Peers cycle through this worker's slice of the distinct peer ids; each peer's first announce is `started`.
  */
 async function run(job: LoadJob): Promise<LoadResult> {
   const histogram = new LatencyHistogram();
-  const agents = job.targets.map(() => new Agent({ keepAlive: job.keepAlive, maxSockets: job.connections, maxFreeSockets: job.connections }));
   const infoHashes = job.infoHashes.map(percentEncodeHex);
   let next = job.startAt;
   let sent = 0;
@@ -51,30 +50,25 @@ async function run(job: LoadJob): Promise<LoadResult> {
     return undefined;
   };
 
-  const announce = (target: number): Promise<void> =>
-    new Promise((resolve) => {
+  /** A closed loop on one keep-alive connection; a broken connection counts as an error and is replaced. */
+  const keepAliveLoop = async (target: number): Promise<void> => {
+    const { host, port } = job.targets[target];
+    let connection: KeepAliveConnection | undefined;
+    while (more()) {
+      if (!connection?.usable) connection = new KeepAliveConnection(host, port, 5000);
       const sentAt = performance.now();
       sent++;
-      const { host, port } = job.targets[target];
-      const fail = (reason: string): void => {
-        failed(sentAt, reason);
-        resolve();
-      };
-      const req = request({ host, port, path: path(), agent: agents[target] }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', (error) => fail(error.message));
-        response.on('end', () => {
-          const problem = check(response.statusCode, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-          if (problem !== undefined) return fail(problem);
-          measured(sentAt);
-          resolve();
-        });
-      });
-      req.on('error', (error) => fail(error.message));
-      req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
-      req.end();
-    });
+      try {
+        const answer = await connection.request(path());
+        const problem = check(answer.status, answer.body);
+        if (problem === undefined) measured(sentAt);
+        else failed(sentAt, problem);
+      } catch (error) {
+        failed(sentAt, (error as Error).message);
+      }
+    }
+    connection?.close();
+  };
 
   /**
    * One connection per announce, for trackers that close after answering (opentracker). A plain socket,
@@ -111,13 +105,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
       socket.write(`GET ${path()} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
     });
 
+  const more = (): boolean => performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit);
   const loop = async (index: number): Promise<void> => {
     const target = index % job.targets.length;
-    const send = job.keepAlive ? announce : announceOnce;
-    while (performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit)) await send(target);
+    if (job.keepAlive) return keepAliveLoop(target);
+    while (more()) await announceOnce(target);
   };
   await Promise.all(Array.from({ length: job.connections }, (_, index) => loop(index)));
-  for (const agent of agents) agent.destroy();
   return { completed, answered, errors, firstError, histogram: histogram.counts, measuredMs: job.durationMs };
 }
 

@@ -3,28 +3,26 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { join } from 'node:path';
 import { readProcessStats } from '@seedfleet/testing';
-import { parseBenchArgs } from '../lib/bench-args';
 import { repoRoot } from '../lib/repo-root';
 import { gitCommit } from '../lib/git-commit';
 import { type LoadStep, runLoad } from './load';
 import { renderTrackerMarkdown, type TargetRuns, type TrackerBenchReport, type TrackerSample } from './report';
 import { installBittorrentTracker, type RunningTarget, startBenchRedis, startBittorrentTracker, startOpentrackerTarget, startOurTrackers } from './targets';
+import { parseTrackerArgs, type TargetId, TRACKER_BENCH_USAGE } from './tracker-args';
 
 const PEERS = 100_000;
 const INFO_HASHES = 10;
 const P99_LIMIT_MS = 50;
 const BITTORRENT_TRACKER_VERSION = '11.2.3';
 
-/** The target set-ups, in the order of the table. */
-const TARGET_IDS = ['ours', 'ours ×2', 'opentracker', 'bittorrent-tracker'] as const;
-type TargetId = (typeof TARGET_IDS)[number];
-
 async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2));
+  const args = parseTrackerArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${TRACKER_BENCH_USAGE}\n`);
+    return;
+  }
   const root = repoRoot();
-  const levels = args.quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128];
-  const durationMs = args.quick ? 3000 : 5000;
-  const warmupMs = args.quick ? 500 : 1000;
+  const { levels, durationMs, warmupMs } = args;
   const threads = 2;
   const infoHashes = Array.from({ length: INFO_HASHES }, (_, index) => createHash('sha1').update(`seedfleet bench tracker ${index}`).digest('hex'));
   const loadAtStart = loadavg()[0];
@@ -34,20 +32,27 @@ async function main(): Promise<void> {
   stops.push(redis.stop);
   try {
     const keyPrefix = `bench:tracker:${randomBytes(4).toString('hex')}:`;
-    const ours = await startOurTrackers(root, redis.url, keyPrefix, 2);
-    stops.unshift(ours.stop);
+    const wanted = new Set(args.targets);
     const targets = new Map<TargetId, RunningTarget | { unavailable: string }>();
-    targets.set('ours', { ...ours, endpoints: ours.endpoints.slice(0, 1), pids: ours.pids.slice(0, 1) });
-    targets.set('ours ×2', ours);
-    const opentracker = await startOpentrackerTarget(infoHashes).catch((error: Error) => ({ unavailable: `opentracker: ${error.message}` }));
-    if ('stop' in opentracker) stops.unshift(opentracker.stop);
-    targets.set('opentracker', opentracker);
-    const btModule = await installBittorrentTracker(join(root, 'bench', '.cache'), BITTORRENT_TRACKER_VERSION);
-    const bt = typeof btModule === 'string' ? await startBittorrentTracker(join(__dirname, 'bittorrent-tracker-server.js'), btModule).catch((error: Error) => ({ unavailable: error.message })) : btModule;
-    if ('stop' in bt) stops.unshift(bt.stop);
-    targets.set('bittorrent-tracker', bt);
+    if (wanted.has('ours') || wanted.has('ours ×2')) {
+      const ours = await startOurTrackers({ cli: args.cli ?? join(root, 'bin', 'seedfleet.js'), nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: wanted.has('ours ×2') ? 2 : 1 });
+      stops.unshift(ours.stop);
+      targets.set('ours', { ...ours, endpoints: ours.endpoints.slice(0, 1), pids: ours.pids.slice(0, 1) });
+      targets.set('ours ×2', ours);
+    }
+    if (wanted.has('opentracker')) {
+      const opentracker = await startOpentrackerTarget(infoHashes).catch((error: Error) => ({ unavailable: `opentracker: ${error.message}` }));
+      if ('stop' in opentracker) stops.unshift(opentracker.stop);
+      targets.set('opentracker', opentracker);
+    }
+    if (wanted.has('bittorrent-tracker')) {
+      const btModule = await installBittorrentTracker(join(root, 'bench', '.cache'), BITTORRENT_TRACKER_VERSION);
+      const bt = typeof btModule === 'string' ? await startBittorrentTracker(join(__dirname, 'bittorrent-tracker-server.js'), btModule).catch((error: Error) => ({ unavailable: error.message })) : btModule;
+      if ('stop' in bt) stops.unshift(bt.stop);
+      targets.set('bittorrent-tracker', bt);
+    }
 
-    const runs: TargetRuns[] = TARGET_IDS.map((id) => {
+    const runs: TargetRuns[] = args.targets.map((id) => {
       const target = targets.get(id)!;
       return { id, samples: [], skipped: 'unavailable' in target ? target.unavailable : undefined };
     });
@@ -55,8 +60,8 @@ async function main(): Promise<void> {
 
     // Every peer announces once to every tracker (ours: one Redis, so once), so swarms hold 10k peers each.
     for (const id of ['ours', 'opentracker', 'bittorrent-tracker'] as const) {
-      const target = targets.get(id)!;
-      if ('unavailable' in target) continue;
+      const target = targets.get(id);
+      if (!target || 'unavailable' in target) continue;
       const fill = await runLoad({ endpoints: target.endpoints, keepAlive: target.keepAlive, infoHashes, peers: PEERS, threads, connections: 32, warmupMs: 0, durationMs: 600_000, fill: true });
       process.stderr.write(`filled ${id} with ${fill.answered} peers (${fill.errors} errors${fill.firstError ? `: ${fill.firstError}` : ''})\n`);
     }
@@ -100,7 +105,7 @@ async function main(): Promise<void> {
     };
     const markdown = renderTrackerMarkdown(report);
     process.stdout.write(`${markdown}\n`);
-    const results = join(root, 'bench', 'results');
+    const results = args.outDir ?? join(root, 'bench', 'results');
     await mkdir(results, { recursive: true });
     await writeFile(join(results, 'tracker.md'), `${markdown}\n`);
     await writeFile(join(results, 'tracker.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -111,21 +116,25 @@ async function main(): Promise<void> {
 
 interface Snapshot {
   readonly cpuSeconds: number;
+  /** This process: the load generator's threads (the main thread only waits meanwhile). */
+  readonly generatorCpuSeconds: number;
   readonly redisCpuSeconds: number;
   readonly commands?: Map<string, number>;
 }
 
 async function measure(target: RunningTarget, redis: { pid: number; commandStats(): Promise<Map<string, number>> } | undefined): Promise<Snapshot> {
   const stats = await Promise.all(target.pids.map((pid) => readProcessStats(pid)));
+  const generator = process.cpuUsage();
   return {
     cpuSeconds: stats.reduce((sum, stat) => sum + stat.cpuSeconds, 0),
+    generatorCpuSeconds: (generator.user + generator.system) / 1e6,
     redisCpuSeconds: redis ? (await readProcessStats(redis.pid)).cpuSeconds : 0,
     commands: redis ? await redis.commandStats() : undefined,
   };
 }
 
 /** Tracker (and Redis) CPU and Redis calls per announce over one step, warm-up included on both sides. */
-function perAnnounce(before: Snapshot, after: Snapshot, step: LoadStep): Pick<TrackerSample['steps'][number], 'cpuMsPerKAnnounces' | 'redisCpuMsPerKAnnounces' | 'evalshaPerAnnounce' | 'redisCommandsPerAnnounce'> {
+function perAnnounce(before: Snapshot, after: Snapshot, step: LoadStep): Pick<TrackerSample['steps'][number], 'cpuMsPerKAnnounces' | 'generatorCpuMsPerKAnnounces' | 'redisCpuMsPerKAnnounces' | 'evalshaPerAnnounce' | 'redisCommandsPerAnnounce'> {
   const answered = Math.max(1, step.answered);
   const delta = (name?: string): number => {
     let sum = 0;
@@ -138,6 +147,7 @@ function perAnnounce(before: Snapshot, after: Snapshot, step: LoadStep): Pick<Tr
   };
   return {
     cpuMsPerKAnnounces: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / answered,
+    generatorCpuMsPerKAnnounces: ((after.generatorCpuSeconds - before.generatorCpuSeconds) * 1e6) / answered,
     redisCpuMsPerKAnnounces: after.commands ? ((after.redisCpuSeconds - before.redisCpuSeconds) * 1e6) / answered : undefined,
     evalshaPerAnnounce: after.commands ? delta('evalsha') / answered : undefined,
     redisCommandsPerAnnounce: after.commands ? delta() / answered : undefined,

@@ -39,15 +39,27 @@ export function parseCommandStats(text: string): Map<string, number> {
   return calls;
 }
 
+export interface OurTrackersOptions {
+  /** The seedfleet launcher (bin/seedfleet.js). */
+  readonly cli: string;
+  /** Node options before the launcher, e.g. --cpu-prof. */
+  readonly nodeOptions: readonly string[];
+  readonly redisUrl: string;
+  readonly keyPrefix: string;
+  readonly replicas: number;
+}
+
 /** `seedfleet tracker` processes (the CLI as operators run it: open mode, HTTP only) sharing one Redis prefix. */
-export async function startOurTrackers(root: string, redisUrl: string, keyPrefix: string, replicas: number): Promise<RunningTarget> {
+export async function startOurTrackers(options: OurTrackersOptions): Promise<RunningTarget> {
+  const { redisUrl, keyPrefix } = options;
   const processes: ManagedProcess[] = [];
   const endpoints: { host: string; port: number }[] = [];
   try {
-    for (let index = 0; index < replicas; index++) {
+    for (let index = 0; index < options.replicas; index++) {
       const port = await freePort();
       const child = await ManagedProcess.start(`seedfleet tracker #${index + 1}`, process.execPath, [
-        join(root, 'bin', 'seedfleet.js'),
+        ...options.nodeOptions,
+        options.cli,
         'tracker',
         '--open',
         '--no-udp',

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+
+export const TARGET_IDS = ['ours', 'ours ×2', 'opentracker', 'bittorrent-tracker'] as const;
+export type TargetId = (typeof TARGET_IDS)[number];
+
+export interface TrackerBenchArgs {
+  readonly quick: boolean;
+  readonly reps: number;
+  /** Set-ups to measure, in table order. */
+  readonly targets: readonly TargetId[];
+  /** Connection counts stepped through per set-up. */
+  readonly levels: readonly number[];
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** The `seedfleet` launcher to run (default bin/seedfleet.js of the repository). */
+  readonly cli?: string;
+  /** Extra node options for our tracker processes, e.g. --cpu-prof (profiles land in their cwd). */
+  readonly trackerNodeOptions: readonly string[];
+  /** Results go to DIR/tracker.md and .json (default bench/results). */
+  readonly outDir?: string;
+  readonly help: boolean;
+}
+
+export const TRACKER_BENCH_USAGE = `npm run bench:tracker -- [options]
+  --quick              levels 4,16,64, 3 s per step (default: 4,8,16,32,64,128, 5 s)
+  --reps N             repetitions (default 3)
+  --only IDS           set-ups to run, comma-separated: ${TARGET_IDS.map((id) => id.replace(' ×2', 'x2')).join(',')}
+  --levels N,N,...     connection counts per step
+  --duration S         seconds measured per step (warm-up is a fifth of it, at least 0.5 s)
+  --cli PATH           seedfleet launcher to benchmark (default bin/seedfleet.js)
+  --tracker-node-option OPT   node option for our tracker processes (repeatable), e.g. --cpu-prof
+  --out DIR            write DIR/tracker.md and DIR/tracker.json (default bench/results)
+  --help`;
+
+function numbers(flag: string, text: string): number[] {
+  const values = text.split(',').map(Number);
+  if (values.some((value) => !Number.isInteger(value) || value < 1)) throw new Error(`${flag} takes positive whole numbers, e.g. 4,16,64, not '${text}'`);
+  return values;
+}
+
+function targetId(text: string): TargetId {
+  const id = text.trim().replace(/x2$/i, ' ×2');
+  const known = TARGET_IDS.find((candidate) => candidate === id);
+  if (!known) throw new Error(`unknown set-up '${text}' (use ${TARGET_IDS.map((candidate) => candidate.replace(' ×2', 'x2')).join(', ')})`);
+  return known;
+}
+
+export function parseTrackerArgs(argv: readonly string[], cwd: string = process.cwd()): TrackerBenchArgs {
+  let quick = false;
+  let reps = 3;
+  let targets: TargetId[] = [...TARGET_IDS];
+  let levels: number[] | undefined;
+  let durationSeconds: number | undefined;
+  let cli: string | undefined;
+  const trackerNodeOptions: string[] = [];
+  let outDir: string | undefined;
+  let help = false;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    const equals = arg.indexOf('=');
+    const flag = equals < 0 ? arg : arg.slice(0, equals);
+    const value = (): string => {
+      const text = equals < 0 ? argv[++index] : arg.slice(equals + 1);
+      if (text === undefined) throw new Error(`${flag} needs a value`);
+      return text;
+    };
+    if (flag === '--quick') quick = true;
+    else if (flag === '--help' || flag === '-h') help = true;
+    else if (flag === '--reps') [reps] = numbers(flag, value());
+    else if (flag === '--only') targets = [...new Set(value().split(',').map(targetId))].sort((a, b) => TARGET_IDS.indexOf(a) - TARGET_IDS.indexOf(b));
+    else if (flag === '--levels') levels = numbers(flag, value());
+    else if (flag === '--duration') [durationSeconds] = numbers(flag, value());
+    else if (flag === '--cli') cli = resolve(cwd, value());
+    else if (flag === '--tracker-node-option') trackerNodeOptions.push(value());
+    else if (flag === '--out') outDir = resolve(cwd, value());
+    else throw new Error(`unknown argument '${arg}'\n${TRACKER_BENCH_USAGE}`);
+  }
+  const durationMs = durationSeconds !== undefined ? durationSeconds * 1000 : quick ? 3000 : 5000;
+  return {
+    quick,
+    reps,
+    targets,
+    levels: levels ?? (quick ? [4, 16, 64] : [4, 8, 16, 32, 64, 128]),
+    durationMs,
+    warmupMs: Math.max(500, durationMs / 5),
+    cli,
+    trackerNodeOptions,
+    outDir,
+    help,
+  };
+}
