@@ -19,7 +19,6 @@ export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
 const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
 const scrapeScript = new RedisScript(SCRAPE_SCRIPT);
 const PEER_ID_LENGTH = 20;
-const SEEDER_FLAG = 0x73; // 's'
 
 /**
  * Swarms in Redis, shared by any number of tracker replicas. Keys (prefix P, info hash hex H):
@@ -69,13 +68,28 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     if (!Array.isArray(reply)) throw new RedisReplyError(`announce script returned ${typeof reply}`);
     if (reply[0] === 1) return unknownPasskey();
     if (reply[0] === 2) return unregistered();
-    const [, complete, incomplete, downloaded, zone, region] = reply as [number, number, number, number, Buffer, Buffer];
+    const [, complete, incomplete, downloaded, zoneBytes, regionBytes, labelled, seeders, leechers] = reply as AnnounceReply;
+    const zone = String(zoneBytes);
+    const region = String(regionBytes);
     const candidates: SwarmPeer[] = [];
-    for (let index = 6; index + 1 < reply.length; index += 2) {
-      const peer = parseMember(reply[index] as Buffer, reply[index + 1] as Buffer);
-      if (peer) candidates.push(peer);
+    // Locality groups come first and may reappear in the seeders and leechers windows.
+    const offered = labelled.length > 0 ? new Set<string>() : undefined;
+    for (let index = 0; index + 1 < labelled.length; index += 2) {
+      const kind = labelled[index + 1] as number;
+      const locality = kind <= 2 ? { zone, region } : { zone: '', region };
+      const peer = parseMember(labelled[index] as Buffer, kind === 1 || kind === 3, locality);
+      if (!peer) continue;
+      offered!.add((labelled[index] as Buffer).toString('latin1'));
+      candidates.push(peer);
     }
-    return { counts: { complete, incomplete, downloaded }, candidates, locality: { zone: String(zone), region: String(region) } };
+    for (const [members, seeder] of [[seeders, true], [leechers, false]] as const) {
+      for (const member of members) {
+        if (offered?.has(member.toString('latin1'))) continue;
+        const peer = parseMember(member, seeder, NO_LOCALITY);
+        if (peer) candidates.push(peer);
+      }
+    }
+    return { counts: { complete, incomplete, downloaded }, candidates, locality: { zone, region } };
   }
 
   async scrape(request: StoreScrape): Promise<readonly (SwarmCounts | undefined)[] | TrackerFailure> {
@@ -131,15 +145,15 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
   }
 }
 
-/** member = peer id + compact address; meta = "s|zone|region" or "l|zone|region" ("s||" without labels). */
-function parseMember(member: Buffer, meta: Buffer): SwarmPeer | undefined {
+/** The announce script's answer when access is granted (see ANNOUNCE_SCRIPT). */
+type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[], Buffer[]];
+
+/** member = peer id + compact address. */
+function parseMember(member: Buffer, seeder: boolean, locality: Locality): SwarmPeer | undefined {
   // One copy: reply buffers may be views of a larger socket chunk, and answers are cached for a while.
   const own = Buffer.from(member);
   const compact = own.subarray(PEER_ID_LENGTH);
   const address = parseCompactAddress(compact);
   if (!address) return undefined;
-  const seeder = meta[0] === SEEDER_FLAG;
-  if (meta.length === 3) return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality: NO_LOCALITY };
-  const [, zone = '', region = ''] = meta.toString('latin1').split('|');
-  return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality: { zone, region } };
+  return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality };
 }
