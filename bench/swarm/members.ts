@@ -14,11 +14,25 @@ export interface Member {
   uploaded(): number;
   /** Bytes the client says came from web seeds (ours only; undefined when not reported). */
   webSeedDownloaded(): number | undefined;
+  /** [performance.now(), verified bytes, uploaded bytes] about every TIMELINE_STEP_MS (empty for curl). */
+  readonly timeline: readonly TimelineSample[];
   /** Resolves when complete or failed (never rejects). */
   readonly done: Promise<void>;
   /** Resolves once it seeds (rejects if it exits first): the origin is ready to serve. */
   readonly seeding: Promise<void>;
   stop(): Promise<void>;
+}
+
+export type TimelineSample = readonly [at: number, downloaded: number, uploaded: number];
+
+/** Spacing of timeline samples: enough to see where upload capacity went unused, small in swarm.json. */
+const TIMELINE_STEP_MS = 2000;
+
+/** Appends a sample unless the last one is recent. */
+function sample(timeline: TimelineSample[], downloaded: number, uploaded: number): void {
+  const now = performance.now();
+  const last = timeline.at(-1);
+  if (last === undefined || now - last[0] >= TIMELINE_STEP_MS) timeline.push([now, downloaded, uploaded]);
 }
 
 export interface LaunchOptions {
@@ -66,6 +80,7 @@ export async function launchOurs(options: LaunchOptions, features: CliFeatures, 
 
 class ProcessMember implements Member {
   completedAt: number | undefined;
+  readonly timeline: TimelineSample[] = [];
   failure: string | undefined;
   readonly done: Promise<void>;
   readonly seeding: Promise<void>;
@@ -93,6 +108,7 @@ class ProcessMember implements Member {
     };
     onJsonLines(child, (event) => {
       this.latest = event;
+      sample(this.timeline, Number(event.downloaded ?? 0), Number(event.uploaded ?? 0));
       const total = Number(event.total);
       if (total > 0 && Number(event.downloaded) >= total) complete();
     });
@@ -141,6 +157,7 @@ export async function launchLibtorrent(options: LaunchOptions): Promise<Member> 
 
 class LibtorrentMember implements Member {
   failure: string | undefined;
+  readonly timeline: TimelineSample[] = [];
   readonly done: Promise<void>;
   /** lt_peer.py is ready only once its seed data is checked. */
   readonly seeding = Promise.resolve();
@@ -151,7 +168,17 @@ class LibtorrentMember implements Member {
     private readonly peer: ScriptedPeer,
     role: 'seed' | 'download',
   ) {
-    const timer = setInterval(() => void peer.progress().then((progress) => (this.lastUploaded = progress.uploaded), () => undefined), 500);
+    const timer = setInterval(
+      () =>
+        void peer.progress().then(
+          (progress) => {
+            this.lastUploaded = progress.uploaded;
+            sample(this.timeline, progress.downloaded, progress.uploaded);
+          },
+          () => undefined,
+        ),
+      500,
+    );
     timer.unref();
     this.done =
       role === 'seed'
@@ -200,6 +227,7 @@ export async function launchHttp(options: { network: TestNetwork; host: string; 
 class CurlMember implements Member {
   completedAt: number | undefined;
   failure: string | undefined;
+  readonly timeline: readonly TimelineSample[] = [];
   readonly done: Promise<void>;
   readonly seeding = Promise.resolve();
 

@@ -82,6 +82,36 @@ function agentUploadUse(result: SwarmRunResult): string {
   return `${((100 * Math.max(0, exchanged)) / (result.agentUpBytesPerSecond * result.tAllSeconds)).toFixed(0)} %`;
 }
 
+/** An agent's uploaded bytes at `seconds`, interpolated between its timeline samples (0 before the first). */
+function uploadedAt(timeline: readonly (readonly [number, number, number])[], seconds: number): number {
+  let before: readonly [number, number, number] = [0, 0, 0];
+  for (const sample of timeline) {
+    if (sample[0] >= seconds) {
+      const span = sample[0] - before[0];
+      return span <= 0 ? sample[2] : before[2] + ((sample[2] - before[2]) * (seconds - before[0])) / span;
+    }
+    before = sample;
+  }
+  return before[2];
+}
+
+/**
+ * Agent upload use in each fifth of T_all (uploaded ÷ Σu_i·T_all/5), from the agents' timelines: shows whether
+ * upload capacity is lost at the start (nothing to trade yet), in the middle, or at the end.
+ */
+export function uploadUseByFifth(result: SwarmRunResult): string {
+  const tAll = result.tAllSeconds;
+  const capacity = result.agentUpBytesPerSecond;
+  if (result.kind === 'http' || tAll === undefined || capacity === undefined || result.agents.some((agent) => !agent.timeline?.length)) return '–';
+  const fifths: string[] = [];
+  for (let fifth = 0; fifth < 5; fifth++) {
+    const [from, to] = [(fifth * tAll) / 5, ((fifth + 1) * tAll) / 5];
+    const bytes = result.agents.reduce((sum, agent) => sum + uploadedAt(agent.timeline!, to) - uploadedAt(agent.timeline!, from), 0);
+    fifths.push(((100 * bytes) / (capacity * (to - from))).toFixed(0));
+  }
+  return fifths.join(' / ');
+}
+
 export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: readonly { file: string; title: string }[], environment: Record<string, string>): string {
   const rows = results.map((result) => {
     const done = result.agents.filter((agent) => agent.seconds !== undefined).length;
@@ -101,6 +131,7 @@ export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: 
       `${(result.originBytes / result.fileBytes).toFixed(2)} (${(result.originPeerBytes / result.fileBytes).toFixed(2)} + ${(result.webSeedBytes / result.fileBytes).toFixed(2)})`,
       (result.originLinkTxBytes / result.fileBytes).toFixed(2),
       agentUploadUse(result),
+      uploadUseByFifth(result),
       averageRange,
       seconds(result.p50Seconds),
       seconds(result.p90Seconds),
@@ -109,7 +140,7 @@ export function renderSwarmMarkdown(results: readonly SwarmRunResult[], charts: 
     ];
   });
   const table = markdownTable(
-    ['scenario', 'N', 'swarm', 'complete', 'T_all s', 'T_min s', 'η', 'origin bytes / F (peer + web seed)', 'origin link tx / F', 'agent upload use', 'web seed range requests', 'p50 s', 'p90 s', 'agent CPU s (mean)', 'agent peak RSS MiB (max)'],
+    ['scenario', 'N', 'swarm', 'complete', 'T_all s', 'T_min s', 'η', 'origin bytes / F (peer + web seed)', 'origin link tx / F', 'agent upload use', 'agent upload use % by fifth of T_all', 'web seed range requests', 'p50 s', 'p90 s', 'agent CPU s (mean)', 'agent peak RSS MiB (max)'],
     rows,
   );
   const targets = targetLines(results);

@@ -30,6 +30,8 @@ export interface AgentResult {
   readonly peakRssMiB?: number;
   readonly webSeedBytes?: number;
   readonly sha256Ok?: boolean;
+  /** [seconds since the agents started, verified bytes, uploaded bytes], about every 2 s. */
+  readonly timeline?: readonly (readonly [number, number, number])[];
 }
 
 export interface SwarmRunResult {
@@ -227,7 +229,8 @@ export async function runSwarm(context: RunContext): Promise<SwarmRunResult> {
       const seconds = member.completedAt === undefined ? undefined : (member.completedAt - startedAt) / 1000;
       const failure = member.failure ?? (seconds === undefined ? `not complete after ${timeoutMs / 1000} s` : undefined);
       if (failure) failures.push(`${host}: ${failure.slice(0, 300)}`);
-      agents.push({ host, seconds, failure, cpuSeconds: usage?.cpuSeconds, peakRssMiB: usage ? usage.peakRssBytes / 2 ** 20 : undefined, webSeedBytes: member.webSeedDownloaded() });
+      const timeline = member.timeline.map(([at, downloaded, uploaded]) => [Math.round(at - startedAt) / 1000, downloaded, uploaded] as const);
+      agents.push({ host, seconds, failure, cpuSeconds: usage?.cpuSeconds, peakRssMiB: usage ? usage.peakRssBytes / 2 ** 20 : undefined, webSeedBytes: member.webSeedDownloaded(), timeline });
     }
     const originPeerBytes = origin?.uploaded() ?? 0;
     for (const member of [...members.values()]) await member.stop();
