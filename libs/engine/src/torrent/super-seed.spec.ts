@@ -14,9 +14,8 @@ function viewFor(swarm: Record<string, string>, peer: string): SuperSeedView {
   };
 }
 
-/** BEP 16 pass-on from the start (no first pass), as the rules below describe. */
 function joined(ids: readonly string[], timeoutMs = 30_000): SuperSeed {
-  const seed = new SuperSeed(4, timeoutMs, false);
+  const seed = new SuperSeed(4, timeoutMs);
   for (const id of ids) seed.join(id, 0);
   return seed;
 }
@@ -93,30 +92,5 @@ describe('SuperSeed', () => {
     seed.leave('a');
     expect(seed.isSuperSeeded('a')).toBe(false);
     expect(seed.offersFor('a', viewFor({ a: '0000' }, 'a'), 0)).toEqual([]);
-  });
-});
-
-describe('SuperSeed: the first pass', () => {
-  it('until every piece left once, a downloaded offer makes room for the next without waiting for it to be passed on', () => {
-    const seed = new SuperSeed(6);
-    for (const id of ['a', 'b']) seed.join(id, 0);
-    const swarm = { a: '000000', b: '000000' };
-    // Two offers at once: one downloading, one queued behind it.
-    expect(seed.offersFor('a', viewFor(swarm, 'a'), 0)).toEqual([0, 1]);
-    expect(seed.offersFor('b', viewFor(swarm, 'b'), 0)).toEqual([2, 3]);
-    expect(seed.offersFor('a', viewFor(swarm, 'a'), 1)).toEqual([]);
-    // Piece 0 went out whole; b still lacks it, yet a gets a piece nobody has at once.
-    seed.blockSent('a', 0, 0, PIECE, PIECE, 2);
-    expect(seed.offersFor('a', viewFor({ a: '100000', b: '000000' }, 'a'), 2)).toEqual([4]);
-  });
-
-  it('after the first pass, offers wait to be passed on again', () => {
-    const seed = new SuperSeed(2);
-    for (const id of ['a', 'b']) seed.join(id, 0);
-    expect(seed.offersFor('a', viewFor({ a: '00', b: '00' }, 'a'), 0)).toEqual([0, 1]);
-    seed.blockSent('a', 0, 0, PIECE, PIECE, 1);
-    seed.blockSent('a', 1, 0, PIECE, PIECE, 1);
-    // Every piece has left once: b gets nothing while a holds both and may pass them on.
-    expect(seed.offersFor('b', viewFor({ a: '11', b: '00' }, 'b'), 2)).toEqual([]);
   });
 });

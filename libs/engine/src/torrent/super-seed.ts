@@ -1,7 +1,5 @@
 /** An offer not passed on within this time is given up on: the peer may be choked by everyone, or slow. */
 export const DEFAULT_PASS_ON_TIMEOUT_MS = 30_000;
-/** A piece sent whole this recently counts as held by the swarm even before its HAVE arrives. */
-const HAVE_GRACE_MS = 10_000;
 /** Offers a peer holds at once: the second only once it downloaded the first (a fast peer is not kept idle). */
 const MAX_PENDING_OFFERS = 2;
 
@@ -50,21 +48,13 @@ export class SuperSeed {
   /** Peers holding an unsettled offer of the piece: it is on its way into the swarm already. */
   private readonly pendingAt: Uint32Array;
   private readonly peers = new Map<string, PeerOffers>();
-  /** Pieces never delivered whole to anyone: while any are left, the first pass runs (see offersFor). */
-  private neverDelivered: number;
-  /** When each piece was last delivered whole (ms; NaN never): its HAVE may not have reached us yet. */
-  private readonly deliveredAt: Float64Array;
 
   constructor(
     pieceCount: number,
     private readonly passOnTimeoutMs = DEFAULT_PASS_ON_TIMEOUT_MS,
-    /** Settle downloaded offers at once until every piece left once (default); false: BEP 16 pass-on from the start. */
-    firstPass = true,
   ) {
     this.timesOffered = new Uint32Array(pieceCount);
     this.pendingAt = new Uint32Array(pieceCount);
-    this.deliveredAt = new Float64Array(pieceCount).fill(Number.NaN);
-    this.neverDelivered = firstPass ? pieceCount : 0;
   }
 
   join(peer: string, now: number): void {
@@ -102,7 +92,7 @@ export class SuperSeed {
       }
       offers.lastGainAt = now;
       const offer = offers.pending.get(index);
-      if (offer) this.markDownloaded(offer, index, now);
+      if (offer) offer.downloaded = true;
     }
   }
 
@@ -114,7 +104,7 @@ export class SuperSeed {
     offer.sentBlocks.add(begin);
     offer.sentBytes += length;
     if (offer.sentBytes < pieceSize) return;
-    this.markDownloaded(offer, index, now);
+    offer.downloaded = true;
     offers.lastGainAt = now;
   }
 
@@ -125,19 +115,14 @@ export class SuperSeed {
   offersFor(peer: string, view: SuperSeedView, now: number): number[] {
     const offers = this.peers.get(peer);
     if (!offers) return [];
-    // First pass: while some piece never left us, a downloaded offer is settled at once, so our upload
-    // keeps sending pieces nobody has instead of waiting for each to be passed on (which throttled the
-    // origin to a fraction of its link: S1 N = 4, origin peer 0.24·F in 176 s). Each piece still leaves
-    // once in this pass.
-    const firstPass = this.neverDelivered > 0;
     for (const [index, offer] of offers.pending) {
       const expired = now - offer.offeredAt >= this.passOnTimeoutMs;
-      if (expired || (offer.downloaded && (firstPass || view.othersLacking(index) === 0))) this.settle(offers, index);
+      if (expired || (offer.downloaded && view.othersLacking(index) === 0)) this.settle(offers, index);
     }
     const picked: number[] = [];
     const starving = now - offers.lastGainAt >= this.passOnTimeoutMs;
     while (offers.pending.size < this.allowedOffers(offers)) {
-      const index = this.pick(offers, view, starving, now);
+      const index = this.pick(offers, view, starving);
       if (index === undefined) break;
       offers.pending.set(index, { offeredAt: now, sentBlocks: new Set(), sentBytes: 0, downloaded: false });
       offers.offered.add(index);
@@ -148,20 +133,11 @@ export class SuperSeed {
     return picked;
   }
 
-  private markDownloaded(offer: PendingOffer, index: number, now: number): void {
-    offer.downloaded = true;
-    const first = Number.isNaN(this.deliveredAt[index]);
-    this.deliveredAt[index] = now;
-    if (first && this.neverDelivered > 0) this.neverDelivered--;
-  }
-
   private settle(offers: PeerOffers, index: number): void {
     if (offers.pending.delete(index)) this.pendingAt[index]--;
   }
 
   private allowedOffers(offers: PeerOffers): number {
-    // First pass: one offer downloading and one queued behind it, so the peer's pipeline never runs dry.
-    if (this.neverDelivered > 0) return MAX_PENDING_OFFERS;
     const allDownloaded = [...offers.pending.values()].every((offer) => offer.downloaded);
     return offers.pending.size === 0 ? 1 : allDownloaded ? MAX_PENDING_OFFERS : 1;
   }
@@ -170,7 +146,7 @@ export class SuperSeed {
    * Least offered, then rarest, then lowest index. A piece offered before that a connected peer holds, or
    * that is on its way to one, is left to the peers unless this one starves.
    */
-  private pick(offers: PeerOffers, view: SuperSeedView, starving: boolean, now: number): number | undefined {
+  private pick(offers: PeerOffers, view: SuperSeedView, starving: boolean): number | undefined {
     let best: number | undefined;
     let bestOffered = Infinity;
     let bestAvailability = Infinity;
@@ -178,9 +154,7 @@ export class SuperSeed {
       if (offers.offered.has(index) || view.peerHas(index)) continue;
       const timesOffered = this.timesOffered[index];
       const availability = view.availability(index);
-      // Just delivered counts as held: the peer's HAVE may still be on its way (first-pass offers settle on sending).
-      const held = availability > 0 || this.pendingAt[index] > 0 || now - this.deliveredAt[index] < HAVE_GRACE_MS;
-      if (timesOffered > 0 && held && !starving) continue;
+      if (timesOffered > 0 && (availability > 0 || this.pendingAt[index] > 0) && !starving) continue;
       if (timesOffered < bestOffered || (timesOffered === bestOffered && availability < bestAvailability)) {
         best = index;
         bestOffered = timesOffered;
