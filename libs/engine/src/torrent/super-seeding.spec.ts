@@ -45,3 +45,19 @@ it('a single leecher of a super-seeding seed completes: an offer nobody else can
   expect(uploadedPerSize).toBeGreaterThanOrEqual(1);
   expect(uploadedPerSize).toBeLessThanOrEqual(1.3);
 });
+
+it('with the seed faster than each leecher but slower than all of them (an origin feeding a fleet), each piece still leaves about once', async () => {
+  const torrent = await makeTestTorrent({ size: 8 * 1024 * 1024, pieceLength: 256 * 1024, seed: 'super-seed-limited' });
+  swarm = await startSwarm(torrent, {
+    seeders: 1,
+    leechers: 4,
+    seederOptions: { superSeed: true, maxUpRate: 2 * 1024 * 1024 },
+    leecherOptions: { maxUpRate: 512 * 1024, chokeMode: 'cooperative' },
+  });
+  await swarm.allComplete(80_000);
+  for (const leecher of swarm.leechers) await expectContent(torrent, leecher);
+  const uploadedPerSize = swarm.seeders[0].torrent.progress().uploaded / torrent.metainfo.totalSize;
+  process.stdout.write(`super-seed, rate-limited, 4 leechers: seed uploaded ${uploadedPerSize.toFixed(2)}·F\n`);
+  expect(uploadedPerSize).toBeGreaterThanOrEqual(1);
+  expect(uploadedPerSize).toBeLessThanOrEqual(1.3);
+});
