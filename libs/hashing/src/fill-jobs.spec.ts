@@ -71,7 +71,7 @@ describe('HashPool fill jobs (the worker reads file ranges itself)', () => {
     expect(hybrid.root).toEqual(referenceV2(bytes, 8).root);
   });
 
-  it('answers a batch of fill jobs with one result per job, in order; one bad file fails the batch', async () => {
+  it('answers a batch of fill jobs with one result per job, in order, without block hashes; one bad file fails the batch', async () => {
     const a = randomBytes(3000);
     const b = randomBytes(BLOCK + 1);
     const [pa, pb] = await Promise.all([file('a', a), file('b', b)]);
@@ -80,11 +80,17 @@ describe('HashPool fill jobs (the worker reads file ranges itself)', () => {
       jobs: [
         { kind: 'sha1', length: a.length, fill: [{ path: pa, position: 0, length: a.length, at: 0, fileLength: a.length }] },
         { kind: 'v2', length: b.length, width: 2, fill: [{ path: pb, position: 0, length: b.length, at: 0, fileLength: b.length }] },
+        { kind: 'hybrid', length: 4 * BLOCK, v2Length: b.length, width: 2, fill: [{ path: pb, position: 0, length: b.length, at: 0, fileLength: b.length }] },
+        { kind: 'sha1', length: a.length, pieceLength: 1024, fill: [{ path: pa, position: 0, length: a.length, at: 0, fileLength: a.length }] },
       ],
     });
-    expect(result.results).toHaveLength(2);
-    expect(result.results[0]).toMatchObject({ sha1: sha('sha1', a) });
-    expect(result.results[1]).toMatchObject({ root: referenceV2(b, 2).root, blockHashes: referenceV2(b, 2).blocks });
+    const empty = Buffer.alloc(0);
+    expect(result.results).toEqual([
+      { data: empty, sha1: sha('sha1', a) },
+      { data: empty, root: referenceV2(b, 2).root },
+      { data: empty, sha1: sha('sha1', Buffer.concat([b, Buffer.alloc(4 * BLOCK - b.length)])), root: referenceV2(b, 2).root },
+      { data: empty, sha1: Buffer.concat([0, 1024, 2048].map((at) => sha('sha1', a.subarray(at, at + 1024)))) },
+    ]);
     const missing = { kind: 'sha1' as const, length: 1, fill: [{ path: join(dir, 'none'), position: 0, length: 1, at: 0 }] };
     await expect(pool.hash({ kind: 'batch', jobs: [missing] })).rejects.toMatchObject({ reason: 'unreadable', code: 'ENOENT' });
     await expect(pool.hash({ kind: 'batch', jobs: [{ kind: 'sha1', data: new Uint8Array(1) } as never] })).rejects.toThrow(TypeError);

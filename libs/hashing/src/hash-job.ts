@@ -45,7 +45,8 @@ export type FillJob = (Sha1Job | V2Job | HybridJob) & { readonly fill: readonly 
 
 /**
  * Several fill jobs in one message, answered together: a tree of small files has a v2 piece per file, and
- * 10k round trips through the event loops cost more than hashing the files.
+ * 10k round trips through the event loops cost more than hashing the files. The answer holds each job's
+ * SHA-1 and root but not its block hashes: transferring a buffer of them per file cost more again.
  */
 export interface BatchJob {
   readonly kind: 'batch';
@@ -68,9 +69,11 @@ export interface V2Result extends ResultBase {
   readonly root: Buffer;
 }
 export type HybridResult = Sha1Result & V2Result;
+/** One job of a batch: its hashes without the block hashes (see BatchJob). */
+export type BatchPartResult = Sha1Result | Omit<V2Result, 'blockHashes'> | Omit<HybridResult, 'blockHashes'>;
 export interface BatchResult extends ResultBase {
-  /** One per job of the batch, in order. */
-  readonly results: readonly (Sha1Result | V2Result | HybridResult)[];
+  /** One per job of the batch, in order; `data` empty. */
+  readonly results: readonly BatchPartResult[];
 }
 
 export type HashResultFor<J extends HashJob> = J extends BatchJob ? BatchResult : J extends Sha1Job ? Sha1Result : J extends V2Job ? V2Result : HybridResult;

@@ -167,6 +167,22 @@ describe('HashPool', () => {
     await expect(pool.hash({ kind: 'sha1', data: Buffer.alloc(10) })).rejects.toBeInstanceOf(HashPoolClosedError);
   });
 
+  it('prestart() starts every thread at once and they take the jobs', async () => {
+    pool = new HashPool({ size: 2, jobsPerWorker: 1 });
+    pool.prestart();
+    expect(pool.threads).toBe(2);
+    const inputs = [1, 2, 3, 4].map(() => randomBytes(100));
+    const results = await Promise.all(inputs.map((input) => pool.hash({ kind: 'sha1', data: owned(input) })));
+    expect(results.map((result) => result.sha1)).toEqual(inputs.map((input) => sha('sha1', input)));
+    expect(pool.threads).toBe(2);
+  });
+
+  it('prestarted threads that get no job exit after idleTimeoutMs', async () => {
+    pool = new HashPool({ size: 2, idleTimeoutMs: 20 });
+    pool.prestart();
+    await waitFor('the idle workers to exit', async () => (pool.threads === 0 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+  });
+
   it('ends a worker idle for idleTimeoutMs and starts one again for the next job', async () => {
     pool = new HashPool({ size: 1, idleTimeoutMs: 20 });
     const first = randomBytes(100);

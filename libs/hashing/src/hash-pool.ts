@@ -1,7 +1,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { HashPoolClosedError, HashReadError } from './errors';
-import type { HashJob, HashResultFor } from './hash-job';
+import type { BatchPartResult, HashJob, HashResultFor } from './hash-job';
 import { HashWorker } from './hash-worker';
 import { type HashesMessage, type ReplyMessage, toJobMessage, type JobMessage } from './job-message';
 
@@ -52,6 +52,7 @@ interface SlotWaiter {
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+const EMPTY = Buffer.alloc(0);
 
 // Two jobs per worker hide the message round trip between jobs without holding more memory than needed.
 const DEFAULT_JOBS_PER_WORKER = 2;
@@ -106,6 +107,19 @@ export class HashPool {
     return this.accepted;
   }
 
+  /**
+   * Starts every thread now instead of on demand, for a caller that knows it will keep them all busy: a
+   * thread takes 30-60 ms to boot, which the caller can overlap with its own preparation (creating a
+   * torrent walks the directory meanwhile). Threads that get no job still exit after idleTimeoutMs.
+   */
+  prestart(): void {
+    while (!this.closed && this.workers.length < this.size) {
+      const worker = this.spawn();
+      this.workers.push(worker);
+      this.idleLater(worker);
+    }
+  }
+
   /** Waits for room (or rejects with the signal's reason), then queues the job. */
   async submit<J extends HashJob>(job: J, signal?: AbortSignal): Promise<HashTicket<J>> {
     if (this.isInline(job)) {
@@ -120,7 +134,7 @@ export class HashPool {
       this.queue.push({ message, kind: job.kind, resolve, reject });
     }).finally(() => this.releaseSlot());
     this.dispatch();
-    return { result: result.then((reply) => toResult(reply) as HashResultFor<J>) };
+    return { result: result.then((reply) => toResult(reply, message) as HashResultFor<J>) };
   }
 
   /** submit() and wait for the result. */
@@ -242,12 +256,28 @@ function sha1Of(data: Buffer): Buffer {
   return typeof oneShotHash === 'function' ? oneShotHash('sha1', data, 'buffer') : createHash('sha1').update(data).digest();
 }
 
-function toResult(reply: ReplyMessage): HashResultFor<HashJob> {
+function toResult(reply: ReplyMessage, message: JobMessage): HashResultFor<HashJob> {
   const failure = reply.readFailure;
   if (failure !== undefined) throw new HashReadError(failure.path, failure.reason, failure.code, `${failure.path}: ${failure.message}`);
   const data = reply.data === undefined ? Buffer.alloc(0) : Buffer.from(reply.data);
-  if (reply.results !== undefined) return { data, results: reply.results.map((hashes) => ({ data: Buffer.alloc(0), ...toHashes(hashes) })) } as HashResultFor<HashJob>;
+  if (reply.packed !== undefined) return { data, results: unpackBatch(Buffer.from(reply.packed), message.jobs!) } as HashResultFor<HashJob>;
   return { data, ...toHashes(reply) } as HashResultFor<HashJob>;
+}
+
+/** Views into a batch's packed hashes (see worker-source.ts), one result per job. */
+function unpackBatch(packed: Buffer, jobs: readonly JobMessage[]): BatchPartResult[] {
+  let at = 0;
+  const take = (length: number): Buffer => packed.subarray(at, (at += length));
+  return jobs.map((job) => {
+    if (job.kind === 'sha1') return { data: EMPTY, sha1: take(20 * sha1Count(job)) };
+    if (job.kind === 'v2') return { data: EMPTY, root: take(32) };
+    return { data: EMPTY, sha1: take(20), root: take(32) };
+  });
+}
+
+/** Digests a job's SHA-1 gives: one per piece with pieceLength (at least one), else one. */
+function sha1Count(job: JobMessage): number {
+  return job.pieceLength > 0 ? Math.max(1, Math.ceil(job.length / job.pieceLength)) : 1;
 }
 
 function toHashes(hashes: HashesMessage): { sha1?: Buffer; root?: Buffer; blockHashes?: Buffer } {

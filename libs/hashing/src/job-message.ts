@@ -40,8 +40,8 @@ export interface ReplyMessage extends HashesMessage {
   readonly id: number;
   readonly data: ArrayBuffer | undefined;
   readonly readFailure?: ReadFailure;
-  /** A batch's hashes, one per job. */
-  readonly results?: readonly HashesMessage[];
+  /** A batch's hashes: each job's SHA-1 digests, then its root, back to back in job order. */
+  readonly packed?: ArrayBuffer;
 }
 
 /** Validates a job and turns it into a transferable message (no copy when the view spans its buffer). */
