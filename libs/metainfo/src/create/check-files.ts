@@ -8,7 +8,7 @@ const ALLOWED_ATTRIBUTES = /^[xh]*$/;
 
 /** The same path rules the parser enforces, reported as CreateTorrentError. */
 export function checkFiles(files: readonly CreateSourceFile[], name: string): void {
-  translated(() => checkPathComponent(name, 'name'));
+  checkName(name);
   if (files.length === 0) throw new CreateTorrentError('files', 'there must be at least one file');
   const single = files.length === 1 && files[0].path.length === 0;
   files.forEach((file, index) => checkFile(file, `files[${index}]`, single));
@@ -16,7 +16,12 @@ export function checkFiles(files: readonly CreateSourceFile[], name: string): vo
   translated(() => checkPathConflicts(asModel, (index) => `files[${index}].path`));
 }
 
-function checkFile(file: CreateSourceFile, subject: string, single: boolean): void {
+export function checkName(name: string): void {
+  translated(() => checkPathComponent(name, 'name'));
+}
+
+/** One file's path, length and attributes; `single`: it is the only file of a single-file torrent. */
+export function checkFile(file: CreateSourceFile, subject: string, single: boolean): void {
   if (file.path.length === 0 && !single) throw new CreateTorrentError(`${subject}.path`, 'an empty path is only allowed for the only file of a single-file torrent');
   file.path.forEach((component) => translated(() => checkPathComponent(component, `${subject}.path`)));
   if (!Number.isSafeInteger(file.length) || file.length < 0) throw new CreateTorrentError(`${subject}.length`, `must be a non-negative safe integer, got ${file.length}`);

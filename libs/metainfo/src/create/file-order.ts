@@ -1,5 +1,7 @@
+import type { TorrentVersion } from '../model';
+
 /**
- * Files in the order their bytes go into the torrent, each path encoded once (not at every comparison).
+ * Files in the order their bytes go into the torrent.
  *
  * v1 follows mktorrent: strcmp of the whole '/'-joined path, so 'a.txt' < 'a/b' < 'a0'. That makes a v1
  * torrent of a directory hash like mktorrent's (libtorrent's v1-only creation keeps the directory listing
@@ -9,24 +11,17 @@
  * comparing each component's UTF-8 bytes: 'B' < 'a/b' < 'a b' < 'a.txt' < 'é' (a directory sorts where
  * its name would). Matching it is what makes our hybrid info hashes equal to libtorrent's.
  */
-export function orderByVersion<T extends { path: readonly string[] }>(files: readonly T[], version: 'v1' | 'v2' | 'hybrid'): T[] {
-  if (version === 'v1') {
-    const keyed = files.map((file) => ({ file, key: utf8(file.path.join('/')) }));
-    return keyed.sort((a, b) => Buffer.compare(a.key, b.key)).map(({ file }) => file);
-  }
-  const keyed = files.map((file) => ({ file, key: file.path.map(utf8) }));
-  return keyed.sort((a, b) => compareComponents(a.key, b.key)).map(({ file }) => file);
+export function orderByVersion<T extends { path: readonly string[] }>(files: readonly T[], version: TorrentVersion): T[] {
+  const keyed = files.map((file) => ({ file, key: orderKey(file.path, version) }));
+  return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ file }) => file);
 }
 
-function compareComponents(left: readonly Buffer[], right: readonly Buffer[]): number {
-  const shared = Math.min(left.length, right.length);
-  for (let i = 0; i < shared; i++) {
-    const order = Buffer.compare(left[i], right[i]);
-    if (order !== 0) return order;
-  }
-  return left.length - right.length;
-}
-
-function utf8(text: string): Buffer {
-  return Buffer.from(text, 'utf8');
+/**
+ * A string whose JavaScript order is the file's torrent order: the path's UTF-8 bytes, one char per byte
+ * (latin1), so comparing strings compares bytes. v1 joins the components with '/'; v2 and hybrid with NUL,
+ * which no name contains and which sorts below every byte, so a shorter component sorts first, as in a
+ * component-by-component comparison.
+ */
+export function orderKey(path: readonly string[], version: TorrentVersion): string {
+  return Buffer.from(path.join(version === 'v1' ? '/' : '\0'), 'utf8').toString('latin1');
 }

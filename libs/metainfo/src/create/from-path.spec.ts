@@ -67,17 +67,51 @@ describe('createTorrentFromPath', () => {
     await expect(files(join(root, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it.each(['v1', 'v2', 'hybrid'] as const)('%s: files read by the hash workers give the same torrent as the same bytes streamed from memory', async (version) => {
+  it.each([
+    ['v1', 16384],
+    ['v2', 16384],
+    ['hybrid', 16384],
+    ['v1', undefined],
+    ['hybrid', undefined],
+  ] as const)('%s, piece length %s: files read by the hash workers give the same torrent as the same bytes streamed from memory', async (version, pieceLength) => {
     const dir = join(root, 'tree');
-    // Small files sharing pieces, one spanning several pieces, an empty one, and one ending on a piece boundary.
+    // Small files sharing pieces, one spanning several pieces, an empty one, one ending on a piece boundary,
+    // and names whose order differs between mktorrent's and libtorrent's rules (the walk must visit them
+    // in the same order as the sort).
     const contents: Record<string, Buffer> = { 'big.bin': bytesOf(100_000, 1), 'empty': Buffer.alloc(0), 'exact.bin': bytesOf(32_768, 2) };
     for (let i = 0; i < 40; i++) contents[`small/${String(i).padStart(2, '0')}.txt`] = bytesOf(1 + ((i * 997) % 3000), 10 + i);
-    await mkdir(join(dir, 'small'), { recursive: true });
+    for (const [i, path] of ['a.txt', 'a/b', 'a/c/d', 'a0', 'a b', 'B', 'é.txt', 'e/z'].entries()) contents[path] = bytesOf(100 + i, 60 + i);
+    await Promise.all(['small', 'a/c', 'e'].map((sub) => mkdir(join(dir, sub), { recursive: true })));
     await Promise.all(Object.entries(contents).map(([path, bytes]) => writeFile(join(dir, path), bytes)));
-    const options = { pool, pieceLength: 16384, version, name: 'tree' };
+    const options = { pool, pieceLength, version, name: 'tree' };
     const fromDisk = await createTorrentFromPath(dir, options);
     const fromMemory = await createTorrent(Object.entries(contents).map(([path, bytes]) => memoryFile(path.split('/'), bytes)), options);
     expect(fromDisk.torrent).toEqual(fromMemory.torrent);
+  });
+
+  it('hybrid of a directory holding one file: no pad file, as libtorrent (hashed while walking)', async () => {
+    await mkdir(join(root, 'one'));
+    await writeFile(join(root, 'one', 'only'), bytesOf(100, 1));
+    const metainfo = await files(join(root, 'one'));
+    expect(metainfo.files.map((file) => file.path)).toEqual([['only']]);
+  });
+
+  it('refuses a directory without data, and a file name the torrent cannot hold, while walking', async () => {
+    await mkdir(join(root, 'empty'));
+    await expect(files(join(root, 'empty'))).rejects.toThrow('files: there must be at least one file');
+    await writeFile(join(root, 'empty', 'zero'), '');
+    await expect(files(join(root, 'empty'))).rejects.toThrow(/hold no data/);
+    await writeFile(join(root, 'empty', 'back\\slash'), 'x');
+    await expect(files(join(root, 'empty'))).rejects.toThrow(/must not contain/);
+  });
+
+  it('stops walking and hashing when the signal aborts', async () => {
+    await mkdir(join(root, 'many'));
+    await Promise.all(Array.from({ length: 600 }, (_, i) => writeFile(join(root, 'many', `f${i}`), bytesOf(100, i))));
+    const controller = new AbortController();
+    const created = createTorrentFromPath(join(root, 'many'), { pool, pieceLength: 16384, signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(created).rejects.toThrow('stop');
   });
 
   it('v1: a tree of more small files than fit one hash job gives the same pieces as from memory', async () => {

@@ -1,4 +1,4 @@
-import type { BatchJob, FillJob, HashResult } from '@seedfleet/hashing';
+import type { BatchJob, BatchPartResult, FillJob, HashResult } from '@seedfleet/hashing';
 import type { PieceWork } from './piece-work';
 
 /**
@@ -39,7 +39,7 @@ export function* batched(works: Iterable<PieceWork>): Generator<PieceWork | Batc
 }
 
 /** Calls `onPiece` for each piece of a work, batched or not. */
-export function eachPiece(work: PieceWork | BatchWork, result: HashResult, onPiece: (work: PieceWork, result: HashResult) => void): void {
+export function eachPiece(work: PieceWork | BatchWork, result: HashResult, onPiece: (work: PieceWork, result: HashResult | BatchPartResult) => void): void {
   if (!('parts' in work)) return onPiece(work, result);
   if (!('results' in result)) throw new Error('a batch job answered without per-job results');
   work.parts.forEach((part, index) => onPiece(part, result.results[index]));
