@@ -72,7 +72,7 @@ export async function launchOurs(options: LaunchOptions, features: CliFeatures, 
   const common = ['--port', String(options.port), '--json-progress', ...(features.noDht ? ['--no-dht'] : []), ...(features.noLsd ? ['--no-lsd'] : [])];
   const args =
     options.role === 'seed'
-      ? ['seed', options.torrentPath, '--data', options.directory, ...common, ...(features.superSeed && origin.superSeed ? ['--super-seed'] : [])]
+      ? ['seed', options.torrentPath, '--data', options.directory, ...common, ...(features.choking ? ['--choking', 'cooperative'] : []), ...(features.superSeed && origin.superSeed ? ['--super-seed'] : [])]
       : ['get', options.torrentPath, '-o', options.directory, '--seed', ...common, ...(features.origin ? ['--origin', 'fallback'] : []), ...(features.choking ? ['--choking', 'cooperative'] : []), ...extraArgs];
   const child = await options.network.spawn(options.host, `seedfleet ${args[0]} in ${options.host}`, process.execPath, ['--max-semi-space-size=1', cli, ...args]);
   return new ProcessMember(options.host, child, options.role);

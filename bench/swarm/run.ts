@@ -38,7 +38,7 @@ async function earlierResults(outDir: string, measured: readonly SwarmRunResult[
 }
 
 function cliFlagsText(features: CliFeatures): string {
-  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.choking ? ' --choking cooperative' : ''}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}; origin: seed (seedfleet), seed --super-seed (seedfleet, super-seeding origin)${features.superSeed ? '' : ' (no --super-seed in this build)'}`;
+  return `--seed --json-progress${features.origin ? ' --origin fallback' : ' (no --origin flag in this build: web seed per the engine default)'}${features.choking ? ' --choking cooperative' : ''}${features.noDht ? ' --no-dht' : ''}${features.noLsd ? ' --no-lsd' : ''}; origin: seed${features.choking ? ' --choking cooperative' : ''} (seedfleet), the same with --super-seed (seedfleet, super-seeding origin)${features.superSeed ? '' : ' (no --super-seed in this build)'}`;
 }
 
 function rotated<T>(items: readonly T[], by: number): T[] {

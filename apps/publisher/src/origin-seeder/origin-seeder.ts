@@ -111,6 +111,8 @@ export class OriginSeeder {
         seedOnly: true,
         readCacheBytes: READ_CACHE_BYTES,
         superSeed: this.options.superSeed ?? true,
+        // A fleet's (private) release: its agents take turns rather than trade tit-for-tat, and so does the origin.
+        chokeMode: metainfo.private ? 'cooperative' : undefined,
       });
       torrent.on('error', (error) => this.failed(release.id, torrent, error));
       this.seeding.set(release.id, torrent);
