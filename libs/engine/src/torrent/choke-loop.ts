@@ -46,20 +46,20 @@ export class ChokeLoop {
   }
 
   peerNotInterested(peer: TorrentPeer): void {
-    if (!peer.connection.amChoking) this.choke(peer);
+    if (peer.connection.amChoking) return;
+    this.choke(peer);
+    this.fillFreeSlots();
+  }
+
+  /** An unchoked peer left: its slot goes to the next one waiting now, not at the next round. */
+  peerLeft(): void {
+    this.fillFreeSlots();
   }
 
   run(): void {
     const now = this.core.clock();
     const peers = [...this.core.peers.values()];
-    const decision = decideChokes({
-      peers: peers.map((peer) => this.snapshot(peer, now)),
-      mode: this.options.mode(),
-      slots: this.options.slots,
-      now,
-      random: this.core.random,
-      currentOptimistic: this.optimistic,
-    });
+    const decision = this.decide(peers, now);
     if (decision.optimistic !== undefined && decision.optimistic !== this.optimistic) {
       const chosen = this.core.peers.get(decision.optimistic);
       if (chosen) chosen.lastOptimisticAt = now;
@@ -69,6 +69,38 @@ export class ChokeLoop {
       if (decision.unchoke.has(peer.id)) this.unchoke(peer, now);
       else this.choke(peer);
     }
+  }
+
+  /**
+   * A slot fell free between rounds (its peer lost interest or left): the choker's next choices get it at
+   * once, without choking anyone, so upload capacity does not idle for up to a round (10 s). Measured on
+   * shaped swarms: fleet agents lose interest in each other often, each time a slot stood empty.
+   */
+  private fillFreeSlots(): void {
+    if (!this.timer) return;
+    const now = this.core.clock();
+    const peers = [...this.core.peers.values()];
+    const capacity = this.options.slots + (this.options.mode() === 'cooperative' ? 0 : 1);
+    let unchoked = peers.filter((peer) => !peer.connection.amChoking).length;
+    if (unchoked >= capacity) return;
+    const { unchoke } = this.decide(peers, now);
+    for (const peer of peers) {
+      if (unchoked >= capacity) return;
+      if (!unchoke.has(peer.id) || !peer.connection.amChoking) continue;
+      this.unchoke(peer, now);
+      unchoked++;
+    }
+  }
+
+  private decide(peers: readonly TorrentPeer[], now: number): ReturnType<typeof decideChokes> {
+    return decideChokes({
+      peers: peers.map((peer) => this.snapshot(peer, now)),
+      mode: this.options.mode(),
+      slots: this.options.slots,
+      now,
+      random: this.core.random,
+      currentOptimistic: this.optimistic,
+    });
   }
 
   private unchoke(peer: TorrentPeer, now: number): void {

@@ -121,6 +121,7 @@ export class PeerSide<Owner> {
       onClosed: (peer, reason) => {
         this.requester.peerGone(peer);
         superSeeding?.left(peer);
+        this.chokeLoop.peerLeft();
         wiring.onPeerLeft?.(peer);
         events.emit('peer', { type: 'disconnected', address: peer.address, client: peer.client, reason: `${reason.code}: ${reason.message}` });
         // Its requests are free again: others may take them now rather than at the next tick.
