@@ -7,7 +7,8 @@ export { NO_LOCALITY, type Announce, type AnnounceEvent, type Locality, type Pee
 export { parseAnnounceQuery, type AnnounceQuery } from './http/announce-query';
 export { clientAddress, trustedProxySet, type ClientAddressInput } from './http/client-address';
 export { encodeAnnounceReply, encodeFailure, encodeScrapeReply } from './http/encode-replies';
-export { startHttpTrackerServer, type RunningServer } from './http/http-server';
+export { DEFAULT_HTTP_SERVER_LIMITS, startHttpTrackerServer, type HttpServerLimits, type RunningServer } from './http/http-server';
+export { parseRequestHead, type HeadLimits, type HeadParse, type HeadRefusal, type RequestHead } from './http/request-head';
 export { DEFAULT_HTTP_TRACKER_OPTIONS, HttpTracker, TRACKER_CONTENT_TYPE, type HttpTrackerOptions, type HttpTrackerRequest, type HttpTrackerResponse } from './http/http-tracker';
 export { parseRawQuery, type RawQuery } from './http/query-string';
 export { selectPeers, type Requester } from './policy/select-peers';
@@ -21,3 +22,6 @@ export { startUdpTrackerServer } from './udp/udp-server';
 export { UdpTracker, type Datagram } from './udp/udp-tracker';
 export * as udpMessages from './udp/udp-messages';
 export { startTrackerServers, type TrackerServers, type TrackerServersOptions } from './standalone';
+export { parseRedisUrl, type RedisEndpointAddress } from './store/resp/redis-url';
+export { encodeCommand, RespDecoder, RespErrorReply, RespProtocolError, type RespValue } from './store/resp/resp-codec';
+export { RedisCommandError, RedisConnectionError, RespConnection, type RespConnectionOptions } from './store/resp/resp-connection';

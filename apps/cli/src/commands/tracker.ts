@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, peerTtlMs, RedisSwarmStore, sharedTrackerSecret, startTrackerServers, trustedProxySet, validateTrackerOptions, type AccessMode, type TrackerOptions } from '@seedfleet/tracker';
+import { DEFAULT_HTTP_TRACKER_OPTIONS, DEFAULT_TRACKER_OPTIONS, peerTtlMs, RedisSwarmStore, RespConnection, sharedTrackerSecret, startTrackerServers, trustedProxySet, validateTrackerOptions, type AccessMode, type TrackerOptions } from '@seedfleet/tracker';
 import { parsePort } from '../args/network';
 import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
@@ -57,19 +57,19 @@ connection ids from one are valid at the others. Stops cleanly on SIGINT/SIGTERM
     const redisDir = await mkdtemp(join(tmpdir(), 'seedfleet-tracker-'));
     const cleanups: (() => Promise<unknown>)[] = [() => rm(redisDir, { recursive: true, force: true })];
     try {
-      // Loaded on use, so other commands do not pay for the Redis client at start-up.
+      // Loaded on use, so other commands do not pay for it at start-up.
       /* eslint-disable @typescript-eslint/no-require-imports */
-      const { Redis } = require('ioredis') as typeof import('ioredis');
       const { locateRedis, RedisUnavailableError } = require('../../../publisher/src/redis/redis-locator') as typeof import('../../../publisher/src/redis/redis-locator');
-      const { ioredisPort } = require('../../../publisher/src/tracker/ioredis-port') as typeof import('../../../publisher/src/tracker/ioredis-port');
       /* eslint-enable @typescript-eslint/no-require-imports */
       const endpoint = await locateRedis({ redisUrl: options.redis ?? io.env.REDIS_URL, dataDir: redisDir }).catch((error: unknown) => {
         throw new CliError(error instanceof RedisUnavailableError ? error.message : `cannot reach Redis: ${describeSystemError(error)}`, { cause: error });
       });
       cleanups.unshift(() => endpoint.stop());
-      const redis = new Redis(endpoint.url, { maxRetriesPerRequest: 2 });
-      cleanups.unshift(() => redis.quit().catch(() => redis.disconnect()));
-      const port = ioredisPort(redis);
+      // The tracker's own pipelined RESP connection: one write per event-loop turn for all announces in flight.
+      const port = await RespConnection.open(endpoint.url).catch((error: unknown) => {
+        throw new CliError(`cannot reach Redis: ${(error as Error).message}`, { cause: error });
+      });
+      cleanups.unshift(() => port.close());
       const store = new RedisSwarmStore(port, { keyPrefix, peerTtlMs: peerTtlMs(trackerOptions) });
       const servers = await startTrackerServers({
         store,

@@ -1,0 +1,130 @@
+/**
+ * RESP2, the Redis wire format, as far as the tracker needs it: commands out (arrays of bulk strings),
+ * replies in (simple strings, errors, integers, bulk strings, arrays, nested).
+ */
+
+/** Malformed or oversized bytes from the server: the connection cannot be trusted past this point. */
+export class RespProtocolError extends Error {
+  override readonly name = 'RespProtocolError';
+}
+
+/** An error reply (`-ERR ...`, `-NOSCRIPT ...`): a value, delivered to the command that caused it. */
+export class RespErrorReply {
+  constructor(readonly message: string) {}
+}
+
+/** Bulk strings are Buffers viewing the received chunk: copy what outlives the reply. */
+export type RespValue = string | number | Buffer | null | RespErrorReply | RespValue[];
+
+const CRLF = 0x0d0a;
+const MAX_BULK = 512 * 1024 * 1024;
+const MAX_LINE = 64 * 1024;
+const MAX_DEPTH = 16;
+
+/** `*N\r\n$len\r\narg\r\n...` in one Buffer. */
+export function encodeCommand(command: string, args: readonly (string | Buffer | number)[]): Buffer {
+  const parts: (string | Buffer)[] = [command];
+  for (const arg of args) parts.push(typeof arg === 'number' ? String(arg) : arg);
+  const sizes = parts.map((part) => (typeof part === 'string' ? Buffer.byteLength(part) : part.length));
+  // Each part: "$" + up to 10 digits + CRLF + bytes + CRLF.
+  const out = Buffer.allocUnsafe(sizes.reduce((sum, size) => sum + size + 16, 16));
+  let offset = out.write(`*${parts.length}\r\n`, 0, 'latin1');
+  parts.forEach((part, index) => {
+    offset += out.write(`$${sizes[index]}\r\n`, offset, 'latin1');
+    offset += typeof part === 'string' ? out.write(part, offset) : part.copy(out, offset);
+    out.writeUInt16BE(CRLF, offset);
+    offset += 2;
+  });
+  return out.subarray(0, offset);
+}
+
+/**
+ * Incremental reply parser: feed it socket chunks, get the complete replies in order. A reply split over
+ * chunks is parsed again from its start once more bytes arrive (replies here are a few KiB).
+ */
+export class RespDecoder {
+  private buffer: Buffer = Buffer.alloc(0);
+  private offset = 0;
+
+  /** Replies completed by `chunk`; throws RespProtocolError on bytes that are not RESP2. */
+  push(chunk: Buffer): RespValue[] {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const replies: RespValue[] = [];
+    let start = 0;
+    for (;;) {
+      this.offset = start;
+      const value = this.parse(0);
+      if (value === INCOMPLETE) break;
+      replies.push(value);
+      start = this.offset;
+      if (start === this.buffer.length) break;
+    }
+    this.buffer = start === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(start);
+    return replies;
+  }
+
+  private parse(depth: number): RespValue | typeof INCOMPLETE {
+    const buffer = this.buffer;
+    if (this.offset >= buffer.length) return INCOMPLETE;
+    const type = buffer[this.offset];
+    const lineEnd = buffer.indexOf('\r\n', this.offset + 1, 'latin1');
+    if (lineEnd < 0) {
+      if (buffer.length - this.offset > MAX_LINE) throw new RespProtocolError('reply line over 64 KiB');
+      return INCOMPLETE;
+    }
+    const lineStart = this.offset + 1;
+    this.offset = lineEnd + 2;
+    switch (type) {
+      case 0x2b: // +
+        return buffer.toString('latin1', lineStart, lineEnd);
+      case 0x2d: // -
+        return new RespErrorReply(buffer.toString('utf8', lineStart, lineEnd));
+      case 0x3a: // :
+        return integer(buffer, lineStart, lineEnd);
+      case 0x24: {
+        // $
+        const size = integer(buffer, lineStart, lineEnd);
+        if (size === -1) return null;
+        if (size < 0 || size > MAX_BULK) throw new RespProtocolError(`bulk string length ${size}`);
+        const end = this.offset + size;
+        if (end + 2 > buffer.length) return INCOMPLETE;
+        if (buffer[end] !== 0x0d || buffer[end + 1] !== 0x0a) throw new RespProtocolError('bulk string not followed by CRLF');
+        const value = buffer.subarray(this.offset, end);
+        this.offset = end + 2;
+        return value;
+      }
+      case 0x2a: {
+        // *
+        const count = integer(buffer, lineStart, lineEnd);
+        if (count === -1) return null;
+        if (count < 0 || count > MAX_BULK) throw new RespProtocolError(`array length ${count}`);
+        if (depth >= MAX_DEPTH) throw new RespProtocolError(`arrays nested deeper than ${MAX_DEPTH}`);
+        const items: RespValue[] = [];
+        for (let index = 0; index < count; index++) {
+          const item = this.parse(depth + 1);
+          if (item === INCOMPLETE) return INCOMPLETE;
+          items.push(item);
+        }
+        return items;
+      }
+      default:
+        throw new RespProtocolError(`unknown reply type byte 0x${type.toString(16)}`);
+    }
+  }
+}
+
+const INCOMPLETE = Symbol('incomplete');
+
+/** A decimal integer line, optionally negative; anything else is a protocol error. */
+function integer(buffer: Buffer, start: number, end: number): number {
+  const negative = buffer[start] === 0x2d;
+  let index = negative ? start + 1 : start;
+  if (index === end || end - index > 19) throw new RespProtocolError(`bad integer '${buffer.toString('latin1', start, end)}'`);
+  let value = 0;
+  for (; index < end; index++) {
+    const digit = buffer[index] - 0x30;
+    if (digit < 0 || digit > 9) throw new RespProtocolError(`bad integer '${buffer.toString('latin1', start, end)}'`);
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
