@@ -3,7 +3,7 @@ import { startUdpTrackerServer } from './udp/udp-server';
 import { UdpTracker } from './udp/udp-tracker';
 import { Tracker } from './core/tracker';
 import type { TrackerOptions } from './core/tracker-options';
-import { startHttpTrackerServer, type RunningServer } from './http/http-server';
+import { DEFAULT_HTTP_SERVER_LIMITS, startHttpTrackerServer, type RunningServer } from './http/http-server';
 import { HttpTracker, type HttpTrackerOptions } from './http/http-tracker';
 import type { SwarmStore } from './store/swarm-store';
 
@@ -29,10 +29,10 @@ export interface TrackerServers {
   close(): Promise<void>;
 }
 
-/** HTTP and UDP trackers over one store, on plain Node sockets: `seedfleet tracker` and the test suites. */
+/** HTTP and UDP trackers over one store, on plain Node sockets (http/http-server.ts): `seedfleet tracker` and the test suites. */
 export async function startTrackerServers(options: TrackerServersOptions): Promise<TrackerServers> {
   const tracker = new Tracker(options.store, options.tracker);
-  const http = await startHttpTrackerServer(new HttpTracker(tracker, options.http), options.host, options.httpPort);
+  const http = await startHttpTrackerServer(new HttpTracker(tracker, options.http), options.host, options.httpPort, { ...DEFAULT_HTTP_SERVER_LIMITS, maxTargetLength: options.http.maxUrlLength });
   let udp: RunningServer | undefined;
   try {
     if (options.udpPort !== undefined) udp = await startUdpTrackerServer(new UdpTracker(tracker, new ConnectionIds(options.udpSecret)), options.host, options.udpPort);

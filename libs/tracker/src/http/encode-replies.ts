@@ -13,22 +13,47 @@ export interface PeerListStyle {
  * each. Otherwise `peers` is a list of dicts holding both families.
  */
 export function encodeAnnounceReply(reply: AnnounceReply, style: PeerListStyle): Buffer {
-  const common = {
+  if (style.compact) return encodeCompactAnnounceReply(reply);
+  const peers = reply.peers.map((peer) => ({ 'peer id': style.noPeerId ? undefined : peer.peerId, ip: peer.address.ip, port: peer.address.port }));
+  return encode({
     complete: reply.complete,
     incomplete: reply.incomplete,
     downloaded: reply.downloaded,
     interval: reply.intervalSeconds,
     'min interval': reply.minIntervalSeconds,
     'tracker id': reply.trackerId,
-  };
-  if (!style.compact) {
-    const peers = reply.peers.map((peer) => ({ 'peer id': style.noPeerId ? undefined : peer.peerId, ip: peer.address.ip, port: peer.address.port }));
-    return encode({ ...common, peers });
+    peers,
+  });
+}
+
+/**
+ * The compact answer written straight into one buffer: every announce gets one, and the generic encoder
+ * (an object, sorted keys, a concatenation per family) was ~10 % of the tracker's CPU under S4 load. Keys
+ * in bencode's sorted order; the spec checks the bytes against the generic encoder.
+ */
+function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
+  const compacts = reply.peers.map((peer) => peer.compact ?? compactAddress(peer.address));
+  let v4Length = 0;
+  let v6Length = 0;
+  for (const compact of compacts) {
+    if (compact.length === 6) v4Length += 6;
+    else v6Length += compact.length;
   }
-  const v4: Buffer[] = [];
-  const v6: Buffer[] = [];
-  for (const peer of reply.peers) (peer.address.family === 4 ? v4 : v6).push(peer.compact ?? compactAddress(peer.address));
-  return encode({ ...common, peers: Buffer.concat(v4), peers6: Buffer.concat(v6) });
+  const head =
+    `d8:completei${reply.complete}e10:downloadedi${reply.downloaded}e10:incompletei${reply.incomplete}e` +
+    `8:intervali${reply.intervalSeconds}e12:min intervali${reply.minIntervalSeconds}e5:peers${v4Length}:`;
+  const middle = `6:peers6${v6Length}:`;
+  const trackerIdLength = Buffer.byteLength(reply.trackerId);
+  const tail = `10:tracker id${trackerIdLength}:`;
+  const out = Buffer.allocUnsafe(head.length + v4Length + middle.length + v6Length + tail.length + trackerIdLength + 1);
+  let offset = out.write(head, 0, 'latin1');
+  for (const compact of compacts) if (compact.length === 6) offset += compact.copy(out, offset);
+  offset += out.write(middle, offset, 'latin1');
+  for (const compact of compacts) if (compact.length !== 6) offset += compact.copy(out, offset);
+  offset += out.write(tail, offset, 'latin1');
+  offset += out.write(reply.trackerId, offset);
+  out[offset] = 0x65; // e
+  return out;
 }
 
 /** BEP 48: `files` keyed by the raw 20-byte info hash. */
