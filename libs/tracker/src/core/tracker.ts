@@ -1,5 +1,6 @@
 import { selectPeers } from '../policy/select-peers';
 import type { SwarmStore } from '../store/swarm-store';
+import { compactAddress } from './address';
 import { AnswerCache } from './answer-cache';
 import { failure, isFailure, type TrackerFailure } from './failure';
 import { validateTrackerOptions, type TrackerOptions } from './tracker-options';
@@ -55,12 +56,13 @@ export class Tracker {
     // Private mode without a passkey: only torrents registered as public are served.
     const publicOnly = this.isPrivate && request.passkey === undefined;
     const now = this.clock.now();
-    const cacheKey = `${request.infoHash.toString('hex')}${request.peerId.toString('hex')}${request.address.ip}|${request.address.port}|${request.seeder ? 1 : 0}|${request.passkey ?? ''}`;
-    if (request.event === 'none') {
+    // Without a min interval nothing is cached (and the key would cost more than the lookup saves).
+    const cacheKey = this.options.minIntervalSeconds > 0 ? answerKey(request) : undefined;
+    if (cacheKey !== undefined && request.event === 'none') {
       // A cached answer was selected for the earlier numwant; a peer asking again too early gets no more.
       const cached = this.answers.get(cacheKey, now);
       if (cached) return trim(cached, request.numWant);
-    } else {
+    } else if (cacheKey !== undefined) {
       this.answers.delete(cacheKey);
     }
     const stored = await this.store.announce({
@@ -76,7 +78,7 @@ export class Tracker {
       now,
     });
     if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
-    const requester = { peerId: request.peerId, address: request.address, seeder: request.seeder, locality: stored.locality };
+    const requester = { peerId: request.peerId, address: request.address, compact: compactAddress(request.address), seeder: request.seeder, locality: stored.locality };
     const reply: AnnounceReply = {
       ...stored.counts,
       intervalSeconds: this.options.intervalSeconds,
@@ -84,7 +86,7 @@ export class Tracker {
       trackerId: this.options.trackerId,
       peers: selectPeers(stored.candidates, requester, request.numWant, this.random),
     };
-    if (request.event !== 'stopped' && this.options.minIntervalSeconds > 0) this.answers.set(cacheKey, reply, now);
+    if (request.event !== 'stopped' && cacheKey !== undefined) this.answers.set(cacheKey, reply, now);
     return reply;
   }
 
@@ -111,6 +113,10 @@ export class Tracker {
     if (access.allow && !access.allow.has(infoHash.toString('hex'))) return failure('unregistered-info-hash', 'this torrent is not on the tracker\'s allow list');
     return undefined;
   }
+}
+
+function answerKey(request: Announce): string {
+  return `${request.infoHash.toString('hex')}${request.peerId.toString('hex')}${request.address.ip}|${request.address.port}|${request.seeder ? 1 : 0}|${request.passkey ?? ''}`;
 }
 
 function trim(reply: AnnounceReply, numWant: number): AnnounceReply {

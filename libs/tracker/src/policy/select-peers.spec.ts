@@ -1,3 +1,4 @@
+import { compactAddress } from '../core/address';
 import type { SwarmPeer } from '../core/types';
 import { selectPeers, type Requester } from './select-peers';
 
@@ -50,6 +51,14 @@ describe('selectPeers', () => {
     const byAddress = { ...peer('x'), address: { ip: '10.9.9.9', family: 4 as const, port: 6881 } };
     const sameHostOtherPort = { ...peer('y'), address: { ip: '10.9.9.9', family: 4 as const, port: 6882 } };
     expect(names(selectPeers([byId, byAddress, sameHostOtherPort], me(''), 10, fixedRandom))).toEqual(['y']);
+  });
+
+  it('never returns the requester when both sides carry compact addresses', () => {
+    const withCompact = (candidate: SwarmPeer): SwarmPeer => ({ ...candidate, compact: compactAddress(candidate.address) });
+    const byAddress = withCompact({ ...peer('x'), address: { ip: '10.9.9.9', family: 4 as const, port: 6881 } });
+    const sameHostOtherPort = withCompact({ ...peer('y'), address: { ip: '10.9.9.9', family: 4 as const, port: 6882 } });
+    const requester = { ...me(''), compact: compactAddress(me('').address) };
+    expect(names(selectPeers([byAddress, sameHostOtherPort], requester, 10, fixedRandom))).toEqual(['y']);
   });
 
   it('is a function of its inputs, random source included', () => {

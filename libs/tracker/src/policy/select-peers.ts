@@ -3,6 +3,8 @@ import type { Locality, PeerAddress, SwarmPeer } from '../core/types';
 export interface Requester {
   readonly peerId: Buffer;
   readonly address: PeerAddress;
+  /** `address` in compact form, to compare with candidates' compact bytes without parsing them. */
+  readonly compact?: Buffer;
   readonly seeder: boolean;
   readonly locality: Locality;
 }
@@ -44,6 +46,7 @@ function rank(candidate: SwarmPeer, requester: Requester): number {
 
 function isRequester(candidate: SwarmPeer, requester: Requester): boolean {
   if (candidate.peerId.equals(requester.peerId)) return true;
+  if (candidate.compact && requester.compact) return candidate.compact.equals(requester.compact);
   return candidate.address.ip === requester.address.ip && candidate.address.port === requester.address.port;
 }
 

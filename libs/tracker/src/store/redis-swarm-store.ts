@@ -1,6 +1,6 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
-import { type Locality, NO_LOCALITY, type SwarmCounts, type SwarmPeer } from '../core/types';
+import { type Locality, NO_LOCALITY, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
 import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, type RedisPort } from './redis-port';
@@ -148,12 +148,32 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
 /** The announce script's answer when access is granted (see ANNOUNCE_SCRIPT). */
 type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[], Buffer[]];
 
-/** member = peer id + compact address. */
+/** member = peer id + compact address (6 or 18 bytes); undefined for anything else. */
 function parseMember(member: Buffer, seeder: boolean, locality: Locality): SwarmPeer | undefined {
-  // One copy: reply buffers may be views of a larger socket chunk, and answers are cached for a while.
-  const own = Buffer.from(member);
-  const compact = own.subarray(PEER_ID_LENGTH);
-  const address = parseCompactAddress(compact);
-  if (!address) return undefined;
-  return { peerId: own.subarray(0, PEER_ID_LENGTH), address, compact, seeder, locality };
+  if (member.length !== PEER_ID_LENGTH + 6 && member.length !== PEER_ID_LENGTH + 18) return undefined;
+  // One copy: reply buffers are views of a larger socket chunk, and answers are cached for a while.
+  return new StoredPeer(Buffer.from(member), seeder, locality);
+}
+
+/**
+ * A candidate as Redis keeps it, its address parsed only when something reads it: the compact bytes go
+ * into the answer as they are, and most candidates are never looked at as text.
+ */
+class StoredPeer implements SwarmPeer {
+  readonly peerId: Buffer;
+  readonly compact: Buffer;
+  private parsed: PeerAddress | undefined;
+
+  constructor(
+    member: Buffer,
+    readonly seeder: boolean,
+    readonly locality: Locality,
+  ) {
+    this.peerId = member.subarray(0, PEER_ID_LENGTH);
+    this.compact = member.subarray(PEER_ID_LENGTH);
+  }
+
+  get address(): PeerAddress {
+    return (this.parsed ??= parseCompactAddress(this.compact)!);
+  }
 }
