@@ -10,8 +10,11 @@ export interface BatchWork {
   readonly parts: readonly PieceWork[];
 }
 
-/** Bytes per job worth a message of its own; smaller jobs are grouped up to this. */
-export const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Bytes per job worth a message of its own; smaller jobs are grouped up to this. Each job costs the main
+ * thread ~50 µs of promises and messages: a 4 GiB file in 4 MiB pieces, one job each, spent 60 ms on them.
+ */
+export const BATCH_BYTES = 16 * 1024 * 1024;
 const BATCH_PARTS = 256;
 
 /** The works in order, consecutive small fill jobs grouped; a large one goes alone. */

@@ -18,23 +18,29 @@ export async function runHashJobs<W extends { readonly job: HashJob }>(
   onHashed: (work: W, result: HashResult) => void,
   signal?: AbortSignal,
 ): Promise<void> {
-  const inFlight = new Set<Promise<void>>();
+  let running = 0;
   let failure: { error: unknown } | undefined;
+  // One waiter at most: this loop, for a free slot or for the last job to finish.
+  let wake: (() => void) | undefined;
+  const settled = (): void => {
+    running--;
+    wake?.();
+    wake = undefined;
+  };
+  const oneSettles = (): Promise<void> => new Promise((resolve) => (wake = resolve));
   try {
     for await (const work of works) {
-      while (inFlight.size >= window && failure === undefined) await Promise.race(inFlight);
+      while (running >= window && failure === undefined) await oneSettles();
       if (failure !== undefined) break;
       const { result } = await pool.submit(work.job, signal);
-      const settled: Promise<void> = result
-        .then(
-          (hashed) => onHashed(work, hashed),
-          (error: unknown) => void (failure ??= { error }),
-        )
-        .finally(() => inFlight.delete(settled));
-      inFlight.add(settled);
+      running++;
+      void result
+        .then((hashed) => onHashed(work, hashed))
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(settled);
     }
   } finally {
-    await Promise.all(inFlight);
+    while (running > 0) await oneSettles();
   }
   if (failure !== undefined) throw failure.error;
 }
