@@ -5,6 +5,11 @@
  */
 export interface RedisPort {
   send(command: string, args: readonly (string | Buffer | number)[]): Promise<unknown>;
+  /**
+   * True when bulk strings in replies are Buffers of their own. Otherwise (ioredis) they may be views of
+   * a socket chunk, which the store copies before keeping them in cached answers.
+   */
+  readonly ownsReplies?: boolean;
 }
 
 /** Raised when Redis answers something the scripts never return: a version or key-layout mismatch. */

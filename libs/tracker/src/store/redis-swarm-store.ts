@@ -32,7 +32,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
   private readonly counted: RedisPort;
 
   constructor(
-    redis: RedisPort,
+    private readonly redis: RedisPort,
     private readonly options: RedisSwarmStoreOptions,
   ) {
     this.counted = {
@@ -72,12 +72,13 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     const zone = String(zoneBytes);
     const region = String(regionBytes);
     const candidates: SwarmPeer[] = [];
+    const owned = this.redis.ownsReplies === true;
     // Locality groups come first and may reappear in the seeders and leechers windows.
     const offered = labelled.length > 0 ? new Set<string>() : undefined;
     for (let index = 0; index + 1 < labelled.length; index += 2) {
       const kind = labelled[index + 1] as number;
       const locality = kind <= 2 ? { zone, region } : { zone: '', region };
-      const peer = parseMember(labelled[index] as Buffer, kind === 1 || kind === 3, locality);
+      const peer = parseMember(labelled[index] as Buffer, owned, kind === 1 || kind === 3, locality);
       if (!peer) continue;
       offered!.add((labelled[index] as Buffer).toString('latin1'));
       candidates.push(peer);
@@ -85,7 +86,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     for (const [members, seeder] of [[seeders, true], [leechers, false]] as const) {
       for (const member of members) {
         if (offered?.has(member.toString('latin1'))) continue;
-        const peer = parseMember(member, seeder, NO_LOCALITY);
+        const peer = parseMember(member, owned, seeder, NO_LOCALITY);
         if (peer) candidates.push(peer);
       }
     }
@@ -149,10 +150,10 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
 type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[], Buffer[]];
 
 /** member = peer id + compact address (6 or 18 bytes); undefined for anything else. */
-function parseMember(member: Buffer, seeder: boolean, locality: Locality): SwarmPeer | undefined {
+function parseMember(member: Buffer, owned: boolean, seeder: boolean, locality: Locality): SwarmPeer | undefined {
   if (member.length !== PEER_ID_LENGTH + 6 && member.length !== PEER_ID_LENGTH + 18) return undefined;
-  // One copy: reply buffers are views of a larger socket chunk, and answers are cached for a while.
-  return new StoredPeer(Buffer.from(member), seeder, locality);
+  // Answers are cached for a while: a view would keep a whole socket chunk alive.
+  return new StoredPeer(owned ? member : Buffer.from(member), seeder, locality);
 }
 
 /**

@@ -13,7 +13,7 @@ export class RespErrorReply {
   constructor(readonly message: string) {}
 }
 
-/** Bulk strings are Buffers viewing the received chunk: copy what outlives the reply. */
+/** Bulk strings are Buffers of their own (copied out of the socket chunk). */
 export type RespValue = string | number | Buffer | null | RespErrorReply | RespValue[];
 
 const CRLF = 0x0d0a;
@@ -67,6 +67,24 @@ export class RespDecoder {
     const buffer = this.buffer;
     if (this.offset >= buffer.length) return INCOMPLETE;
     const type = buffer[this.offset];
+    if (type === 0x24 || type === 0x2a || type === 0x3a) {
+      // $, * and : lines are short numbers: scanned here rather than searched for (one native call each).
+      const size = this.number();
+      if (size === INCOMPLETE) return INCOMPLETE;
+      if (type === 0x3a) return size;
+      if (size === -1) return null;
+      if (size < 0 || size > MAX_BULK) throw new RespProtocolError(`${type === 0x24 ? 'bulk string' : 'array'} length ${size}`);
+      if (type === 0x24) return this.bulk(size);
+      if (depth >= MAX_DEPTH) throw new RespProtocolError(`arrays nested deeper than ${MAX_DEPTH}`);
+      const items: RespValue[] = [];
+      for (let index = 0; index < size; index++) {
+        const item = this.parse(depth + 1);
+        if (item === INCOMPLETE) return INCOMPLETE;
+        items.push(item);
+      }
+      return items;
+    }
+    if (type !== 0x2b && type !== 0x2d) throw new RespProtocolError(`unknown reply type byte 0x${type.toString(16)}`);
     const lineEnd = buffer.indexOf('\r\n', this.offset + 1, 'latin1');
     if (lineEnd < 0) {
       if (buffer.length - this.offset > MAX_LINE) throw new RespProtocolError('reply line over 64 KiB');
@@ -74,57 +92,45 @@ export class RespDecoder {
     }
     const lineStart = this.offset + 1;
     this.offset = lineEnd + 2;
-    switch (type) {
-      case 0x2b: // +
-        return buffer.toString('latin1', lineStart, lineEnd);
-      case 0x2d: // -
-        return new RespErrorReply(buffer.toString('utf8', lineStart, lineEnd));
-      case 0x3a: // :
-        return integer(buffer, lineStart, lineEnd);
-      case 0x24: {
-        // $
-        const size = integer(buffer, lineStart, lineEnd);
-        if (size === -1) return null;
-        if (size < 0 || size > MAX_BULK) throw new RespProtocolError(`bulk string length ${size}`);
-        const end = this.offset + size;
-        if (end + 2 > buffer.length) return INCOMPLETE;
-        if (buffer[end] !== 0x0d || buffer[end + 1] !== 0x0a) throw new RespProtocolError('bulk string not followed by CRLF');
-        const value = buffer.subarray(this.offset, end);
-        this.offset = end + 2;
-        return value;
-      }
-      case 0x2a: {
-        // *
-        const count = integer(buffer, lineStart, lineEnd);
-        if (count === -1) return null;
-        if (count < 0 || count > MAX_BULK) throw new RespProtocolError(`array length ${count}`);
-        if (depth >= MAX_DEPTH) throw new RespProtocolError(`arrays nested deeper than ${MAX_DEPTH}`);
-        const items: RespValue[] = [];
-        for (let index = 0; index < count; index++) {
-          const item = this.parse(depth + 1);
-          if (item === INCOMPLETE) return INCOMPLETE;
-          items.push(item);
-        }
-        return items;
-      }
-      default:
-        throw new RespProtocolError(`unknown reply type byte 0x${type.toString(16)}`);
+    return type === 0x2b ? buffer.toString('latin1', lineStart, lineEnd) : new RespErrorReply(buffer.toString('utf8', lineStart, lineEnd));
+  }
+
+  /** The decimal line after a type byte, optionally negative, then CRLF. */
+  private number(): number | typeof INCOMPLETE {
+    const buffer = this.buffer;
+    let index = this.offset + 1;
+    const negative = buffer[index] === 0x2d;
+    if (negative) index++;
+    const first = index;
+    let value = 0;
+    for (; index < buffer.length; index++) {
+      const digit = buffer[index] - 0x30;
+      if (digit < 0 || digit > 9) break;
+      value = value * 10 + digit;
     }
+    if (index + 1 >= buffer.length) {
+      if (index - first > 19) throw new RespProtocolError('integer over 19 digits');
+      return INCOMPLETE;
+    }
+    if (index === first || index - first > 19 || buffer[index] !== 0x0d || buffer[index + 1] !== 0x0a) {
+      throw new RespProtocolError(`bad integer '${buffer.toString('latin1', this.offset + 1, Math.min(index + 1, this.offset + 40))}'`);
+    }
+    this.offset = index + 2;
+    return negative ? -value : value;
+  }
+
+  /** A bulk string of `size` bytes at the offset, copied out of the chunk (callers may keep it). */
+  private bulk(size: number): Buffer | typeof INCOMPLETE {
+    const buffer = this.buffer;
+    const end = this.offset + size;
+    if (end + 2 > buffer.length) return INCOMPLETE;
+    if (buffer[end] !== 0x0d || buffer[end + 1] !== 0x0a) throw new RespProtocolError('bulk string not followed by CRLF');
+    const value = Buffer.allocUnsafe(size);
+    buffer.copy(value, 0, this.offset, end);
+    this.offset = end + 2;
+    return value;
   }
 }
 
 const INCOMPLETE = Symbol('incomplete');
 
-/** A decimal integer line, optionally negative; anything else is a protocol error. */
-function integer(buffer: Buffer, start: number, end: number): number {
-  const negative = buffer[start] === 0x2d;
-  let index = negative ? start + 1 : start;
-  if (index === end || end - index > 19) throw new RespProtocolError(`bad integer '${buffer.toString('latin1', start, end)}'`);
-  let value = 0;
-  for (; index < end; index++) {
-    const digit = buffer[index] - 0x30;
-    if (digit < 0 || digit > 9) throw new RespProtocolError(`bad integer '${buffer.toString('latin1', start, end)}'`);
-    value = value * 10 + digit;
-  }
-  return negative ? -value : value;
-}

@@ -35,6 +35,7 @@ interface Waiting {
  * per command cost more than the rest of an announce, and its auto-pipelining breaks callBuffer.
  */
 export class RespConnection implements RedisPort {
+  readonly ownsReplies = true;
   private socket: Socket | undefined;
   private ready = false;
   private closed = false;
