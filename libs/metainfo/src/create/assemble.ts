@@ -1,16 +1,21 @@
 import { createHash } from 'node:crypto';
-import { type BEncodable, encode } from '@seedfleet/bencode';
+import type { BEncodable } from '@seedfleet/bencode';
 import { CreateTorrentError } from './create-error';
 import type { CreatedTorrent, CreateOptions } from './create-options';
 import type { PlanHashes } from './hash-plan';
-import { buildInfo, pieceLayers } from './info-dict';
+import { Encoded, encodeDict } from './encoded-dict';
+import { infoEntries, pieceLayers } from './info-dict';
 import type { CreationPlan } from './plan';
 
-/** The .torrent of a hashed plan, with the options' trackers, web seeds, comment and dates. */
-export function assembleTorrent(plan: CreationPlan, hashes: PlanHashes, options: CreateOptions): CreatedTorrent {
+/**
+ * The .torrent of a hashed plan, with the options' trackers, web seeds, comment and dates. `files`: the v1
+ * file list if it was encoded ahead.
+ */
+export function assembleTorrent(plan: CreationPlan, hashes: PlanHashes, options: CreateOptions, files?: Encoded): CreatedTorrent {
   // Encoding is canonical, so the info dict inside the torrent is exactly these bytes.
-  const info = encode(buildInfo(plan, hashes, options));
-  const torrent = withInfo(info, [
+  const info = encodeDict(infoEntries(plan, hashes, options, files));
+  const torrent = encodeDict([
+    ['info', new Encoded(info)],
     ...trackerKeys(options.trackers ?? []),
     ['url-list', urlList(options.webSeeds ?? [])],
     ['comment', options.comment],
@@ -28,16 +33,6 @@ export function assembleTorrent(plan: CreationPlan, hashes: PlanHashes, options:
     pieceCount: plan.pieceCount,
     totalSize: plan.totalSize,
   };
-}
-
-/**
- * The torrent dict: `info` (already encoded) spliced in between the keys that sort before and after it,
- * instead of encoding the info dict a second time (for 10k files that was a third of the main thread's work).
- */
-function withInfo(info: Buffer, entries: [string, BEncodable | undefined][]): Buffer {
-  const before = encode(new Map(entries.filter(([key]) => key < 'info')));
-  const after = encode(new Map(entries.filter(([key]) => key > 'info')));
-  return Buffer.concat([before.subarray(0, -1), Buffer.from('4:info'), info, after.subarray(1)]);
 }
 
 /** libtorrent and mktorrent: `announce` is the first URL; `announce-list` only when there is more than one. */

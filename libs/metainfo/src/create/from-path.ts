@@ -9,6 +9,7 @@ import { CreateTorrentError } from './create-error';
 import type { CreatedTorrent, CreateOptions } from './create-options';
 import { createTorrent } from './create-torrent';
 import { hashLocalFiles } from './hash-plan';
+import { encodeFileList } from './info-dict';
 import { TorrentLayout } from './layout';
 import { localSourceFile, type LocalSourceFile } from './local-source';
 import { checkPieceLength } from './piece-length';
@@ -56,9 +57,19 @@ async function hashWhileWalking(root: string, name: string, version: TorrentVers
   checkName(name);
   const layout = new TorrentLayout(version, checkPieceLength(pieceLength, version));
   checkTopLevel(options);
-  const collected = await hashLocalFiles(laidOut(walkDirectory(root, version, options.signal), layout), layout, pool, options);
+  let walked!: () => void;
+  const walkEnded = new Promise<void>((resolve) => (walked = resolve));
+  const hashing = hashLocalFiles(laidOut(walkDirectory(root, version, options.signal), layout, walked), layout, pool, options);
+  // The v1 file list is complete when the walk ends: encoding it while the last pieces hash takes it off
+  // the critical path (10k files: ~40 ms). After a turn, so the last jobs are handed out first.
+  const fileList = version === 'v2' ? undefined : walkEnded.then(nextTurn).then(() => encodeFileList(layout.files));
+  const [collected, files] = await Promise.all([hashing, fileList]);
   const plan = layout.plan(name, false);
-  return assembleTorrent(plan, collected.hashes(plan), options);
+  return assembleTorrent(plan, collected.hashes(plan), options, files);
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
@@ -66,7 +77,7 @@ async function hashWhileWalking(root: string, name: string, version: TorrentVers
  * name that is both a file and a directory, so only each file's own path needs checking (checkFiles
  * also looks for such conflicts, which the file list of a caller may have).
  */
-async function* laidOut(slices: AsyncIterable<LocalSourceFile[]>, layout: TorrentLayout): AsyncGenerator<PlannedFile[]> {
+async function* laidOut(slices: AsyncIterable<LocalSourceFile[]>, layout: TorrentLayout, walked: () => void): AsyncGenerator<PlannedFile[]> {
   let index = 0;
   for await (const slice of slices) {
     const placed: PlannedFile[] = [];
@@ -76,5 +87,7 @@ async function* laidOut(slices: AsyncIterable<LocalSourceFile[]>, layout: Torren
     }
     yield placed;
   }
-  yield layout.finish();
+  const last = layout.finish();
+  walked();
+  yield last;
 }

@@ -1,5 +1,6 @@
-import { type BEncodable, textKey } from '@seedfleet/bencode';
+import { type BEncodable, encode, textKey } from '@seedfleet/bencode';
 import type { CreateOptions } from './create-options';
+import { Encoded } from './encoded-dict';
 import type { PlanHashes } from './hash-plan';
 import type { CreationPlan, PlannedFile } from './plan';
 
@@ -8,29 +9,29 @@ type Dict = Map<string, BEncodable | undefined>;
 const ASCII = /^[\x00-\x7f]*$/;
 
 /**
- * The info dict. Only what the content needs plus `private`, so a v1 single file matches mktorrent's
- * info dict byte for byte and hybrids match libtorrent's. Keys are binary strings (see @seedfleet/bencode),
- * so any file name, '__proto__' included, is just a key.
+ * The info dict's entries. Only what the content needs plus `private`, so a v1 single file matches
+ * mktorrent's info dict byte for byte and hybrids match libtorrent's. Keys inside the file tree are binary
+ * strings (see @seedfleet/bencode), so any file name, '__proto__' included, is just a key. `files`: the v1
+ * file list when it was encoded ahead (see encodeFileList).
  */
-export function buildInfo(plan: CreationPlan, hashes: PlanHashes, options: CreateOptions): Dict {
-  const info: Dict = new Map();
-  info.set('name', plan.name);
-  info.set('piece length', plan.pieceLength);
-  if (options.private) info.set('private', 1);
+export function infoEntries(plan: CreationPlan, hashes: PlanHashes, options: CreateOptions, files?: Encoded): [string, BEncodable | Encoded | undefined][] {
+  const entries: [string, BEncodable | Encoded | undefined][] = [
+    ['name', plan.name],
+    ['piece length', plan.pieceLength],
+    ['private', options.private ? 1 : undefined],
+  ];
   if (plan.version !== 'v2') {
-    info.set('pieces', hashes.pieces!);
-    if (plan.single) {
-      info.set('length', plan.files[0].length);
-      setAttributes(info, plan.files[0]);
-    } else {
-      info.set('files', plan.files.map(v1Entry));
-    }
+    entries.push(['pieces', hashes.pieces!]);
+    if (plan.single) entries.push(['length', plan.files[0].length], ...singleFileAttributes(plan.files[0]));
+    else entries.push(['files', files ?? encodeFileList(plan.files)]);
   }
-  if (plan.version !== 'v1') {
-    info.set('meta version', 2);
-    info.set('file tree', fileTree(plan, hashes));
-  }
-  return info;
+  if (plan.version !== 'v1') entries.push(['meta version', 2], ['file tree', fileTree(plan, hashes)]);
+  return entries;
+}
+
+/** The v1 `files` list (pads included), known as soon as every file is laid out, before any hash. */
+export function encodeFileList(files: readonly PlannedFile[]): Encoded {
+  return new Encoded(encode(files.map(v1Entry)));
 }
 
 /** BEP 52 `piece layers`: pieces root -> piece hashes, for files longer than one piece; identical files share one entry. */
@@ -85,7 +86,9 @@ function withLink(dict: FileDict, file: PlannedFile): FileDict {
   return dict;
 }
 
-function setAttributes(dict: Dict, file: PlannedFile): void {
-  if (file.attributes !== '') dict.set('attr', file.attributes);
-  if (file.symlinkPath !== undefined) dict.set('symlink path', [...file.symlinkPath]);
+function singleFileAttributes(file: PlannedFile): [string, BEncodable | undefined][] {
+  return [
+    ['attr', attributesOf(file)],
+    ['symlink path', file.symlinkPath && [...file.symlinkPath]],
+  ];
 }
