@@ -1,9 +1,9 @@
 import { cpus, loadavg, release } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseBenchArgs } from '../lib/bench-args';
 import { measureProcess } from '../lib/measure-process';
 import { repoRoot } from '../lib/repo-root';
+import { CREATE_BENCH_USAGE, parseCreateBenchArgs } from './create-args';
 import { createDatasets, totalBytes, type Dataset } from './datasets';
 import { checkHashes, type HashCheck } from './hash-check';
 import { prepareDataset, warmCache } from './prepare-data';
@@ -23,14 +23,20 @@ function rotated<T>(items: readonly T[], by: number): T[] {
 }
 
 async function main(): Promise<void> {
-  const args = parseBenchArgs(process.argv.slice(2));
+  const args = parseCreateBenchArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(CREATE_BENCH_USAGE);
+    return;
+  }
   const root = repoRoot();
   const dataRoot = join(root, 'bench', '.data', args.quick ? 'create-quick' : 'create');
   const outputRoot = join(root, 'bench', '.data', 'create-output');
   await mkdir(outputRoot, { recursive: true });
   // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
   await writeFile(join(root, 'bench', '.data', '.gitignore'), '*\n');
-  const datasets = createDatasets(args.quick);
+  const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
+  const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
+  if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
   const tools = createTools(root);
   const runs = new Map<string, ToolRuns>();
   // Other work on the machine skews a run; the 1-minute load average before each one says how much.
@@ -38,9 +44,7 @@ async function main(): Promise<void> {
   const paths = new Map<string, string>();
   for (const dataset of datasets) {
     process.stderr.write(`preparing ${dataset.id} (${dataset.description}) ...\n`);
-    const path = await prepareDataset(dataRoot, dataset);
-    await warmCache(path, dataset);
-    paths.set(dataset.id, path);
+    paths.set(dataset.id, await prepareDataset(dataRoot, dataset));
     for (const tool of tools) {
       runs.set(`${dataset.id}|${tool.name}|${tool.version}`, { dataset: dataset.id, datasetBytes: totalBytes(dataset), tool: tool.name, version: tool.version, ours: tool.ours, samples: [] });
     }
@@ -51,6 +55,9 @@ async function main(): Promise<void> {
         const output = outputPath(outputRoot, dataset, tool);
         await rm(output, { force: true });
         const { command, args: toolArgs } = tool.invocation({ contentPath: paths.get(dataset.id)!, output, pieceLength: dataset.pieceLength });
+        // The host evicts cached pages (a 4 GiB file read minutes ago was 1 % cached), so every run starts
+        // from a dataset read just before it rather than from whatever the previous runs left.
+        await warmCache(paths.get(dataset.id)!, dataset);
         loads.push(loadavg()[0]);
         const sample = await measureProcess(command, toolArgs, runTimeoutMs);
         runs.get(`${dataset.id}|${tool.name}|${tool.version}`)!.samples.push(sample);
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
       node: process.version,
       kernel: release(),
       load: loadSummary(loads),
-      cache: 'warm: page cache cannot be dropped without root, so every file is read once before the timed runs',
+      cache: 'warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run',
       method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; order rotates each repetition; same piece length for all tools',
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
     },
