@@ -34,6 +34,17 @@ export interface HashPoolOptions {
   readonly idleTimeoutMs?: number;
 }
 
+/** Jobs queued at each worker by fillJobPoolOptions(). */
+const FILL_JOBS_PER_WORKER = 8;
+
+/**
+ * Options for a pool fed fill jobs (workers read the bytes themselves): such jobs hold no memory, so each
+ * worker gets a deep queue and keeps hashing while a loaded machine schedules the main thread late.
+ */
+export function fillJobPoolOptions(size = availableParallelism()): HashPoolOptions {
+  return { size, jobsPerWorker: FILL_JOBS_PER_WORKER, maxPending: size * FILL_JOBS_PER_WORKER };
+}
+
 /** A job accepted by submit(); `result` settles when a worker has hashed it. */
 export interface HashTicket<J extends HashJob> {
   readonly result: Promise<HashResultFor<J>>;

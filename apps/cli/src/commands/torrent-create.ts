@@ -1,6 +1,7 @@
 import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type CreatedTorrent, createTorrentFromPath, toMagnet, type TorrentVersion } from '@seedfleet/metainfo';
+import { fillJobPoolOptions, HashPool } from '@seedfleet/hashing';
+import type { CreatedTorrent, TorrentVersion } from '@seedfleet/metainfo';
 import { parsePieceLength } from '../args/byte-size';
 import { flag, list, value } from '../args/option-spec';
 import { UsageError } from '../args/usage-error';
@@ -45,10 +46,16 @@ totalSize, magnet}. A progress line is drawn on stderr when it is a terminal.`,
     const sourcePath = resolve(io.cwd, path);
     const outputPath = resolve(io.cwd, options.output ?? `${basename(sourcePath)}.torrent`);
     if (!options.force && (await exists(outputPath))) throw new CliError(`'${outputPath}' already exists (use --force to overwrite)`);
+    // The hash threads boot (~40-90 ms) while the creation code loads, instead of after it.
+    const pool = new HashPool(fillJobPoolOptions());
+    pool.prestart();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createTorrentFromPath, toMagnet } = require('@seedfleet/metainfo') as typeof import('@seedfleet/metainfo');
     const progress = new ProgressReporter(io.stderr, 'hashing', io.now);
     let created: CreatedTorrent;
     try {
       created = await createTorrentFromPath(sourcePath, {
+        pool,
         version,
         pieceLength: options['piece-length'],
         trackers: options.tracker,
@@ -64,9 +71,11 @@ totalSize, magnet}. A progress line is drawn on stderr when it is a terminal.`,
       throw creationError(error, path, io);
     } finally {
       progress.finish();
+      await pool.close();
     }
     await writeAtomically(outputPath, created.torrent);
-    report(io, outputPath, created, { trackers: options.tracker.flat(), webSeeds: options['web-seed'] }, options.json ?? false);
+    const magnet = toMagnet({ infoHashV1: created.infoHashV1, infoHashV2: created.infoHashV2, name: created.name, trackers: options.tracker.flat(), webSeeds: options['web-seed'], peers: [] });
+    report(io, outputPath, created, magnet, options.json ?? false);
   },
 });
 
@@ -104,7 +113,7 @@ async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
 }
 
 /** Built from what creation returned: re-parsing a 10k-file torrent would cost half a second. */
-function report(io: CliIo, outputPath: string, created: CreatedTorrent, urls: { trackers: string[]; webSeeds: string[] }, json: boolean): void {
+function report(io: CliIo, outputPath: string, created: CreatedTorrent, magnet: string, json: boolean): void {
   const result = {
     path: outputPath,
     name: created.name,
@@ -113,7 +122,7 @@ function report(io: CliIo, outputPath: string, created: CreatedTorrent, urls: { 
     pieceLength: created.pieceLength,
     pieceCount: created.pieceCount,
     totalSize: created.totalSize,
-    magnet: toMagnet({ infoHashV1: created.infoHashV1, infoHashV2: created.infoHashV2, name: created.name, trackers: urls.trackers, webSeeds: urls.webSeeds, peers: [] }),
+    magnet,
   };
   if (json) return printJson(io.stdout, result);
   io.stdout.write(

@@ -1,7 +1,6 @@
 import { lstat, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { HashPool } from '@seedfleet/hashing';
+import { fillJobPoolOptions, HashPool } from '@seedfleet/hashing';
 import type { TorrentVersion } from '../model';
 import { assembleTorrent, checkTopLevel } from './assemble';
 import { checkFile, checkName } from './check-files';
@@ -16,9 +15,6 @@ import { checkPieceLength } from './piece-length';
 import { checkVersion, type PlannedFile } from './plan';
 import { walkDirectory } from './walk';
 
-/** Jobs queued at each worker of our own pool. */
-const JOBS_PER_WORKER = 8;
-
 /**
  * createTorrent over a file (a single-file torrent) or a directory; the name defaults to its base name.
  * The files are local, so the hash workers read them themselves. With a piece length given, hashing
@@ -27,10 +23,7 @@ const JOBS_PER_WORKER = 8;
 export async function createTorrentFromPath(path: string, options: CreateOptions = {}): Promise<CreatedTorrent> {
   const root = resolve(path);
   const name = options.name ?? basename(root);
-  // Jobs that read their own bytes hold no memory, so each worker gets a deep queue: it keeps hashing
-  // while a loaded machine schedules the main thread late.
-  const workers = availableParallelism();
-  const pool = options.pool ?? new HashPool({ size: workers, jobsPerWorker: JOBS_PER_WORKER, maxPending: workers * JOBS_PER_WORKER });
+  const pool = options.pool ?? new HashPool(fillJobPoolOptions());
   // The threads boot while the directory is walked.
   if (options.pool === undefined) pool.prestart();
   try {
