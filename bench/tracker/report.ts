@@ -50,6 +50,7 @@ const DESCRIPTIONS: Record<string, string> = {
   'ours ×2': 'two such processes on the same Redis and key prefix; connections split between them',
   opentracker: 'Debian opentracker (whitelist build, the 10 hashes listed), one process; it closes every connection after answering (no keep-alive), so the generator opens one connection per announce (a plain socket: opentracker leaves about half of the `Connection: close` requests of node:http unanswered)',
   'bittorrent-tracker': 'bittorrent-tracker (npm) Server, HTTP only, in memory, one process',
+  'static reply': 'not a tracker: a node:net server answering every request with the same 50-peer answer, no parsing, no state (bench/tracker/static-reply-server.ts); the most any Node tracker could do here with this generator, i.e. the cost of the sockets alone',
 };
 
 function bestRates(run: TargetRuns): number[] {

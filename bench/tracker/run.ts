@@ -7,7 +7,7 @@ import { repoRoot } from '../lib/repo-root';
 import { gitCommit } from '../lib/git-commit';
 import { type LoadStep, runLoad } from './load';
 import { renderTrackerMarkdown, type TargetRuns, type TrackerBenchReport, type TrackerSample } from './report';
-import { installBittorrentTracker, type RunningTarget, startBenchRedis, startBittorrentTracker, startOpentrackerTarget, startOurTrackers } from './targets';
+import { installBittorrentTracker, type RunningTarget, startBenchRedis, startBittorrentTracker, startOpentrackerTarget, startOurTrackers, startStaticReplyServer } from './targets';
 import { parseTrackerArgs, type TargetId, TRACKER_BENCH_USAGE } from './tracker-args';
 
 const PEERS = 100_000;
@@ -50,6 +50,11 @@ async function main(): Promise<void> {
       const bt = typeof btModule === 'string' ? await startBittorrentTracker(join(__dirname, 'bittorrent-tracker-server.js'), btModule).catch((error: Error) => ({ unavailable: error.message })) : btModule;
       if ('stop' in bt) stops.unshift(bt.stop);
       targets.set('bittorrent-tracker', bt);
+    }
+    if (wanted.has('static reply')) {
+      const floor = await startStaticReplyServer(join(__dirname, 'static-reply-server.js'));
+      stops.unshift(floor.stop);
+      targets.set('static reply', floor);
     }
 
     const runs: TargetRuns[] = args.targets.map((id) => {

@@ -107,11 +107,21 @@ export async function installBittorrentTracker(cacheDir: string, version: string
 }
 
 export async function startBittorrentTracker(serverScript: string, serverModule: string): Promise<RunningTarget> {
+  return startReadyServer('bittorrent-tracker', serverScript, [serverModule]);
+}
+
+/** The static-reply floor (static-reply-server.ts). */
+export async function startStaticReplyServer(serverScript: string): Promise<RunningTarget> {
+  return startReadyServer('static reply', serverScript, []);
+}
+
+/** `node script ...args port` on a free port, ready once it prints "ready". */
+async function startReadyServer(name: string, script: string, args: readonly string[]): Promise<RunningTarget> {
   const port = await freePort();
-  const child = await ManagedProcess.start('bittorrent-tracker', process.execPath, [serverScript, serverModule, String(port)]);
+  const child = await ManagedProcess.start(name, process.execPath, [script, ...args, String(port)]);
   let stdout = '';
   child.child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  await waitFor('bittorrent-tracker to listen', async () => {
+  await waitFor(`${name} to listen`, async () => {
     if (!child.running) throw new Error(child.describeExit());
     return stdout.includes('ready') ? true : undefined;
   }, { timeoutMs: 20_000, intervalMs: 50 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-export const TARGET_IDS = ['ours', 'ours ×2', 'opentracker', 'bittorrent-tracker'] as const;
+export const TARGET_IDS = ['ours', 'ours ×2', 'opentracker', 'bittorrent-tracker', 'static reply'] as const;
 export type TargetId = (typeof TARGET_IDS)[number];
 
 export interface TrackerBenchArgs {
@@ -24,7 +24,7 @@ export interface TrackerBenchArgs {
 export const TRACKER_BENCH_USAGE = `npm run bench:tracker -- [options]
   --quick              levels 4,16,64, 3 s per step (default: 4,8,16,32,64,128, 5 s)
   --reps N             repetitions (default 3)
-  --only IDS           set-ups to run, comma-separated: ${TARGET_IDS.map((id) => id.replace(' ×2', 'x2')).join(',')}
+  --only IDS           set-ups to run, comma-separated: ${TARGET_IDS.map(cliName).join(',')}
   --levels N,N,...     connection counts per step
   --duration S         seconds measured per step (warm-up is a fifth of it, at least 0.5 s)
   --cli PATH           seedfleet launcher to benchmark (default bin/seedfleet.js)
@@ -38,10 +38,14 @@ function numbers(flag: string, text: string): number[] {
   return values;
 }
 
+/** Set-up ids as typed on a command line: oursx2, static-reply. */
+function cliName(id: TargetId): string {
+  return id.replace(' ×2', 'x2').replace(' ', '-');
+}
+
 function targetId(text: string): TargetId {
-  const id = text.trim().replace(/x2$/i, ' ×2');
-  const known = TARGET_IDS.find((candidate) => candidate === id);
-  if (!known) throw new Error(`unknown set-up '${text}' (use ${TARGET_IDS.map((candidate) => candidate.replace(' ×2', 'x2')).join(', ')})`);
+  const known = TARGET_IDS.find((candidate) => cliName(candidate) === text.trim());
+  if (!known) throw new Error(`unknown set-up '${text}' (use ${TARGET_IDS.map(cliName).join(', ')})`);
   return known;
 }
 

@@ -47,13 +47,19 @@ function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
   const tail = `10:tracker id${trackerIdLength}:`;
   const out = Buffer.allocUnsafe(head.length + v4Length + middle.length + v6Length + tail.length + trackerIdLength + 1);
   let offset = out.write(head, 0, 'latin1');
-  for (const compact of compacts) if (compact.length === 6) offset += compact.copy(out, offset);
+  for (const compact of compacts) if (compact.length === 6) offset = copyInto(compact, out, offset);
   offset += out.write(middle, offset, 'latin1');
-  for (const compact of compacts) if (compact.length !== 6) offset += compact.copy(out, offset);
+  for (const compact of compacts) if (compact.length !== 6) offset = copyInto(compact, out, offset);
   offset += out.write(tail, offset, 'latin1');
   offset += out.write(reply.trackerId, offset);
   out[offset] = 0x65; // e
   return out;
+}
+
+/** Byte by byte: for 6 or 18 bytes, Buffer.copy's bookkeeping costs ~20 times the copy (Node 20). */
+function copyInto(source: Buffer, target: Buffer, offset: number): number {
+  for (let index = 0; index < source.length; index++) target[offset++] = source[index];
+  return offset;
 }
 
 /** BEP 48: `files` keyed by the raw 20-byte info hash. */

@@ -6,8 +6,8 @@
 export interface RedisPort {
   send(command: string, args: readonly (string | Buffer | number)[]): Promise<unknown>;
   /**
-   * True when bulk strings in replies are Buffers of their own. Otherwise (ioredis) they may be views of
-   * a socket chunk, which the store copies before keeping them in cached answers.
+   * True when bulk strings in replies never view a socket chunk shared with other replies (RespConnection:
+   * each reply has its own copy). Otherwise (ioredis) the store copies what it keeps in cached answers.
    */
   readonly ownsReplies?: boolean;
 }

@@ -57,6 +57,16 @@ describe('RespDecoder', () => {
     expect(decoder.push(Buffer.from('7\r\n'))).toEqual([7]);
   });
 
+  it('gives each reply with bulk strings a copy of its own bytes, so keeping one never keeps the chunk', () => {
+    const first = Buffer.from('*2\r\n$3\r\nabc\r\n$1\r\nd\r\n');
+    const chunk = Buffer.concat([first, Buffer.from('$2\r\nef\r\n:5\r\n')]);
+    const [pair, single] = new RespDecoder().push(chunk) as [Buffer[], Buffer];
+    expect(pair[0].buffer).not.toBe(chunk.buffer);
+    expect(pair[0].buffer.byteLength).toBe(first.length);
+    expect(pair[1].buffer).toBe(pair[0].buffer);
+    expect(single.buffer.byteLength).toBe(8);
+  });
+
   it.each([
     ['an unknown type byte', '?x\r\n'],
     ['a bad integer', ':12a\r\n'],

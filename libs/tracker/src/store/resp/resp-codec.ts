@@ -13,7 +13,7 @@ export class RespErrorReply {
   constructor(readonly message: string) {}
 }
 
-/** Bulk strings are Buffers of their own (copied out of the socket chunk). */
+/** Bulk strings view a copy of their reply's bytes, never the socket chunk (see RespDecoder). */
 export type RespValue = string | number | Buffer | null | RespErrorReply | RespValue[];
 
 const CRLF = 0x0d0a;
@@ -41,25 +41,42 @@ export function encodeCommand(command: string, args: readonly (string | Buffer |
 /**
  * Incremental reply parser: feed it socket chunks, get the complete replies in order. A reply split over
  * chunks is parsed again from its start once more bytes arrive (replies here are a few KiB).
+ *
+ * Each reply holding bulk strings is first measured, then copied once into a buffer of its own that its
+ * bulk strings view: a reply kept for a while (cached announce answers) keeps its own bytes alive, never a
+ * socket chunk shared with other replies, at the cost of one copy per reply instead of one per string.
  */
 export class RespDecoder {
   private buffer: Buffer = Buffer.alloc(0);
   private offset = 0;
+  /** Measuring: walk the reply without building values, counting bulk strings. */
+  private measuring = false;
+  private bulkStrings = 0;
 
   /** Replies completed by `chunk`; throws RespProtocolError on bytes that are not RESP2. */
   push(chunk: Buffer): RespValue[] {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    const received = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
     const replies: RespValue[] = [];
     let start = 0;
-    for (;;) {
+    while (start < received.length) {
+      this.buffer = received;
       this.offset = start;
-      const value = this.parse(0);
-      if (value === INCOMPLETE) break;
-      replies.push(value);
-      start = this.offset;
-      if (start === this.buffer.length) break;
+      this.measuring = true;
+      this.bulkStrings = 0;
+      if (this.parse(0) === INCOMPLETE) break;
+      const end = this.offset;
+      this.measuring = false;
+      if (this.bulkStrings > 0) {
+        this.buffer = Buffer.allocUnsafeSlow(end - start);
+        received.copy(this.buffer, 0, start, end);
+        this.offset = 0;
+      } else {
+        this.offset = start;
+      }
+      replies.push(this.parse(0) as RespValue);
+      start = end;
     }
-    this.buffer = start === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(start);
+    this.buffer = start === received.length ? Buffer.alloc(0) : received.subarray(start);
     return replies;
   }
 
@@ -80,7 +97,7 @@ export class RespDecoder {
       for (let index = 0; index < size; index++) {
         const item = this.parse(depth + 1);
         if (item === INCOMPLETE) return INCOMPLETE;
-        items.push(item);
+        if (!this.measuring) items.push(item);
       }
       return items;
     }
@@ -92,6 +109,7 @@ export class RespDecoder {
     }
     const lineStart = this.offset + 1;
     this.offset = lineEnd + 2;
+    if (this.measuring) return null;
     return type === 0x2b ? buffer.toString('latin1', lineStart, lineEnd) : new RespErrorReply(buffer.toString('utf8', lineStart, lineEnd));
   }
 
@@ -119,16 +137,19 @@ export class RespDecoder {
     return negative ? -value : value;
   }
 
-  /** A bulk string of `size` bytes at the offset, copied out of the chunk (callers may keep it). */
-  private bulk(size: number): Buffer | typeof INCOMPLETE {
+  /** A bulk string of `size` bytes at the offset (a view of the reply's own copy). */
+  private bulk(size: number): Buffer | null | typeof INCOMPLETE {
     const buffer = this.buffer;
     const end = this.offset + size;
     if (end + 2 > buffer.length) return INCOMPLETE;
     if (buffer[end] !== 0x0d || buffer[end + 1] !== 0x0a) throw new RespProtocolError('bulk string not followed by CRLF');
-    const value = Buffer.allocUnsafe(size);
-    buffer.copy(value, 0, this.offset, end);
+    const start = this.offset;
     this.offset = end + 2;
-    return value;
+    if (this.measuring) {
+      this.bulkStrings++;
+      return null;
+    }
+    return buffer.subarray(start, end);
   }
 }
 
