@@ -380,3 +380,18 @@ describe('PiecePicker: peers on probation (wholePieces)', () => {
     expect(picker.pick('other', 3).map((block) => block.piece)).toEqual([first.piece, first.piece, first.piece]);
   });
 });
+
+describe('PiecePicker: setMaxPartialPieces', () => {
+  it('a raised limit lets more pieces start; a lowered one stops new starts and lets started ones finish', () => {
+    const picker = setupPicker({ availability: '1'.repeat(8), blocks: 2, options: { maxPartialPieces: 1 } });
+    picker.addPeer('peer', 'all');
+    expect(piecesOf(picker.pick('peer', 100))).toHaveLength(1);
+    picker.setMaxPartialPieces(3);
+    expect(piecesOf(picker.pick('peer', 100))).toHaveLength(2);
+    picker.setMaxPartialPieces(1);
+    expect(picker.partialCount).toBe(3);
+    expect(picker.pick('peer', 100)).toEqual([]);
+    expect(() => picker.setMaxPartialPieces(0)).toThrow();
+    picker.checkInvariants();
+  });
+});

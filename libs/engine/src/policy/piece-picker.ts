@@ -81,7 +81,7 @@ const DUPLICATE: ReceiveResult = { outcome: 'duplicate', cancel: [], pieceComple
  */
 export class PiecePicker {
   private readonly state: PickerState;
-  private readonly maxPartialPieces: number;
+  private maxPartialPieces: number;
   private readonly randomFirstPieces: number;
   private readonly endgameMaxRequesters: number;
 
@@ -263,6 +263,20 @@ export class PiecePicker {
     if (this.state.states[piece] !== QUEUED || !this.canStart()) return false;
     this.state.requestFree(this.state.start(piece), source, Number.MAX_SAFE_INTEGER, []);
     return true;
+  }
+
+  /**
+   * Changes how many pieces may be in flight or verifying at once (the assembly memory). Pieces already
+   * started above a lowered limit finish; only new starts wait.
+   */
+  setMaxPartialPieces(limit: number): void {
+    checkInteger('maxPartialPieces', limit, 1, Number.MAX_SAFE_INTEGER);
+    this.maxPartialPieces = limit;
+  }
+
+  /** Peers and whole-piece sources (web seeds) known to the picker. */
+  get peerCount(): number {
+    return this.state.peers.size;
   }
 
   /** How many more pieces may start before `maxPartialPieces` is reached. */

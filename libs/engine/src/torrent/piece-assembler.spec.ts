@@ -1,4 +1,4 @@
-import { PieceAssembler } from './piece-assembler';
+import { PieceAssembler, partialPieceLimit } from './piece-assembler';
 
 const geometry = { pieceCount: 4, pieceSize: (index: number) => (index === 3 ? 20_000 : 32_768) };
 
@@ -40,4 +40,20 @@ it('adopts a whole piece from one sender (a web seed) without a copy; refuses on
   expect(piece.senders).toEqual(['webseed#0', 'webseed#0']);
   assembler.write(0, 0, 0, Buffer.alloc(16_384), 'peer');
   expect(() => assembler.adopt(0, Buffer.alloc(32_768), 'webseed#0')).toThrow(RangeError);
+});
+
+describe('partialPieceLimit: the assembly memory grows with the swarm', () => {
+  const MiB = 1024 * 1024;
+  it.each([
+    // base, cap, piece length, peers -> pieces
+    [8 * MiB, 48 * MiB, MiB, 0, 8],
+    [8 * MiB, 48 * MiB, MiB, 1, 8],
+    [8 * MiB, 48 * MiB, MiB, 7, 16],
+    [8 * MiB, 48 * MiB, MiB, 15, 32],
+    [8 * MiB, 48 * MiB, MiB, 100, 48],
+    [8 * MiB, 48 * MiB, 16 * MiB, 100, 3],
+    [8 * MiB, 48 * MiB, 64 * MiB, 100, 2],
+  ])('base %d, cap %d, pieces of %d, %d peers: %d pieces', (base, cap, pieceLength, peers, expected) => {
+    expect(partialPieceLimit(base, cap, pieceLength, peers)).toBe(expected);
+  });
 });

@@ -33,6 +33,7 @@ export class Requester {
     if (peer.inPicker || !pieces) return;
     this.core.picker.addPeer(peer.id, pieces.isFull ? 'all' : pieces);
     peer.inPicker = true;
+    this.resizeAssembly();
     this.updateInterest(peer);
   }
 
@@ -145,6 +146,13 @@ export class Requester {
     peer.inPicker = false;
     const released = this.core.picker.removePeer(peer.id);
     this.dropIdleBuffers(released.map((block) => block.piece));
+    this.resizeAssembly();
+  }
+
+  /** More peers to download from, more pieces in flight at once (TorrentCore.partialLimit). */
+  private resizeAssembly(): void {
+    const { picker, partialLimit } = this.core;
+    picker.setMaxPartialPieces(partialLimit(picker.peerCount));
   }
 
   /** Gives timed-out requests to others (the block is still taken if it comes late). */

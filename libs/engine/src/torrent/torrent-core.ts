@@ -3,7 +3,7 @@ import { Bitfield } from '@seedfleet/wire';
 import type { PieceGeometry } from '../peer/peer-options';
 import { blockCountsOf, PiecePicker, type Random, RateEstimator, type TokenBucket } from '../policy';
 import type { PieceStore } from '../storage/piece-store';
-import { DEFAULT_ASSEMBLY_BUDGET, PieceAssembler } from './piece-assembler';
+import { DEFAULT_ASSEMBLY_BUDGET, MAX_ASSEMBLY_BUDGET, PieceAssembler, partialPieceLimit } from './piece-assembler';
 import { limitBucket, RateGate } from './rate-limits';
 import type { AddTorrentOptions, SessionLink } from './torrent-options';
 import type { TorrentPeer } from './torrent-peer';
@@ -57,6 +57,8 @@ export interface TorrentCore {
   readonly downGate: RateGate;
   readonly upGate: RateGate;
   readonly stats: TorrentTraffic;
+  /** Partial pieces allowed with this many peers in the picker (the assembly memory grows with the swarm). */
+  readonly partialLimit: (peers: number) => number;
 }
 
 /** The shared state of a new torrent: picker and assembler sized from the assembly budget, rate gates of the session and the torrent. */
@@ -69,6 +71,9 @@ export function createTorrentCore(options: AddTorrentOptions, session: Pick<Sess
     metainfo.version === 'v2' ? { pieceCount: metainfo.pieceCount, pieceSize: (index) => (index === lastPiece ? geometry.pieceSize(index) : metainfo.pieceLength) } : geometry;
   const sizes = Array.from({ length: metainfo.pieceCount }, (_, index) => geometry.pieceSize(index));
   const maxPartialPieces = PieceAssembler.maxPieces(options.assemblyBudget ?? DEFAULT_ASSEMBLY_BUDGET, metainfo.pieceLength);
+  // A budget given is a hard limit; the default one grows with the peers we download from.
+  const partialLimit = (peers: number): number =>
+    options.assemblyBudget !== undefined ? maxPartialPieces : partialPieceLimit(DEFAULT_ASSEMBLY_BUDGET, MAX_ASSEMBLY_BUDGET, metainfo.pieceLength, peers);
   const downBucket = limitBucket(options.maxDownRate, now);
   const upBucket = limitBucket(options.maxUpRate, now);
   return {
@@ -86,6 +91,7 @@ export function createTorrentCore(options: AddTorrentOptions, session: Pick<Sess
     downGate: new RateGate(() => buckets(session.downBucket, downBucket)),
     upGate: new RateGate(() => buckets(session.upBucket, upBucket)),
     stats: new TorrentTraffic(now),
+    partialLimit,
   };
 }
 
