@@ -38,6 +38,8 @@ export interface TrackerBenchReport {
   readonly warmupMs: number;
   readonly threads: number;
   readonly cpu: string;
+  /** Cores the machine has (older reports: read from `cpu`). */
+  readonly cores?: number;
   readonly node: string;
   readonly kernel: string;
   readonly loadAverage: { readonly start: number; readonly end: number };
@@ -46,7 +48,7 @@ export interface TrackerBenchReport {
 }
 
 const DESCRIPTIONS: Record<string, string> = {
-  ours: '`seedfleet tracker --open --no-udp --min-interval 0` (libs/tracker over node:http), one process, Redis 7 of its own',
+  ours: '`seedfleet tracker --open --no-udp --min-interval 0` (libs/tracker: its own HTTP/1.1 server on node:net, one pipelined RESP connection to Redis), one process, Redis 7 of its own',
   'ours ×2': 'two such processes on the same Redis and key prefix; connections split between them',
   opentracker: 'Debian opentracker (whitelist build, the 10 hashes listed), one process; it closes every connection after answering (no keep-alive), so the generator opens one connection per announce (a plain socket: opentracker leaves about half of the `Connection: close` requests of node:http unanswered)',
   'bittorrent-tracker': 'bittorrent-tracker (npm) Server, HTTP only, in memory, one process',
@@ -72,7 +74,33 @@ function peakRates(run: TargetRuns): number[] {
   return run.samples.map((sample) => Math.max(...sample.steps.map((step) => step.announcesPerSecond)));
 }
 
+/** Median CPU per announce of every process a set-up needs (tracker, Redis, generator), in µs. */
+function cpuPerAnnounce(run: TargetRuns): { tracker: number; redis: number; generator: number } | undefined {
+  const steps = run.samples.flatMap((sample) => sample.steps);
+  const generator = steps.flatMap((step) => (step.generatorCpuMsPerKAnnounces === undefined ? [] : [step.generatorCpuMsPerKAnnounces]));
+  if (run.skipped || steps.length === 0 || generator.length === 0) return undefined;
+  const redis = steps.flatMap((step) => (step.redisCpuMsPerKAnnounces === undefined ? [] : [step.redisCpuMsPerKAnnounces]));
+  return { tracker: median(steps.map((step) => step.cpuMsPerKAnnounces))!, redis: median(redis) ?? 0, generator: median(generator)! };
+}
+
+/** "ours 95 + 60 Redis + 40 generator = 195 µs → 10.3k/s": what the cores could sustain at that cost. */
+function budgetLine(report: TrackerBenchReport, cores: number): string {
+  const parts = report.runs.flatMap((run) => {
+    const cost = cpuPerAnnounce(run);
+    if (!cost) return [];
+    const total = cost.tracker + cost.redis + cost.generator;
+    const terms = [`${cost.tracker.toFixed(0)}`, ...(cost.redis > 0 ? [`${cost.redis.toFixed(0)} Redis`] : []), `${cost.generator.toFixed(0)} generator`];
+    return [`${run.id} ${terms.join(' + ')} = ${total.toFixed(0)} µs → ${((cores * 1e6) / total / 1000).toFixed(1)}k/s`];
+  });
+  if (parts.length === 0) return '';
+  return (
+    `CPU per announce of all its processes (tracker + Redis + load generator, medians over all steps) and the rate ${cores} cores could sustain at that cost if nothing else ran: ` +
+    `${parts.join('; ')}. 20k/s on ${cores} cores needs ≤ ${((cores * 1e6) / 20_000).toFixed(0)} µs per announce in all.`
+  );
+}
+
 export function renderTrackerMarkdown(report: TrackerBenchReport): string {
+  const cores = report.cores ?? (Number(/^(\d+) ×/.exec(report.cpu)?.[1]) || 2);
   const byId = new Map(report.runs.map((run) => [run.id, run]));
   const medianOf = (id: string): number | undefined => {
     const run = byId.get(id);
@@ -137,6 +165,8 @@ export function renderTrackerMarkdown(report: TrackerBenchReport): string {
     `Targets (S4): ≥ 20k announces/s: ${ours.toFixed(0)}/s (${verdict(ours >= 20_000)}); ≥ 3× bittorrent-tracker: ${ratio(ours, btMedian)} (${btMedian === undefined ? 'not measured' : verdict(ours >= 3 * btMedian)}); 2 replicas ≥ 1.7× one: ${ratio(two, ours)} (${verdict(ours > 0 && (two ?? 0) >= 1.7 * ours)}); opentracker (ceiling): ours at ${otMedian ? `${((ours / otMedian) * 100).toFixed(0)} %` : '—'} of it.`,
     `Peak rates whatever the latency: ours ${peak('ours')?.toFixed(0) ?? '—'}/s, ours ×2 ${ratio(peak('ours ×2'), peak('ours'))} of it, ours ÷ bittorrent-tracker ${ratio(peak('ours'), peak('bittorrent-tracker'))}, ours ÷ opentracker ${ratio(peak('ours'), peak('opentracker'))}.`,
     '',
+    budgetLine(report, cores),
+    '',
     '<details><summary>Every step</summary>',
     '',
     markdownTable(['tracker', 'rep', 'connections', 'announces/s', 'p50 ms', 'p99 ms', 'errors', 'tracker CPU ms / 1000', 'generator CPU ms / 1000'], detailRows),
@@ -146,8 +176,8 @@ export function renderTrackerMarkdown(report: TrackerBenchReport): string {
     `- date: ${report.date}`,
     `- commit: ${report.commit}`,
     `- machine: ${report.cpu}, node ${report.node}, kernel ${report.kernel}; load average ${report.loadAverage.start.toFixed(1)} at start, ${report.loadAverage.end.toFixed(1)} at end (the machine is shared: ratios from the same run matter, absolute rates are context)`,
-    `- load: ${report.peers.toLocaleString('en')} distinct peers (peer id and port) over ${report.infoHashes} info hashes, every peer announced once before measuring (swarms of ~${Math.round(report.peers / report.infoHashes).toLocaleString('en')}); then closed loops of keep-alive HTTP/1.1 GETs (node:http Agent) from ${report.threads} worker threads at ${report.levels.join(', ')} connections, ${report.durationMs / 1000} s each after ${report.warmupMs / 1000} s warm-up; compact=1, numwant=50, a third of the peers seeders; an answer that is not HTTP 200 with a bencoded dict without \`failure reason\` is an error`,
-    `- max: the fastest step whose p99 latency is under ${report.p99LimitMs} ms with no errors; set-ups alternate within each repetition, rotated each repetition; the generator shares the 2 cores with the trackers (and Redis), so every set-up pays the same generator cost`,
+    `- load: ${report.peers.toLocaleString('en')} distinct peers (peer id and port) over ${report.infoHashes} info hashes, every peer announced once before measuring (swarms of ~${Math.round(report.peers / report.infoHashes).toLocaleString('en')}); then closed loops of keep-alive HTTP/1.1 GETs (bare sockets, one request in flight per connection) from ${report.threads} worker threads at ${report.levels.join(', ')} connections, ${report.durationMs / 1000} s each after ${report.warmupMs / 1000} s warm-up; compact=1, numwant=50, a third of the peers seeders; an answer that is not HTTP 200 with a bencoded dict without \`failure reason\` is an error`,
+    `- max: the fastest step whose p99 latency is under ${report.p99LimitMs} ms with no errors; set-ups alternate within each repetition, rotated each repetition; the generator shares the ${cores} cores with the trackers (and Redis): its CPU per announce is in the table (higher for opentracker, which needs a connection per announce)`,
     `- Redis: a redis-server of the bench's own (INFO commandstats has no other clients); EVALSHA = client round trips per announce, commands = every command, those the Lua script runs included`,
     ...report.runs.map((run) => `- ${run.id}: ${DESCRIPTIONS[run.id] ?? ''}${run.id === 'bittorrent-tracker' ? ` (${report.bittorrentTrackerVersion}, installed on demand into bench/.cache with --ignore-scripts)` : ''}`),
   ].join('\n');

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { readProcessStats } from '@seedfleet/testing';
 import { repoRoot } from '../lib/repo-root';
 import { gitCommit } from '../lib/git-commit';
@@ -22,6 +22,12 @@ async function main(): Promise<void> {
     return;
   }
   const root = repoRoot();
+  if (args.render) {
+    // Only the markdown again, from the JSON of an earlier run (after a change to the report's layout).
+    const report = JSON.parse(await readFile(args.render, 'utf8')) as TrackerBenchReport;
+    await writeFile(join(dirname(args.render), 'tracker.md'), `${renderTrackerMarkdown(report)}\n`);
+    return;
+  }
   const { levels, durationMs, warmupMs } = args;
   const threads = 2;
   const infoHashes = Array.from({ length: INFO_HASHES }, (_, index) => createHash('sha1').update(`seedfleet bench tracker ${index}`).digest('hex'));
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
       warmupMs,
       threads,
       cpu: `${cpus().length} × ${cpus()[0]?.model.trim().split(' ').slice(0, 2).join(' ') ?? 'unknown'}`,
+      cores: cpus().length,
       node: process.version,
       kernel: release(),
       loadAverage: { start: loadAtStart, end: loadavg()[0] },

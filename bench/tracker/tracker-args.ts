@@ -18,6 +18,8 @@ export interface TrackerBenchArgs {
   readonly trackerNodeOptions: readonly string[];
   /** Results go to DIR/tracker.md and .json (default bench/results). */
   readonly outDir?: string;
+  /** Rewrite tracker.md next to this tracker.json from it, measuring nothing. */
+  readonly render?: string;
   readonly help: boolean;
 }
 
@@ -30,6 +32,7 @@ export const TRACKER_BENCH_USAGE = `npm run bench:tracker -- [options]
   --cli PATH           seedfleet launcher to benchmark (default bin/seedfleet.js)
   --tracker-node-option OPT   node option for our tracker processes (repeatable), e.g. --cpu-prof
   --out DIR            write DIR/tracker.md and DIR/tracker.json (default bench/results)
+  --render FILE        rewrite tracker.md beside FILE (a tracker.json) from it, measuring nothing
   --help`;
 
 function numbers(flag: string, text: string): number[] {
@@ -58,6 +61,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
   let cli: string | undefined;
   const trackerNodeOptions: string[] = [];
   let outDir: string | undefined;
+  let render: string | undefined;
   let help = false;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
@@ -77,6 +81,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     else if (flag === '--cli') cli = resolve(cwd, value());
     else if (flag === '--tracker-node-option') trackerNodeOptions.push(value());
     else if (flag === '--out') outDir = resolve(cwd, value());
+    else if (flag === '--render') render = resolve(cwd, value());
     else throw new Error(`unknown argument '${arg}'\n${TRACKER_BENCH_USAGE}`);
   }
   const durationMs = durationSeconds !== undefined ? durationSeconds * 1000 : quick ? 3000 : 5000;
@@ -90,6 +95,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     cli,
     trackerNodeOptions,
     outDir,
+    render,
     help,
   };
 }

@@ -78,7 +78,8 @@ export class Tracker {
       now,
     });
     if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
-    const requester = { peerId: request.peerId, address: request.address, compact: compactAddress(request.address), seeder: request.seeder, locality: stored.locality };
+    const compact = compactAddress(request.address);
+    const requester = { peerId: request.peerId, address: request.address, compact, member: Buffer.concat([request.peerId, compact]), seeder: request.seeder, locality: stored.locality };
     const reply: AnnounceReply = {
       ...stored.counts,
       intervalSeconds: this.options.intervalSeconds,

@@ -37,6 +37,11 @@ export interface SwarmPeer {
   readonly address: PeerAddress;
   /** `address` in BEP 23 / BEP 7 compact form when the store keeps it so (replies then skip re-encoding it). */
   readonly compact?: Buffer;
+  /**
+   * Peer id and compact address in one buffer, as the Redis store keeps a member: selection and the
+   * compact answer read it in place (no view per field; a reply handles ~50 candidates).
+   */
+  readonly member?: Buffer;
   readonly seeder: boolean;
   readonly locality: Locality;
 }

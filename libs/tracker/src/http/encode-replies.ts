@@ -32,13 +32,15 @@ export function encodeAnnounceReply(reply: AnnounceReply, style: PeerListStyle):
  * in bencode's sorted order; the spec checks the bytes against the generic encoder.
  */
 function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
-  const compacts = reply.peers.map((peer) => peer.compact ?? compactAddress(peer.address));
+  // A compact address is a stored member's tail (from byte 20), a peer's own `compact`, or encoded here.
+  const sources = reply.peers.map((peer) => peer.member ?? peer.compact ?? compactAddress(peer.address));
+  const starts = reply.peers.map((peer) => (peer.member ? 20 : 0));
   let v4Length = 0;
   let v6Length = 0;
-  for (const compact of compacts) {
-    if (compact.length === 6) v4Length += 6;
-    else v6Length += compact.length;
-  }
+  sources.forEach((source, index) => {
+    if (source.length - starts[index] === 6) v4Length += 6;
+    else v6Length += source.length - starts[index];
+  });
   const head =
     `d8:completei${reply.complete}e10:downloadedi${reply.downloaded}e10:incompletei${reply.incomplete}e` +
     `8:intervali${reply.intervalSeconds}e12:min intervali${reply.minIntervalSeconds}e5:peers${v4Length}:`;
@@ -47,9 +49,13 @@ function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
   const tail = `10:tracker id${trackerIdLength}:`;
   const out = Buffer.allocUnsafe(head.length + v4Length + middle.length + v6Length + tail.length + trackerIdLength + 1);
   let offset = out.write(head, 0, 'latin1');
-  for (const compact of compacts) if (compact.length === 6) offset = copyInto(compact, out, offset);
+  sources.forEach((source, index) => {
+    if (source.length - starts[index] === 6) offset = copyInto(source, starts[index], out, offset);
+  });
   offset += out.write(middle, offset, 'latin1');
-  for (const compact of compacts) if (compact.length !== 6) offset = copyInto(compact, out, offset);
+  sources.forEach((source, index) => {
+    if (source.length - starts[index] !== 6) offset = copyInto(source, starts[index], out, offset);
+  });
   offset += out.write(tail, offset, 'latin1');
   offset += out.write(reply.trackerId, offset);
   out[offset] = 0x65; // e
@@ -57,8 +63,8 @@ function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
 }
 
 /** Byte by byte: for 6 or 18 bytes, Buffer.copy's bookkeeping costs ~20 times the copy (Node 20). */
-function copyInto(source: Buffer, target: Buffer, offset: number): number {
-  for (let index = 0; index < source.length; index++) target[offset++] = source[index];
+function copyInto(source: Buffer, from: number, target: Buffer, offset: number): number {
+  for (let index = from; index < source.length; index++) target[offset++] = source[index];
   return offset;
 }
 

@@ -45,6 +45,11 @@ class RawClient {
     this.socket.destroy();
   }
 
+  /** Shuts down the sending side only (FIN), still reading answers. */
+  end(): void {
+    this.socket.end();
+  }
+
   private parse(count: number, heads: number): Answer[] | undefined {
     const answers: Answer[] = [];
     let offset = 0;
@@ -116,6 +121,14 @@ describe('the tracker HTTP server (node:net)', () => {
     client.send(`GET /announce?info_hash=short HTTP/1.1\r\n\r\nGET /nowhere HTTP/1.1\r\n\r\nGET ${announce(1)} HTTP/1.1\r\n\r\n`);
     expect((await client.answers(3)).map((answer) => answer.status)).toEqual([400, 404, 200]);
     client.close();
+  });
+
+  it('answers a client that shut down its side right after sending, then closes', async () => {
+    const client = new RawClient(server.port);
+    client.send(`GET ${announce(1)} HTTP/1.1\r\n\r\nGET ${announce(2)} HTTP/1.1\r\n\r\n`);
+    client.end();
+    expect((await client.answers(2)).map((answer) => answer.status)).toEqual([200, 200]);
+    await client.closed;
   });
 
   it('closes an idle kept-alive connection after the keep-alive timeout', async () => {

@@ -45,7 +45,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
  */
 export async function startHttpTrackerServer(tracker: HttpTracker, host: string, port: number, limits: HttpServerLimits = DEFAULT_HTTP_SERVER_LIMITS): Promise<RunningServer> {
   const sockets = new Set<Socket>();
-  const server = createServer({ noDelay: true }, (socket) => {
+  // Half-open: a client may send its request and shut down its side at once; it still gets its answer.
+  const server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     new TrackerConnection(socket, tracker, limits).start();
@@ -69,6 +70,8 @@ class TrackerConnection {
   private input: Buffer = Buffer.alloc(0);
   private busy = false;
   private closing = false;
+  /** The client sent FIN: answer what is complete, then end our side too. */
+  private clientEnded = false;
   private headTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -86,16 +89,25 @@ class TrackerConnection {
       if (this.input.length > MAX_BUFFERED_INPUT) this.socket.pause();
       this.next();
     });
+    this.socket.on('end', () => {
+      this.clientEnded = true;
+      this.next();
+    });
     this.socket.on('error', () => this.socket.destroy());
     this.socket.on('close', () => clearTimeout(this.headTimer));
   }
 
   /** Answers the next complete request, if any and if none is being answered. */
   private next(): void {
-    if (this.busy || this.closing || this.input.length === 0) return;
-    const head = parseRequestHead(this.input, this.limits);
+    if (this.busy || this.closing) return;
+    const head = this.input.length === 0 ? ({ kind: 'incomplete' } as const) : parseRequestHead(this.input, this.limits);
     if (head.kind === 'incomplete') {
-      this.headTimer ??= setTimeout(() => this.socket.destroy(), this.limits.headTimeoutMs);
+      if (this.clientEnded) {
+        this.closing = true;
+        this.socket.end();
+      } else if (this.input.length > 0) {
+        this.headTimer ??= setTimeout(() => this.socket.destroy(), this.limits.headTimeoutMs);
+      }
       return;
     }
     clearTimeout(this.headTimer);

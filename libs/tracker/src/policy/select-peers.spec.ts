@@ -61,6 +61,17 @@ describe('selectPeers', () => {
     expect(names(selectPeers([byAddress, sameHostOtherPort], requester, 10, fixedRandom))).toEqual(['y']);
   });
 
+  it('never returns the requester when both sides carry stored members (peer id + compact address)', () => {
+    const withMember = (candidate: SwarmPeer): SwarmPeer => ({ ...candidate, member: Buffer.concat([candidate.peerId, compactAddress(candidate.address)]) });
+    const byId = withMember({ ...peer('me'), address: { ip: '10.1.1.1', family: 4 as const, port: 1 } });
+    const byAddress = withMember({ ...peer('x'), address: { ip: '10.9.9.9', family: 4 as const, port: 6881 } });
+    const sameHostOtherPort = withMember({ ...peer('y'), address: { ip: '10.9.9.9', family: 4 as const, port: 6882 } });
+    const v6 = withMember({ ...peer('z'), address: { ip: '::1', family: 6 as const, port: 6881 } });
+    const self = me('');
+    const requester = { ...self, member: Buffer.concat([self.peerId, compactAddress(self.address)]) };
+    expect(names(selectPeers([byId, byAddress, sameHostOtherPort, v6], requester, 10, fixedRandom)).sort()).toEqual(['y', 'z']);
+  });
+
   it('is a function of its inputs, random source included', () => {
     const swarm = 'abcdefghijklmnop'.split('').map((name) => peer(name));
     let seed = 1;

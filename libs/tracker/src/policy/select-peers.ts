@@ -5,6 +5,8 @@ export interface Requester {
   readonly address: PeerAddress;
   /** `address` in compact form, to compare with candidates' compact bytes without parsing them. */
   readonly compact?: Buffer;
+  /** Peer id + compact address, to compare with candidates' `member` in place. */
+  readonly member?: Buffer;
   readonly seeder: boolean;
   readonly locality: Locality;
 }
@@ -45,9 +47,19 @@ function rank(candidate: SwarmPeer, requester: Requester): number {
 }
 
 function isRequester(candidate: SwarmPeer, requester: Requester): boolean {
+  if (candidate.member && requester.member) return sameMemberPart(candidate.member, requester.member);
   if (sameBytes(candidate.peerId, requester.peerId)) return true;
   if (candidate.compact && requester.compact) return sameBytes(candidate.compact, requester.compact);
   return candidate.address.ip === requester.address.ip && candidate.address.port === requester.address.port;
+}
+
+/** Same peer id (the first 20 bytes), or same compact address (the rest), compared in place. */
+function sameMemberPart(a: Buffer, b: Buffer): boolean {
+  let samePeerId = true;
+  for (let index = 19; index >= 0 && samePeerId; index--) samePeerId = a[index] === b[index];
+  if (samePeerId || a.length !== b.length) return samePeerId;
+  for (let index = a.length - 1; index >= 20; index--) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** Buffer.equals behind a check of the last byte (a port's or a peer id's random tail): most pairs differ there, and it saves a native call per candidate. */

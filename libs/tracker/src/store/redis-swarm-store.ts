@@ -161,20 +161,25 @@ function parseMember(member: Buffer, owned: boolean, seeder: boolean, locality: 
  * into the answer as they are, and most candidates are never looked at as text.
  */
 class StoredPeer implements SwarmPeer {
-  readonly peerId: Buffer;
-  readonly compact: Buffer;
-  private parsed: PeerAddress | undefined;
+  private parsedPeerId: Buffer | undefined;
+  private parsedCompact: Buffer | undefined;
+  private parsedAddress: PeerAddress | undefined;
 
   constructor(
-    member: Buffer,
+    readonly member: Buffer,
     readonly seeder: boolean,
     readonly locality: Locality,
-  ) {
-    this.peerId = member.subarray(0, PEER_ID_LENGTH);
-    this.compact = member.subarray(PEER_ID_LENGTH);
+  ) {}
+
+  get peerId(): Buffer {
+    return (this.parsedPeerId ??= this.member.subarray(0, PEER_ID_LENGTH));
+  }
+
+  get compact(): Buffer {
+    return (this.parsedCompact ??= this.member.subarray(PEER_ID_LENGTH));
   }
 
   get address(): PeerAddress {
-    return (this.parsed ??= parseCompactAddress(this.compact)!);
+    return (this.parsedAddress ??= parseCompactAddress(this.compact)!);
   }
 }
