@@ -21,6 +21,8 @@ export interface ToolSummary {
   readonly gbPerSecond: Spread;
   readonly cpuSeconds: Spread;
   readonly peakRssMiB: number;
+  /** Wall seconds of each repetition, in order, to pair with another tool's run of the same repetition. */
+  readonly wallByRep: number[];
 }
 
 export interface BenchReport {
@@ -39,13 +41,18 @@ export function summarize(runs: ToolRuns): ToolSummary {
     gbPerSecond: spread(runs.samples.map((sample) => runs.datasetBytes / 1e9 / sample.wallSeconds)),
     cpuSeconds: spread(runs.samples.map((sample) => sample.cpuSeconds)),
     peakRssMiB: Math.max(...runs.samples.map((sample) => sample.peakRssBytes)) / 2 ** 20,
+    wallByRep: runs.samples.map((sample) => sample.wallSeconds),
   };
 }
 
 const fixed = (value: number, digits: number): string => value.toFixed(digits);
 const range = (s: Spread, digits: number): string => `${fixed(s.median, digits)} (${fixed(s.min, digits)}-${fixed(s.max, digits)})`;
 
-/** Throughput of ours over the reference, medians (> 1: seedfleet is faster); the range pairs our worst run with their best and the reverse. */
+/**
+ * Throughput of ours over the reference, medians (> 1: seedfleet is faster); the range pairs our worst run
+ * with their best and the reverse. The paired ratio compares the two runs of each repetition, which ran one
+ * right after the other, so load that comes and goes on the shared machine hits both alike.
+ */
 function ratioRows(summaries: readonly ToolSummary[]): string[][] {
   const rows: string[][] = [];
   for (const ours of summaries.filter((summary) => summary.ours)) {
@@ -53,9 +60,10 @@ function ratioRows(summaries: readonly ToolSummary[]): string[][] {
       const ratio = ours.gbPerSecond.median / reference.gbPerSecond.median;
       const worst = ours.gbPerSecond.min / reference.gbPerSecond.max;
       const best = ours.gbPerSecond.max / reference.gbPerSecond.min;
+      const paired = spread(ours.wallByRep.map((wall, rep) => reference.wallByRep[rep] / wall));
       // A reference whose CPU time rounds to zero in GNU time's 10 ms resolution has no meaningful CPU ratio.
       const cpu = reference.cpuSeconds.median >= 0.01 ? `${fixed(ours.cpuSeconds.median / reference.cpuSeconds.median, 2)}×` : '-';
-      rows.push([ours.dataset, ours.version, reference.tool, `**${fixed(ratio, 2)}×**`, `${fixed(worst, 2)}-${fixed(best, 2)}`, cpu]);
+      rows.push([ours.dataset, ours.version, reference.tool, `**${fixed(ratio, 2)}×**`, `${fixed(worst, 2)}-${fixed(best, 2)}`, `${fixed(paired.median, 2)}× (${fixed(paired.min, 2)}-${fixed(paired.max, 2)})`, cpu]);
     }
   }
   return rows;
@@ -67,7 +75,10 @@ export function renderMarkdown(report: BenchReport): string {
     ['dataset', 'version', 'tool', 'wall s, median (min-max)', 'GB/s, median (min-max)', 'CPU s, median', 'peak RSS MiB'],
     report.summaries.map((s) => [s.dataset, s.version, s.ours ? `**${s.tool}**` : s.tool, range(s.wallSeconds, 2), range(s.gbPerSecond, 2), fixed(s.cpuSeconds.median, 2), fixed(s.peakRssMiB, 0)]),
   );
-  const ratios = markdownTable(['dataset', 'version', 'reference', 'throughput ours/reference (median)', 'range (worst-best)', 'CPU s ours/reference'], ratioRows(report.summaries));
+  const ratios = markdownTable(
+    ['dataset', 'version', 'reference', 'throughput ours/reference (median)', 'range (worst-best)', 'paired by repetition, median (min-max)', 'CPU s ours/reference'],
+    ratioRows(report.summaries),
+  );
   const hashes = markdownTable(
     ['dataset', 'version', 'reference', 'ours', 'reference hashes', 'equal'],
     report.hashChecks.map((check) => [check.dataset, check.version, check.reference, hashText(check.ours), hashText(check.theirs), check.equal ? 'yes' : '**NO**']),

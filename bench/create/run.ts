@@ -16,7 +16,16 @@ function outputPath(outputRoot: string, dataset: Dataset, tool: CreateTool): str
   return join(outputRoot, `${dataset.id}.${tool.version}.${tool.name.split(' ')[0]}.torrent`);
 }
 
-/** Rotating the order each repetition, so no tool always runs first (or right after the same neighbour). */
+/**
+ * The tools of one repetition: grouped by version, so ours and its references run one right after the
+ * other (load on the shared machine comes and goes within minutes), with the groups and the order inside
+ * each rotating every repetition, so no tool always runs first or after the same neighbour.
+ */
+function runOrder(tools: readonly CreateTool[], rep: number): CreateTool[] {
+  const versions = [...new Set(tools.map((tool) => tool.version))];
+  return rotated(versions, rep).flatMap((version) => rotated(tools.filter((tool) => tool.version === version), rep));
+}
+
 function rotated<T>(items: readonly T[], by: number): T[] {
   const shift = by % items.length;
   return [...items.slice(shift), ...items.slice(0, shift)];
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
   }
   for (let rep = 0; rep < args.reps; rep++) {
     for (const dataset of datasets) {
-      for (const tool of rotated(tools, rep)) {
+      for (const tool of runOrder(tools, rep)) {
         const output = outputPath(outputRoot, dataset, tool);
         await rm(output, { force: true });
         const { command, args: toolArgs } = tool.invocation({ contentPath: paths.get(dataset.id)!, output, pieceLength: dataset.pieceLength });
@@ -83,7 +92,7 @@ async function main(): Promise<void> {
       kernel: release(),
       load: loadSummary(loads),
       cache: 'warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run',
-      method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; order rotates each repetition; same piece length for all tools',
+      method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
     },
     summaries: [...runs.values()].map(summarize),
