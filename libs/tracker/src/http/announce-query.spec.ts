@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { parseAnnounceQuery } from './announce-query';
 import { parseRawQuery, type RawQuery } from './query-string';
 
@@ -21,6 +22,22 @@ describe('parseRawQuery', () => {
 
   it.each(['a=%', 'a=%4', 'a=%zz', '%g0=1'])('refuses malformed escapes: %s', (text) => {
     expect(parseRawQuery(text, 64)).toMatchObject({ failure: 'malformed-request' });
+  });
+
+  it('decodes any bytes, each escaped in upper or lower case hex or left bare when unreserved', () => {
+    const piece = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.constantFrom('lower', 'upper', 'bare'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces
+          .map(([byte, style]) => {
+            if (style === 'bare' && /[A-Za-z0-9._~-]/.test(String.fromCharCode(byte))) return String.fromCharCode(byte);
+            const hex = byte.toString(16).padStart(2, '0');
+            return `%${style === 'upper' ? hex.toUpperCase() : hex}`;
+          })
+          .join('');
+        expect(query(`v=${text}`).get('v')?.[0]?.toString('hex')).toBe(Buffer.from(pieces.map(([byte]) => byte)).toString('hex'));
+      }),
+    );
   });
 
   it('refuses too many parameters', () => {

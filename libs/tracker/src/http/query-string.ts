@@ -3,8 +3,6 @@ import { failure, type TrackerFailure } from '../core/failure';
 /** Parameters as raw bytes: info_hash and peer_id are binary, so no text decoding happens here. */
 export type RawQuery = ReadonlyMap<string, readonly Buffer[]>;
 
-const HEX = /^[0-9A-Fa-f]{2}$/;
-
 /**
  * Splits `a=1&info_hash=%12%34...` into byte values per name. `+` is a space (form encoding, as
  * opentracker reads it). A `%` not followed by two hex digits is malformed rather than guessed at.
@@ -35,13 +33,23 @@ function percentDecode(text: string): Buffer | undefined {
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
     if (char === 0x25) {
-      const hex = text.slice(index + 1, index + 3);
-      if (!HEX.test(hex)) return undefined;
-      out[length++] = parseInt(hex, 16);
+      // Two hex digits by table: an info hash is 20 escapes, and slicing and testing each was measurable.
+      const high = hexValue(text.charCodeAt(index + 1));
+      const low = hexValue(text.charCodeAt(index + 2));
+      if (high < 0 || low < 0) return undefined;
+      out[length++] = (high << 4) | low;
       index += 2;
     } else {
       out[length++] = char === 0x2b ? 0x20 : char & 0xff;
     }
   }
   return out.subarray(0, length);
+}
+
+/** 0-15 for a hex digit's char code, -1 otherwise (NaN past the end of the text included). */
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  return -1;
 }
