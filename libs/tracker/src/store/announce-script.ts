@@ -8,7 +8,8 @@
  * 6 sample size, 7 passkey or "", 8 require registered "1"/"0", 9 info hash hex, 10 swarm key base for
  * the locality zsets (base.."z:"..zone, base.."r:"..region; member -> expiry, + 0.5 for seeders),
  * 11 TTL ms of the downloaded counter, 12 a random non-negative integer (where the sampled windows start,
- * and whether this announce prunes).
+ * and whether this announce prunes), 13 now + peer TTL (the member's expiry score, as text: Lua would
+ * format the number with printf, a measurable part of the script).
  * Returns {1} unknown passkey, {2} unregistered info hash, or
  * {0, complete, incomplete, downloaded, zone, region, labelled, seeders, leechers}: labelled is a flat
  * {member, kind, ...} of live same-zone (kind 1 seeder, 2 leecher) and same-region (3 seeder, 4 leecher)
@@ -100,7 +101,7 @@ else
   local wasSeeder = false
   if event == 'completed' and not seeder then wasSeeder = redis.call('ZSCORE', KEYS[1], member) end
   -- ZADD answers 1 for a member new to the set: only then can it be in the other one.
-  if redis.call('ZADD', mine, now + ttl, member) == 1 then
+  if redis.call('ZADD', mine, ARGV[13], member) == 1 then
     redis.call('ZREM', other, member)
   elseif seeder then
     wasSeeder = true
@@ -122,7 +123,7 @@ else
   end
 end
 
-local live = '(' .. now
+local live = '(' .. ARGV[1]
 local complete, incomplete = redis.call('ZCOUNT', KEYS[1], live, '+inf'), redis.call('ZCOUNT', KEYS[2], live, '+inf')
 local downloaded = tonumber(redis.call('GET', KEYS[4]) or '0')
 local labelled, seeders, leechers = {}, {}, {}

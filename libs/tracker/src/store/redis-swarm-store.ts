@@ -63,6 +63,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
         base,
         this.options.downloadedTtlMs ?? 30 * 24 * 3600_000,
         Math.floor((this.options.random ?? Math.random)() * 2 ** 31),
+        request.now + this.options.peerTtlMs,
       ],
     );
     if (!Array.isArray(reply)) throw new RedisReplyError(`announce script returned ${typeof reply}`);
