@@ -183,3 +183,58 @@ describe('Framer', () => {
     expect(peak).toBeLessThanOrEqual(maxMessageLength);
   });
 });
+
+describe('Framer with lendBlocks', () => {
+  /**
+   * Feeds every chunk through one reused read buffer, as a socket reading into a shared buffer does:
+   * the consumer copies each piece block before the next feed (what a lent block allows), keeps every
+   * other message as it is, and the read buffer is scribbled over after each feed.
+   */
+  function feedThroughReusedBuffer(framer: Framer, chunks: Buffer[]): Message[] {
+    const readBuffer = Buffer.alloc(Math.max(1, ...chunks.map((chunk) => chunk.length)));
+    const received: Message[] = [];
+    for (const chunk of chunks) {
+      chunk.copy(readBuffer);
+      for (const message of framer.feed(readBuffer.subarray(0, chunk.length))) {
+        received.push(message.type === 'piece' ? { ...message, block: Buffer.from(message.block) } : message);
+      }
+      readBuffer.fill(0xaa);
+    }
+    return received;
+  }
+
+  it('yields the encoded messages from a reused read buffer whatever the chunk boundaries', () => {
+    fc.assert(
+      fc.property(fc.array(messageArbitrary, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 20 }), (messages, cuts) => {
+        const stream = Buffer.concat(messages.map(encodeMessage));
+        const framer = new Framer({}, { lendBlocks: true });
+        expect(feedThroughReusedBuffer(framer, split(stream, cuts))).toEqual(messages);
+        expect(framer.bufferedBytes).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a straddling block lent until the next feed while the next straddling block fills', () => {
+    const blocks = [1, 2, 3].map((fill) => Buffer.alloc(16 * 1024, fill));
+    const stream = Buffer.concat(blocks.map((block, index) => encodeMessage({ type: 'piece', index, begin: 0, block })));
+    const framer = new Framer({}, { lendBlocks: true });
+    // Each cut lies inside a block: every feed completes one straddling block and starts the next.
+    const cuts = [1, 2].map((index) => index * (stream.length / 3) + 100);
+    const received = feedThroughReusedBuffer(framer, split(stream, cuts));
+    expect(received.map((message) => message.type === 'piece' && message.block.equals(blocks[message.index]))).toEqual([true, true, true]);
+  });
+
+  it('reuses two buffers for straddling blocks instead of allocating one per block', () => {
+    const block = Buffer.alloc(16 * 1024, 5);
+    const frame = encodeMessage({ type: 'piece', index: 0, begin: 0, block });
+    const framer = new Framer({}, { lendBlocks: true });
+    const memories = new Set<ArrayBufferLike>();
+    for (let turn = 0; turn < 6; turn++) {
+      framer.feed(frame.subarray(0, 1000));
+      const [piece] = framer.feed(frame.subarray(1000));
+      if (piece.type === 'piece') memories.add(piece.block.buffer);
+    }
+    expect(memories.size).toBe(2);
+  });
+});

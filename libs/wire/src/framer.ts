@@ -1,9 +1,39 @@
 import { checkFrameHeader, checkFrameLength, decodeFrame } from './decode';
 import { WireError } from './errors';
-import type { Message } from './message';
+import { type Message, MessageId } from './message';
 import { resolveLimits, type WireLimits } from './limits';
 
 const HEADER_LENGTH = 5;
+
+export interface FramerOptions {
+  /**
+   * Lend piece blocks instead of giving them: for a reader whose chunk memory is reused once feed()
+   * returns (a socket reading into one shared buffer), and that handles the messages of one feed() before
+   * the next. A block is then a view of the chunk or of one of two buffers the framer reuses for blocks
+   * that straddle chunks, valid until the next feed(); every other message owns its bytes. Saves a 16 KiB
+   * allocation per straddling block (every socket read ends inside one), garbage V8 frees only at its next
+   * scavenge. Default false: all messages may be views of the chunks fed (see Message).
+   */
+  readonly lendBlocks?: boolean;
+}
+
+/** Messages whose decoded form holds no bytes of the frame, or only a lent block (piece). */
+const holdsNoBytes = new Set<number>([
+  MessageId.choke,
+  MessageId.unchoke,
+  MessageId.interested,
+  MessageId.notInterested,
+  MessageId.have,
+  MessageId.request,
+  MessageId.piece,
+  MessageId.cancel,
+  MessageId.port,
+  MessageId.suggest,
+  MessageId.haveAll,
+  MessageId.haveNone,
+  MessageId.reject,
+  MessageId.allowedFast,
+]);
 
 /**
  * Turns the byte stream after the handshake into messages, chunk by chunk. A frame that lies inside one
@@ -16,14 +46,19 @@ const HEADER_LENGTH = 5;
  */
 export class Framer {
   private limits: WireLimits;
+  private readonly lendBlocks: boolean;
+  /** lendBlocks: two buffers for straddling blocks, used in turn (one may be lent while the next fills). */
+  private readonly blockFrames: (Buffer | undefined)[] = [undefined, undefined];
+  private nextBlockFrame = 0;
   private readonly header = Buffer.alloc(HEADER_LENGTH);
   private headerFilled = 0;
   private frame: Buffer | undefined;
   private frameFilled = 0;
   private failure: WireError | undefined;
 
-  constructor(limits: Partial<WireLimits> = {}) {
+  constructor(limits: Partial<WireLimits> = {}, options: FramerOptions = {}) {
     this.limits = resolveLimits(limits);
+    this.lendBlocks = options.lendBlocks ?? false;
   }
 
   /** Once metadata arrives (magnet links), bitfields are checked against the piece count from then on. */
@@ -61,13 +96,15 @@ export class Framer {
       messages.push({ type: 'keep-alive' });
       return at + 4;
     }
-    checkFrameHeader(length, data[at + 4], this.limits);
+    const id = data[at + 4];
+    checkFrameHeader(length, id, this.limits);
     const start = at + 4;
     if (data.length - start >= length) {
-      messages.push(decodeFrame(data.subarray(start, start + length), this.limits));
+      const frame = data.subarray(start, start + length);
+      messages.push(decodeFrame(this.lendBlocks && !holdsNoBytes.has(id) ? Buffer.from(frame) : frame, this.limits));
       return start + length;
     }
-    this.frame = Buffer.allocUnsafe(length);
+    this.frame = this.frameBuffer(length, id);
     this.frameFilled = 0;
     return start;
   }
@@ -86,7 +123,7 @@ export class Framer {
       const length = this.header.readUInt32BE(0);
       checkFrameHeader(length, this.header[4], this.limits);
       this.headerFilled = 0;
-      this.frame = Buffer.allocUnsafe(length);
+      this.frame = this.frameBuffer(length, this.header[4]);
       this.frame[0] = this.header[4];
       this.frameFilled = 1;
       if (length === 1) this.completeFrame(messages);
@@ -100,6 +137,20 @@ export class Framer {
     this.frameFilled += copied;
     if (this.frameFilled === frame.length) this.completeFrame(messages);
     return at + copied;
+  }
+
+  /** A buffer for a frame that straddles chunks: a reused one for a lent block, else its own. */
+  private frameBuffer(length: number, id: number): Buffer {
+    if (!this.lendBlocks || id !== MessageId.piece) return Buffer.allocUnsafe(length);
+    const turn = this.nextBlockFrame;
+    this.nextBlockFrame = 1 - turn;
+    let buffer = this.blockFrames[turn];
+    if (buffer === undefined || buffer.length < length) {
+      // allocUnsafeSlow: its own memory, kept for the connection's life, not a slice pinning Node's pool.
+      buffer = Buffer.allocUnsafeSlow(length);
+      this.blockFrames[turn] = buffer;
+    }
+    return buffer.length === length ? buffer : buffer.subarray(0, length);
   }
 
   private completeFrame(messages: Message[]): void {

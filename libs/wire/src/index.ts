@@ -5,7 +5,7 @@ export { checkFrameHeader, checkFrameLength, decodeFrame } from './decode';
 export { encodedLength, encodeInto, encodeMessage, encodePieceHeader, frameLength, PIECE_HEADER_LENGTH } from './encode';
 export { WireError, type WireErrorReason } from './errors';
 export { decodeExtensionHandshake, encodeExtensionHandshake, type ExtensionHandshake } from './extension-handshake';
-export { Framer } from './framer';
+export { Framer, type FramerOptions } from './framer';
 export { hashesMessageCount, hashRangeProblem, MAX_HASH_REQUEST_LENGTH, MAX_MERKLE_LAYERS } from './hash-range';
 export {
   decodeReserved,
