@@ -1,4 +1,4 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import {
   cryptoProvide,
   encodeHandshake,
@@ -16,9 +16,11 @@ import {
   selectCryptoMethod,
   type StreamCipher,
 } from '@seedfleet/wire';
+import { type ChunkSource, SocketChunks } from '../peer/chunk-source';
 import type { DhtPortExchange } from '../peer/dht-port';
 import { type DisconnectReason, disconnectReason, reasonFromError } from '../peer/disconnect-reason';
 import { exchangeMse } from './mse-exchange';
+import { dialWithSharedReads } from './shared-buffer-reads';
 
 /** A failed exchange carries the reason; the socket is destroyed by then. Nothing here rejects or throws. */
 export type HandshakeOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: DisconnectReason };
@@ -26,6 +28,8 @@ export type HandshakeOutcome<T> = { readonly ok: true; readonly value: T } | { r
 /** A socket past the handshake, paused, ready for a PeerConnection. */
 export interface EstablishedConnection {
   readonly socket: Socket;
+  /** The socket's incoming bytes from here on (paused until a consumer is set). */
+  readonly input: ChunkSource;
   readonly remote: Handshake;
   /** Bytes the peer sent after its handshake in the same chunk: the start of its message stream. */
   readonly leftover: Buffer;
@@ -77,7 +81,7 @@ function dialOnce(options: ConnectOptions, handshake: Buffer, mse: boolean): Pro
   const startedAt = Date.now();
   const remaining = (): number => Math.max(1, timeoutMs - (Date.now() - startedAt));
   const wireHash = Buffer.from(options.infoHash.subarray(0, 20));
-  const socket = connect({ host: options.host, port: options.port });
+  const { socket, input } = dialWithSharedReads(options.host, options.port);
   const checkHead = (head: HandshakeHead): DisconnectReason | undefined =>
     head.infoHash.equals(wireHash) ? undefined : disconnectReason('info-hash-mismatch', `the peer answered for info hash ${head.infoHash.toString('hex')}`);
   const ownPeerId = (): Buffer => Buffer.from(options.peerId);
@@ -95,15 +99,15 @@ function dialOnce(options: ConnectOptions, handshake: Buffer, mse: boolean): Pro
       socket.setNoDelay(true);
       if (!mse) {
         socket.write(handshake);
-        resolve(readHandshake(socket, remaining(), checkHead, ownPeerId));
+        resolve(readHandshake(socket, input, remaining(), checkHead, ownPeerId));
         return;
       }
       const initiator = new MseInitiator({ infoHash: wireHash, provide: cryptoProvide(options.encryption ?? 'prefer'), initialPayload: handshake });
-      void exchangeMse(socket, initiator, { first: initiator.start(), timeoutMs: remaining() }).then(async (negotiated) => {
+      void exchangeMse(socket, input, initiator, { first: initiator.start(), timeoutMs: remaining() }).then(async (negotiated) => {
         // A plaintext-only peer closes on (or answers) our Ya; one silent for the whole timeout is just gone.
         if (!negotiated.ok) return resolve({ ...negotiated, retryPlaintext: negotiated.reason.code !== 'timeout' });
         const { cipher, remainder } = negotiated.value;
-        resolve(withCipher(await readHandshake(socket, remaining(), checkHead, ownPeerId, { initial: remainder, decrypt: cipher?.decrypt }), cipher));
+        resolve(withCipher(await readHandshake(socket, input, remaining(), checkHead, ownPeerId, { initial: remainder, decrypt: cipher?.decrypt }), cipher));
       });
     });
   });
@@ -147,7 +151,8 @@ export async function acceptHandshake<Torrent>(
   const remaining = (): number => Math.max(1, timeoutMs - (Date.now() - startedAt));
   const policy = options.encryption ?? 'prefer';
   socket.setNoDelay(true);
-  const peeked = await peekProtocol(socket, timeoutMs);
+  const input = new SocketChunks(socket);
+  const peeked = await peekProtocol(socket, input, timeoutMs);
   if (!peeked.ok) return peeked;
   let initial = peeked.value.bytes;
   let cipher: StreamCipher | undefined;
@@ -162,7 +167,7 @@ export async function acceptHandshake<Torrent>(
       findSecretKey: secretKeyIndex(options.infoHashes?.() ?? []),
       select: (provided) => selectCryptoMethod(policy, provided),
     });
-    const negotiated = await exchangeMse(socket, responder, { initial, timeoutMs: remaining() });
+    const negotiated = await exchangeMse(socket, input, responder, { initial, timeoutMs: remaining() });
     if (!negotiated.ok) return negotiated;
     ({ cipher, infoHash: mseHash } = negotiated.value);
     initial = Buffer.concat([negotiated.value.initialPayload, negotiated.value.remainder]);
@@ -178,7 +183,7 @@ export async function acceptHandshake<Torrent>(
     return undefined;
   };
   const ownPeerId = (): Buffer | undefined => (route ? Buffer.from(route.peerId) : undefined);
-  const outcome = withCipher(await readHandshake(socket, remaining(), answer, ownPeerId, { initial, decrypt: cipher?.decrypt }), cipher);
+  const outcome = withCipher(await readHandshake(socket, input, remaining(), answer, ownPeerId, { initial, decrypt: cipher?.decrypt }), cipher);
   if (!outcome.ok) return outcome;
   const { torrent, dht } = route as IncomingRoute<Torrent>;
   return { ok: true, value: { ...outcome.value, torrent, dht } };
@@ -191,19 +196,20 @@ const PROTOCOL_PREFIX = Buffer.from('\x13BitTorrent protocol', 'latin1');
  * anything else is taken for MSE's Ya. Like libtorrent, the whole 20 bytes decide, not the first byte
  * alone (1 in 256 public keys starts with 19).
  */
-function peekProtocol(socket: Socket, timeoutMs: number): Promise<HandshakeOutcome<{ plaintext: boolean; bytes: Buffer }>> {
+function peekProtocol(socket: Socket, input: ChunkSource, timeoutMs: number): Promise<HandshakeOutcome<{ plaintext: boolean; bytes: Buffer }>> {
   return new Promise((resolve) => {
     let bytes: Buffer = Buffer.alloc(0);
     const finish = (outcome: HandshakeOutcome<{ plaintext: boolean; bytes: Buffer }>): void => {
       clearTimeout(timer);
-      socket.pause();
-      socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
+      input.setConsumer(undefined);
+      socket.off('error', onError).off('close', onClose).off('end', onClose);
       if (outcome.ok) socket.on('error', ignore);
       else socket.destroy();
       resolve(outcome);
     };
     const onData = (chunk: Buffer): void => {
-      bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+      // A copy: the chunk is lent (ChunkSource).
+      bytes = Buffer.concat([bytes, chunk]);
       const compared = Math.min(bytes.length, PROTOCOL_PREFIX.length);
       const matches = bytes.subarray(0, compared).equals(PROTOCOL_PREFIX.subarray(0, compared));
       if (!matches) finish({ ok: true, value: { plaintext: false, bytes } });
@@ -212,8 +218,8 @@ function peekProtocol(socket: Socket, timeoutMs: number): Promise<HandshakeOutco
     const onError = (error: Error): void => finish({ ok: false, reason: disconnectReason('socket-error', `during the handshake: ${error.message}`, error) });
     const onClose = (): void => finish({ ok: false, reason: disconnectReason('closed-by-peer', 'the peer closed the connection during the handshake') });
     const timer = setTimeout(() => finish({ ok: false, reason: disconnectReason('timeout', `no handshake within ${timeoutMs} ms`) }), timeoutMs);
-    socket.on('data', onData).on('error', onError).on('close', onClose).on('end', onClose);
-    socket.resume();
+    socket.on('error', onError).on('close', onClose).on('end', onClose);
+    input.setConsumer(onData);
   });
 }
 
@@ -231,6 +237,7 @@ function encrypted(bytes: Buffer, encrypt: Rc4 | undefined): Buffer {
  */
 function readHandshake(
   socket: Socket,
+  input: ChunkSource,
   timeoutMs: number,
   onHead: (head: HandshakeHead) => DisconnectReason | undefined,
   ownPeerId: () => Buffer | undefined,
@@ -244,8 +251,8 @@ function readHandshake(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.pause();
-      socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
+      input.setConsumer(undefined);
+      socket.off('error', onError).off('close', onClose).off('end', onClose);
       if (outcome.ok) {
         // Until a PeerConnection adds its own listener, an error must not crash the process; the
         // connection notices the destroyed socket when it starts.
@@ -256,7 +263,9 @@ function readHandshake(
       resolve(outcome);
     };
     const fail = (reason: DisconnectReason): void => finish({ ok: false, reason });
-    const onData = (chunk: Buffer): void => {
+    const onData = (lent: Buffer): void => {
+      // A copy: the chunk is lent (ChunkSource), and what follows the handshake becomes the leftover.
+      const chunk = Buffer.from(lent);
       stream.decrypt?.xorInPlace(chunk);
       onBytes(chunk);
     };
@@ -274,7 +283,7 @@ function readHandshake(
         const remote = parseHandshake(received);
         if (!remote) return;
         if (remote.peerId.equals(ownPeerId() ?? Buffer.alloc(0))) return fail(disconnectReason('self-connection', 'connected to ourselves'));
-        finish({ ok: true, value: { socket, remote, leftover: received.subarray(HANDSHAKE_LENGTH) } });
+        finish({ ok: true, value: { socket, input, remote, leftover: received.subarray(HANDSHAKE_LENGTH) } });
       } catch (error) {
         fail(reasonFromError(error, 'reading the handshake'));
       }
@@ -282,9 +291,9 @@ function readHandshake(
     const onError = (error: Error): void => fail(disconnectReason('socket-error', `during the handshake: ${error.message}`, error));
     const onClose = (): void => fail(disconnectReason('closed-by-peer', 'the peer closed the connection during the handshake'));
     const timer = setTimeout(() => fail(disconnectReason('timeout', `no handshake within ${timeoutMs} ms`)), timeoutMs);
-    socket.on('data', onData).on('error', onError).on('close', onClose).on('end', onClose);
+    socket.on('error', onError).on('close', onClose).on('end', onClose);
     if (stream.initial && stream.initial.length > 0) onBytes(stream.initial);
-    if (!done) socket.resume();
+    if (!done) input.setConsumer(onData);
   });
 }
 

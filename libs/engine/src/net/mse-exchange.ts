@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { MseError, type MseProgress, type MseResult } from '@seedfleet/wire';
+import type { ChunkSource } from '../peer/chunk-source';
 import { type DisconnectReason, disconnectReason, reasonFromError } from '../peer/disconnect-reason';
 
 /** Either side of MSE (MseInitiator after start(), or MseResponder). */
@@ -15,22 +16,23 @@ export type MseOutcome = { readonly ok: true; readonly value: MseResult } | { re
  * completes, with the socket paused and our listeners removed; on failure the socket is destroyed.
  * Never rejects.
  */
-export function exchangeMse(socket: Socket, machine: MseMachine, options: { first?: Buffer; initial?: Buffer; timeoutMs: number }): Promise<MseOutcome> {
+export function exchangeMse(socket: Socket, input: ChunkSource, machine: MseMachine, options: { first?: Buffer; initial?: Buffer; timeoutMs: number }): Promise<MseOutcome> {
   return new Promise((resolve) => {
     let done = false;
     const finish = (outcome: MseOutcome): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.pause();
-      socket.off('data', onData).off('error', onError).off('close', onClose).off('end', onClose);
+      input.setConsumer(undefined);
+      socket.off('error', onError).off('close', onClose).off('end', onClose);
       if (outcome.ok) socket.on('error', ignore);
       else socket.destroy();
       resolve(outcome);
     };
     const onData = (chunk: Buffer): void => {
       try {
-        const { send, result } = machine.receive(chunk);
+        // A copy: the chunk is lent (ChunkSource) and the result's remainder may be a view of it.
+        const { send, result } = machine.receive(Buffer.from(chunk));
         if (send) socket.write(send);
         if (result) finish({ ok: true, value: result });
       } catch (error) {
@@ -40,10 +42,10 @@ export function exchangeMse(socket: Socket, machine: MseMachine, options: { firs
     const onError = (error: Error): void => finish({ ok: false, reason: disconnectReason('socket-error', `during the MSE handshake: ${error.message}`, error) });
     const onClose = (): void => finish({ ok: false, reason: disconnectReason('closed-by-peer', 'the peer closed the connection during the MSE handshake') });
     const timer = setTimeout(() => finish({ ok: false, reason: disconnectReason('timeout', `no MSE handshake within ${options.timeoutMs} ms`) }), options.timeoutMs);
-    socket.on('data', onData).on('error', onError).on('close', onClose).on('end', onClose);
+    socket.on('error', onError).on('close', onClose).on('end', onClose);
     if (options.first) socket.write(options.first);
     if (options.initial && options.initial.length > 0) onData(options.initial);
-    if (!done) socket.resume();
+    if (!done) input.setConsumer(onData);
   });
 }
 

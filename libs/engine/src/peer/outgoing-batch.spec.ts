@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeMessage, Framer, type Message } from '@seedfleet/wire';
+import type { ChunkSource } from './chunk-source';
 import { OutgoingBatch } from './outgoing-batch';
 import { PeerConnection } from './peer-connection';
 import { allFlags, handshakenPair, uniformGeometry } from './testing/loopback';
@@ -24,15 +25,15 @@ function countWrites(socket: Socket): { write: number; writev: number; chunksInW
   return counts;
 }
 
-async function collect(socket: Socket, until: (messages: Message[]) => boolean): Promise<Message[]> {
+async function collect(input: ChunkSource, until: (messages: Message[]) => boolean): Promise<Message[]> {
   const framer = new Framer();
   const messages: Message[] = [];
   return new Promise((resolve) => {
-    socket.on('data', (chunk: Buffer) => {
-      messages.push(...framer.feed(chunk));
+    // A copy: chunks are lent, and this framer's messages are views of what it is fed.
+    input.setConsumer((chunk) => {
+      messages.push(...framer.feed(Buffer.from(chunk)));
       if (until(messages)) resolve(messages);
     });
-    socket.resume();
   });
 }
 
@@ -41,7 +42,7 @@ describe('outgoing batching', () => {
     const { accepted, outgoing } = await handshakenPair();
     const batch = new OutgoingBatch(accepted.socket, () => undefined);
     const block = Buffer.alloc(16384, 7);
-    const arrived = collect(outgoing.socket, (received) => received.length >= 1);
+    const arrived = collect(outgoing.input, (received) => received.length >= 1);
     const written = new Promise<void>((resolve) => batch.pushPiece(3, 0, block, resolve));
     await written;
     expect(await arrived).toEqual([{ type: 'piece', index: 3, begin: 0, block }]);
@@ -58,7 +59,7 @@ describe('outgoing batching', () => {
     const counts = countWrites(accepted.socket);
     const peer = new PeerConnection({ ...accepted, localFlags: allFlags, handler: new RecordingHandler(), geometry: uniformGeometry(200) });
     for (let index = 0; index < 100; index++) peer.have(index);
-    const messages = await collect(outgoing.socket, (received) => received.length >= 100);
+    const messages = await collect(outgoing.input, (received) => received.length >= 100);
     expect(messages).toEqual(Array.from({ length: 100 }, (_, index) => ({ type: 'have', index })));
     expect(counts.write).toBe(1);
     peer.close({ code: 'shutdown', message: 'test over' });
@@ -71,7 +72,7 @@ describe('outgoing batching', () => {
     const peer = new PeerConnection({ ...accepted, localFlags: allFlags, handler, geometry: uniformGeometry(20) });
     peer.unchoke();
     peer.start();
-    const done = collect(outgoing.socket, (received) => received.filter((message) => message.type === 'piece').length === 4);
+    const done = collect(outgoing.input, (received) => received.filter((message) => message.type === 'piece').length === 4);
     outgoing.socket.write(Buffer.concat([0, 1, 2, 3].map((at) => encodeMessage({ type: 'request', index: 5, begin: at * 16384, length: 16384 }))));
     while (handler.count('request') < 4) await handler.upcoming('request');
     const writesBefore = counts.write;

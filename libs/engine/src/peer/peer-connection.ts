@@ -10,15 +10,17 @@ import {
   type ReservedFlags,
   type StreamCipher,
 } from '@seedfleet/wire';
+import type { ChunkSource } from './chunk-source';
 import type { DhtPortExchange } from './dht-port';
 import { type DisconnectReason, disconnectReason, PeerViolation, reasonFromError } from './disconnect-reason';
 import { PeerState } from './peer-state';
 import { PeerError } from './peer-error';
 import type { HashMessage, PeerHandler } from './peer-handler';
 import { IncomingMessages } from './incoming-messages';
-import { OutgoingBatch } from './outgoing-batch';
+import { Liveness } from './liveness';
 import { checkGeometry, type PeerLimitOptions, type PeerTimingOptions, type PieceGeometry, resolvePeerOptions, type ResolvedPeerOptions } from './peer-options';
 import { PeerPieces } from './peer-pieces';
+import { PeerTransport } from './peer-transport';
 import { ReceivedRequests } from './received-requests';
 import { SentRequests } from './sent-requests';
 import { Traffic } from './traffic';
@@ -26,6 +28,8 @@ import { Traffic } from './traffic';
 export interface PeerConnectionInit extends PeerTimingOptions, PeerLimitOptions {
   /** A connected socket whose handshake is done; the connection owns it from now on. */
   readonly socket: Socket;
+  /** The socket's incoming bytes (lent chunks); default: its 'data' events. */
+  readonly input?: ChunkSource;
   /** The peer's handshake. */
   readonly remote: Handshake;
   /** The reserved bits we sent: a feature is on only if both sides set its bit. */
@@ -37,13 +41,13 @@ export interface PeerConnectionInit extends PeerTimingOptions, PeerLimitOptions 
   readonly handler: PeerHandler;
   /** The session's DHT node, if any: PORT messages both ways when both sides set the DHT bit. */
   readonly dht?: DhtPortExchange;
-  /** RC4 negotiated by MSE: incoming chunks are decrypted in place, outgoing batches encrypted into a copy. */
+  /** RC4 negotiated by MSE (see PeerTransport). */
   readonly cipher?: StreamCipher;
 }
 
 /**
- * One peer-wire connection after the handshake: framing, per-peer protocol state, limits, batching,
- * keep-alives and timeouts over a socket. Bytes from the peer never throw: a violation closes the
+ * One peer-wire connection after the handshake: framing, per-peer protocol state, limits, keep-alives and
+ * timeouts over a PeerTransport (the socket, MSE and batching). Bytes from the peer never throw: a violation closes the
  * connection with a DisconnectReason, reported once through `handler.onClose`. STATE.md lists the states.
  */
 export class PeerConnection {
@@ -55,13 +59,11 @@ export class PeerConnection {
   readonly extensionProtocol: boolean;
   readonly traffic: Traffic;
 
-  private readonly socket: Socket;
+  private readonly transport: PeerTransport;
   private readonly handler: PeerHandler;
   private readonly dht: DhtPortExchange | undefined;
-  private readonly cipher: StreamCipher | undefined;
   private readonly options: ResolvedPeerOptions;
   private readonly framer: Framer;
-  private readonly batch: OutgoingBatch;
   private readonly sent = new SentRequests();
   private readonly received: ReceivedRequests;
   private readonly peerPieces: PeerPieces;
@@ -69,31 +71,35 @@ export class PeerConnection {
   private readonly state = new PeerState();
   private geometryValue: PieceGeometry | undefined;
   private leftover: Buffer | undefined;
+  private readonly liveness: Liveness;
   private timer: NodeJS.Timeout | undefined;
-  private lastSentAt: number;
-  private lastReceivedAt: number;
   private reason: DisconnectReason | undefined;
 
   constructor(init: PeerConnectionInit) {
     this.options = resolvePeerOptions(init);
-    this.socket = init.socket;
     this.handler = init.handler;
     this.remote = init.remote;
-    this.remoteAddress = init.socket.remoteAddress ?? '';
-    this.remotePort = init.socket.remotePort ?? 0;
     this.fastExtension = Boolean(init.localFlags.fastExtension && init.remote.flags.fastExtension);
     this.extensionProtocol = Boolean(init.localFlags.extensionProtocol && init.remote.flags.extensionProtocol);
     this.dht = init.localFlags.dht && init.remote.flags.dht ? init.dht : undefined;
     this.leftover = init.leftover;
-    this.cipher = init.cipher;
-    this.framer = new Framer({ maxMessageLength: this.options.maxMessageLength, maxBlockLength: this.options.maxBlockLength });
+    // Blocks lent: receive() hands every message on before the next chunk, and the chunk may be reused.
+    this.framer = new Framer({ maxMessageLength: this.options.maxMessageLength, maxBlockLength: this.options.maxBlockLength }, { lendBlocks: true });
     this.received = new ReceivedRequests(this.options.maxQueuedRequests);
     this.peerPieces = new PeerPieces(this.options.maxHavesBeforeGeometry);
     const now = this.options.clock();
     this.traffic = new Traffic(now, this.options.rateWindowMs);
-    this.lastSentAt = now;
-    this.lastReceivedAt = now;
-    this.batch = new OutgoingBatch(this.socket, (bytes, payload) => this.guard(() => this.flushed(bytes, payload)), init.cipher?.encrypt);
+    this.liveness = new Liveness(now, this.options.keepAliveIntervalMs, this.options.idleTimeoutMs);
+    this.transport = new PeerTransport(
+      { socket: init.socket, input: init.input, cipher: init.cipher, sendBufferLimit: this.options.sendBufferLimit, maxSendBuffer: this.options.maxSendBuffer },
+      {
+        flushed: (bytes, payload) => this.guard(() => this.flushed(bytes, payload)),
+        broken: (reason) => this.guard(() => this.close(reason)),
+        drained: () => this.guard(() => this.canSendMore && this.handler.onDrain?.(this)),
+      },
+    );
+    this.remoteAddress = this.transport.remoteAddress;
+    this.remotePort = this.transport.remotePort;
     this.incoming = new IncomingMessages({
       connection: this,
       handler: this.handler,
@@ -107,11 +113,6 @@ export class PeerConnection {
       send: (message) => this.send(message),
     });
     if (init.geometry) this.applyGeometry(init.geometry);
-    this.socket.setNoDelay(true);
-    this.socket.on('error', (error) => this.guard(() => this.close(disconnectReason('socket-error', `socket error: ${error.message}`, error))));
-    this.socket.on('end', () => this.guard(() => this.close(disconnectReason('closed-by-peer', 'the peer closed the connection'))));
-    this.socket.on('close', () => this.guard(() => this.close(disconnectReason('closed-by-peer', 'the connection closed'))));
-    this.socket.on('drain', () => this.guard(() => this.canSendMore && this.handler.onDrain?.(this)));
   }
 
   /**
@@ -120,23 +121,13 @@ export class PeerConnection {
    */
   start(): void {
     if (this.reason || this.timer) return;
-    if (this.socket.destroyed) return this.close(disconnectReason('closed-by-peer', 'the connection closed before it started'));
-    const tick = Math.max(1, Math.floor(Math.min(this.options.keepAliveIntervalMs, this.options.idleTimeoutMs) / 4));
-    this.timer = setInterval(() => this.guard(() => this.checkLiveness()), tick).unref();
+    if (this.transport.destroyed) return this.close(disconnectReason('closed-by-peer', 'the connection closed before it started'));
+    this.timer = setInterval(() => this.guard(() => this.checkLiveness()), this.liveness.checkIntervalMs).unref();
     if (this.dht) this.port(this.dht.port);
     const leftover = this.leftover;
     this.leftover = undefined;
     if (leftover && leftover.length > 0) this.receive(leftover);
-    const decrypt = this.cipher?.decrypt;
-    if (decrypt) {
-      this.socket.on('data', (chunk: Buffer) => {
-        decrypt.xorInPlace(chunk);
-        this.receive(chunk);
-      });
-    } else {
-      this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    }
-    this.socket.resume();
+    this.transport.startReading((chunk) => this.receive(chunk));
   }
 
   get geometry(): PieceGeometry | undefined {
@@ -220,12 +211,12 @@ export class PeerConnection {
 
   /** Outgoing bytes not yet on the wire: queued this tick plus the socket's buffer. */
   get writableLength(): number {
-    return this.socket.writableLength + this.batch.pendingBytes;
+    return this.transport.writableLength;
   }
 
   /** False while the send buffer is over its limit; onDrain follows when it is below again. */
   get canSendMore(): boolean {
-    return this.writableLength < Math.max(this.options.sendBufferLimit, this.socket.writableHighWaterMark);
+    return this.transport.canSendMore;
   }
 
   choke(): void {
@@ -295,7 +286,7 @@ export class PeerConnection {
    */
   sendPiece(index: number, begin: number, block: Buffer, onWritten?: () => void): boolean {
     if (this.reason || !this.received.remove(index, begin, block.length)) return false;
-    this.batch.pushPiece(index, begin, block, onWritten);
+    this.transport.sendPiece(index, begin, block, onWritten);
     return true;
   }
 
@@ -335,13 +326,13 @@ export class PeerConnection {
     if (this.reason) return;
     this.reason = reason;
     clearInterval(this.timer);
-    this.socket.destroy();
+    this.transport.destroy();
     this.handler.onClose(this, reason);
   }
 
   private send(message: Message): void {
     if (this.reason) return;
-    this.batch.push(message);
+    this.transport.send(message);
   }
 
   private requireFast(what: string): void {
@@ -351,7 +342,7 @@ export class PeerConnection {
   private receive(chunk: Buffer): void {
     if (this.reason) return;
     const now = this.options.clock();
-    this.lastReceivedAt = now;
+    this.liveness.received(now);
     let payload = 0;
     try {
       const messages = this.framer.feed(chunk);
@@ -376,19 +367,16 @@ export class PeerConnection {
 
   private flushed(bytes: number, payload: number): void {
     const now = this.options.clock();
-    this.lastSentAt = now;
+    this.liveness.sent(now);
     this.traffic.sent(bytes, payload, now);
-    if (this.socket.writableLength > this.options.maxSendBuffer) {
-      this.close(disconnectReason('slow-reader', `${this.socket.writableLength} bytes wait to be sent; the peer stopped reading`));
-    }
   }
 
   private checkLiveness(): void {
-    const now = this.options.clock();
-    if (now - this.lastReceivedAt >= this.options.idleTimeoutMs) {
-      this.close(disconnectReason('timeout', `nothing received for ${Math.round(now - this.lastReceivedAt)} ms`));
-    } else if (now - this.lastSentAt >= this.options.keepAliveIntervalMs && this.batch.pendingBytes === 0) {
-      this.send({ type: 'keep-alive' });
+    const due = this.liveness.due(this.options.clock());
+    if (due === 'keep-alive') {
+      if (this.transport.queuedBytes === 0) this.send({ type: 'keep-alive' });
+    } else if (due) {
+      this.close(disconnectReason('timeout', `nothing received for ${Math.round(due.idleMs)} ms`));
     }
   }
 

@@ -23,12 +23,12 @@ export async function connectionWithRawPeer(
   const received: Message[] = [];
   const waiters: (() => void)[] = [];
   const framer = new Framer({ maxMessageLength: 16 * 1024 * 1024 });
-  raw.on('data', (chunk: Buffer) => {
-    received.push(...framer.feed(chunk));
+  // A copy: chunks are lent (ChunkSource), and this framer's messages are views of what it is fed.
+  outgoing.input.setConsumer((chunk) => {
+    received.push(...framer.feed(Buffer.from(chunk)));
     for (const wake of waiters.splice(0)) wake();
   });
   raw.on('error', () => undefined);
-  raw.resume();
   const send = (...messages: Message[]): void => {
     raw.write(Buffer.concat(messages.map((message) => encodeMessage(message))));
   };
