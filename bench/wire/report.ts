@@ -87,6 +87,15 @@ export function targetLines(summaries: readonly PairSummary[]): string[] {
     const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
     lines.push(`- CPU per GB, ours → ours vs lt → lt: seeder ${ratio(ours.seederCpuSecondsPerGB, reference.seederCpuSecondsPerGB)}, leecher ${ratio(ours.leecherCpuSecondsPerGB, reference.leecherCpuSecondsPerGB)}`);
   }
+  const base = find('base', 'base');
+  if (ours && base) {
+    const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
+    const peak = (summary: PairSummary): string => `${summary.seederPeakRssMiB?.max.toFixed(0)} / ${summary.leecherPeakRssMiB?.max.toFixed(0)} MiB`;
+    lines.push(
+      `- A/B, ours → ours vs base → base: goodput ${ratio(ours.goodputMiBs, base.goodputMiBs)}, CPU per GB seeder ${ratio(ours.seederCpuSecondsPerGB, base.seederCpuSecondsPerGB)}, ` +
+        `leecher ${ratio(ours.leecherCpuSecondsPerGB, base.leecherCpuSecondsPerGB)}; worst peak RSS seeder / leecher ${peak(ours)} vs ${peak(base)}`,
+    );
+  }
   // Our engine does not map files, so its VmHWM is its real footprint.
   const ourPeaks = summaries.flatMap((summary) => [
     ...(summary.seeder === 'ours' && summary.seederPeakRssMiB ? [summary.seederPeakRssMiB.max] : []),

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
 import { createTestNetwork, type Opentracker, startOpentracker, type TestNetwork } from '@seedfleet/testing';
 import { prepareWireDataset, type WireDataset, withTracker } from './dataset';
+import { ourBuild } from './our-build';
 import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './report';
 import { renderShapedMarkdown } from './shaped-report';
 import { benchSides, type Side, type SideId } from './sides';
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   await mkdir(dataRoot, { recursive: true });
   // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
   await writeFile(join(dataRoot, '.gitignore'), '*\n');
-  const sides = benchSides();
+  const baseline = args.baseline === undefined ? undefined : resolve(args.baseline);
+  const sides = benchSides(ourBuild(root, __dirname), baseline === undefined ? undefined : ourBuild(baseline, join(baseline, 'dist', 'bench', 'wire')));
   process.stderr.write(`preparing ${args.sizeBytes} bytes, piece ${args.pieceLength} ...\n`);
   const dataset = await prepareWireDataset(dataRoot, args.sizeBytes, args.pieceLength);
   const shaped = args.shapedMbit !== undefined;
@@ -97,7 +99,10 @@ async function main(): Promise<void> {
       "leecher's connect to its complete event (Transmission and aria2: their RPC status, polled every 50 ms); 'first MiB after' = until a TCP connection " +
       "between the two has 1 MiB acknowledged (ss -ti, polled every 25 ms), and 'goodput after first MiB' is measured from there; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
       'anon = highest RssAnon sampled every 100 ms (libtorrent 2.0 maps files, so its VmHWM counts page cache); the received file is SHA-256 checked; pair order rotates each repetition',
-    sides: [...sides.values()].map((side) => `${side.id} = ${side.name} (${side.settings})`).join('; '),
+    sides: [...sides.values()]
+      .filter((side) => args.pairs.some((pair) => pair.includes(side.id)))
+      .map((side) => `${side.id} = ${side.name} (${side.settings})`)
+      .join('; '),
   };
   if (args.shapedMbit !== undefined) {
     environment.method =

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { peerScriptArgs, type PeerRole, pythonScriptInvocation, type ReferencePeer, ScriptedPeer, startAria2Peer, startTransmissionPeer } from '@seedfleet/testing';
+import type { OurBuild } from './our-build';
 import { type Placement, placed } from './placement';
 
-export type SideId = 'lt' | 'ours' | 'tr' | 'aria2';
+/** `base`: our engine from another checkout (--baseline), for an A/B of two builds in one run. */
+export type SideId = 'lt' | 'ours' | 'base' | 'tr' | 'aria2';
 
-export const sideIds: readonly SideId[] = ['lt', 'ours', 'tr', 'aria2'];
+export const sideIds: readonly SideId[] = ['lt', 'ours', 'base', 'tr', 'aria2'];
 
 export interface StartSide {
   readonly torrentPath: string;
@@ -61,27 +61,28 @@ const aria2: Side = {
   start: (options) => startAria2Peer(options),
 };
 
-/** Our engine through its Session API in bench/wire/our-peer.ts, compiled next to this file. */
-function ours(): Side {
-  const script = join(__dirname, 'our-peer.js');
+/** Our engine through its Session API in bench/wire/our-peer.ts, with the node flags of the build's bin/seedfleet.js. */
+function ours(id: 'ours' | 'base', build: OurBuild | undefined, absent: string): Side {
   return {
-    id: 'ours',
-    name: 'seedfleet engine (Session)',
-    unavailable: existsSync(script) ? undefined : `${script} is not built (the engine Session API has not landed or does not compile)`,
-    settings: 'Session defaults; node --max-semi-space-size=1 as bin/seedfleet.js runs it',
+    id,
+    name: id === 'ours' ? 'seedfleet engine (Session)' : `seedfleet engine (Session) at ${build?.commit ?? '?'}`,
+    unavailable: build ? build.unavailable : absent,
+    settings: `Session defaults; node ${build?.nodeFlags.join(' ') || '(no flags)'} as bin/seedfleet.js runs it`,
     needsTracker: false,
     start: (options) => {
       const settings = options.placement ? { listenHost: options.placement.address } : {};
-      const args = ['--max-semi-space-size=1', script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000, settings }))];
-      return ScriptedPeer.start('seedfleet', placed(options.placement, { command: process.execPath, args }), options.readyTimeoutMs);
+      const args = [...build!.nodeFlags, build!.script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000, settings }))];
+      return ScriptedPeer.start(id === 'ours' ? 'seedfleet' : 'seedfleet-base', placed(options.placement, { command: process.execPath, args }), options.readyTimeoutMs);
     },
   };
 }
 
-export function benchSides(): Map<SideId, Side> {
+/** `own` = this checkout's build; `baseline` = another one (--baseline), if given. */
+export function benchSides(own: OurBuild, baseline?: OurBuild): Map<SideId, Side> {
   return new Map<SideId, Side>([
     ['lt', libtorrent],
-    ['ours', ours()],
+    ['ours', ours('ours', own, '')],
+    ['base', ours('base', baseline, 'no --baseline checkout given')],
     ['tr', transmission],
     ['aria2', aria2],
   ]);

@@ -9,6 +9,8 @@ export interface WireBenchArgs {
   readonly timeoutMs: number;
   /** Shaped mode: seeder and leecher in two network namespaces joined by a link of this many Mbit/s. */
   readonly shapedMbit?: number;
+  /** A checkout of another commit, built: side `base` runs our engine from it (A/B of two builds in one run). */
+  readonly baseline?: string;
 }
 
 const corePairs: readonly (readonly [SideId, SideId])[] = [
@@ -49,7 +51,8 @@ function parsePairs(text: string): (readonly [SideId, SideId])[] {
  * `--size 1GiB` (env WIRE_BENCH_SIZE), `--piece-length 1MiB`, `--reps 3` (env WIRE_BENCH_REPS), `--pairs lt-lt,ours-lt`
  * (env WIRE_BENCH_PAIRS; default the four of lt and ours; sides lt, ours, tr, aria2), `--references` (the four plus
  * Transmission and aria2 against ours both ways), `--quick` (64 MiB, 1 repetition: checks the script, not a result),
- * `--shaped MBIT` (each side in a network namespace, both directions of the link shaped to MBIT with tbf).
+ * `--shaped MBIT` (each side in a network namespace, both directions of the link shaped to MBIT with tbf), `--baseline DIR`
+ * (side `base`: our engine from the built checkout DIR, e.g. `--baseline /tmp/base --pairs base-base,ours-ours,lt-lt`).
  */
 export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): WireBenchArgs {
   let size = env.WIRE_BENCH_SIZE ?? '1GiB';
@@ -57,6 +60,7 @@ export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessE
   let reps = env.WIRE_BENCH_REPS ? Number(env.WIRE_BENCH_REPS) : 3;
   let pairs = env.WIRE_BENCH_PAIRS ? parsePairs(env.WIRE_BENCH_PAIRS) : corePairs;
   let shapedMbit: number | undefined;
+  let baseline: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split('=', 2);
     const value = (): string => {
@@ -74,13 +78,14 @@ export function parseWireBenchArgs(argv: readonly string[], env: NodeJS.ProcessE
       shapedMbit = Number(value());
       if (!(shapedMbit > 0) || !Number.isFinite(shapedMbit)) throw new Error('--shaped needs a link rate in Mbit/s, e.g. --shaped 500');
     } else if (flag === '--references') pairs = [...corePairs, ...referencePairs];
+    else if (flag === '--baseline') baseline = value();
     else if (flag === '--reps') {
       reps = Number(value());
       if (!Number.isInteger(reps) || reps < 1) throw new Error('--reps needs a positive integer');
-    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --references, --quick, --shaped MBIT)`);
+    } else throw new Error(`unknown argument '${argv[index]}' (use --size, --piece-length, --reps, --pairs, --references, --quick, --shaped MBIT, --baseline DIR)`);
   }
   const sizeBytes = parseSize(size);
   // Generous: below 4 MiB/s (or a third of the shaped link) is a broken run, not a slow one (Transmission 3.00 manages ~15 MiB/s here).
   const floorBytesPerSecond = Math.min(4 * 1024 * 1024, shapedMbit === undefined ? Infinity : (shapedMbit * 1e6) / 8 / 3);
-  return { sizeBytes, pieceLength: parseSize(pieceLength), reps, pairs, shapedMbit, timeoutMs: Math.max(120_000, (sizeBytes / floorBytesPerSecond) * 1000) };
+  return { sizeBytes, pieceLength: parseSize(pieceLength), reps, pairs, shapedMbit, baseline, timeoutMs: Math.max(120_000, (sizeBytes / floorBytesPerSecond) * 1000) };
 }
