@@ -26,6 +26,12 @@ const probe = Buffer.alloc(1);
 const digest = typeof crypto.hash === 'function'
   ? (algorithm, bytes) => crypto.hash(algorithm, bytes, 'buffer')
   : (algorithm, bytes) => crypto.createHash(algorithm).update(bytes).digest();
+// A digest written straight into out at offset. Taken as a latin1 string and copied in, it costs ~1 us
+// less per call than a Buffer digest (node normalises the 'buffer' encoding the slow way, then allocates
+// and copies a Buffer): a hybrid of 4 GiB in 4 MiB pieces makes 520k SHA-256 calls (blocks and pairs).
+const digestInto = typeof crypto.hash === 'function'
+  ? (algorithm, bytes, out, offset) => out.write(crypto.hash(algorithm, bytes, 'latin1'), offset, 'latin1')
+  : (algorithm, bytes, out, offset) => crypto.createHash(algorithm).update(bytes).digest().copy(out, offset);
 
 const padHashes = [Buffer.alloc(32)];
 function padHash(level) {
@@ -39,7 +45,7 @@ function padHash(level) {
 // SHA-256 of each 16 KiB block of bytes into out (32 bytes each), starting at block firstBlock.
 function hashBlocks(bytes, out, firstBlock) {
   for (let i = 0; i * BLOCK_SIZE < bytes.length; i++) {
-    digest('sha256', bytes.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE)).copy(out, (firstBlock + i) * 32);
+    digestInto('sha256', bytes.subarray(i * BLOCK_SIZE, (i + 1) * BLOCK_SIZE), out, (firstBlock + i) * 32);
   }
 }
 
@@ -59,7 +65,7 @@ function merkleRoot(out, width) {
         padHash(level).copy(lonely, 32);
         pair = lonely;
       }
-      digest('sha256', pair).copy(parents, 32 * i);
+      digestInto('sha256', pair, parents, 32 * i);
     }
     layer = parents;
     count = parents.length / 32;
