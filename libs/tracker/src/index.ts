@@ -3,7 +3,7 @@ export { AnswerCache } from './core/answer-cache';
 export { failure, httpStatusOf, isFailure, type FailureCode, type TrackerFailure } from './core/failure';
 export { Tracker, type AnnounceReply, type ScrapeReply, type TrackerClock } from './core/tracker';
 export { DEFAULT_TRACKER_OPTIONS, peerTtlMs, validateTrackerOptions, type AccessMode, type TrackerOptions } from './core/tracker-options';
-export { NO_LOCALITY, type Announce, type AnnounceEvent, type Locality, type PeerAddress, type SwarmCounts, type SwarmPeer } from './core/types';
+export { NO_LOCALITY, type Announce, type AnnounceEvent, type Locality, type MemberBytes, type PeerAddress, type SwarmCounts, type SwarmPeer } from './core/types';
 export { parseAnnounceQuery, type AnnounceQuery } from './http/announce-query';
 export { clientAddress, trustedProxySet, type ClientAddressInput } from './http/client-address';
 export { encodeAnnounceReply, encodeFailure, encodeScrapeReply } from './http/encode-replies';

@@ -31,6 +31,13 @@ export interface Announce {
   readonly passkey?: string;
 }
 
+/** Where a stored member (20-byte peer id, then a 6- or 18-byte compact address) lies in a buffer. */
+export interface MemberBytes {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
+
 /** A peer in a swarm as the store returns it for selection. */
 export interface SwarmPeer {
   readonly peerId: Buffer;
@@ -38,10 +45,10 @@ export interface SwarmPeer {
   /** `address` in BEP 23 / BEP 7 compact form when the store keeps it so (replies then skip re-encoding it). */
   readonly compact?: Buffer;
   /**
-   * Peer id and compact address in one buffer, as the Redis store keeps a member: selection and the
-   * compact answer read it in place (no view per field; a reply handles ~50 candidates).
+   * Peer id and compact address, contiguous in `bytes[start, end)`, as the Redis store keeps a member:
+   * selection and the compact answer read them in place (no Buffer per candidate; a reply has ~50).
    */
-  readonly member?: Buffer;
+  readonly member?: MemberBytes;
   readonly seeder: boolean;
   readonly locality: Locality;
 }

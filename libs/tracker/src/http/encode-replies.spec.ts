@@ -9,13 +9,18 @@ const address = fc.oneof(
   fc.tuple(fc.ipV4(), fc.integer({ min: 1, max: 65535 })).map(([ip, port]): PeerAddress => ({ ip, family: 4, port })),
   fc.constantFrom('2001:db8::1', '::1', 'fe80::1:2:3:4').chain((ip) => fc.integer({ min: 1, max: 65535 }).map((port): PeerAddress => ({ ip, family: 6, port }))),
 );
+/** The member somewhere inside a larger buffer, as a packed Redis reply holds it. */
+function inBuffer(member: Buffer): { bytes: Buffer; start: number; end: number } {
+  return { bytes: Buffer.concat([Buffer.alloc(7, 0xee), member, Buffer.alloc(5, 0xdd)]), start: 7, end: 7 + member.length };
+}
+
 // Peers as the memory store gives them (address only), with a compact form, or as stored members.
 const peer = fc.tuple(address, fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.boolean(), fc.constantFrom('address', 'compact', 'member')).map(
   ([peerAddress, peerId, seeder, form]): SwarmPeer => ({
     peerId: Buffer.from(peerId),
     address: peerAddress,
     compact: form === 'compact' ? compactAddress(peerAddress) : undefined,
-    member: form === 'member' ? Buffer.concat([Buffer.from(peerId), compactAddress(peerAddress)]) : undefined,
+    member: form === 'member' ? inBuffer(Buffer.concat([Buffer.from(peerId), compactAddress(peerAddress)])) : undefined,
     seeder,
     locality: { zone: '', region: '' },
   }),

@@ -62,13 +62,15 @@ describe('selectPeers', () => {
   });
 
   it('never returns the requester when both sides carry stored members (peer id + compact address)', () => {
-    const withMember = (candidate: SwarmPeer): SwarmPeer => ({ ...candidate, member: Buffer.concat([candidate.peerId, compactAddress(candidate.address)]) });
+    // Members at an offset inside a shared buffer, as a packed Redis reply holds them.
+    const packed = (member: Buffer) => ({ bytes: Buffer.concat([Buffer.alloc(3, 0xff), member]), start: 3, end: 3 + member.length });
+    const withMember = (candidate: SwarmPeer): SwarmPeer => ({ ...candidate, member: packed(Buffer.concat([candidate.peerId, compactAddress(candidate.address)])) });
     const byId = withMember({ ...peer('me'), address: { ip: '10.1.1.1', family: 4 as const, port: 1 } });
     const byAddress = withMember({ ...peer('x'), address: { ip: '10.9.9.9', family: 4 as const, port: 6881 } });
     const sameHostOtherPort = withMember({ ...peer('y'), address: { ip: '10.9.9.9', family: 4 as const, port: 6882 } });
     const v6 = withMember({ ...peer('z'), address: { ip: '::1', family: 6 as const, port: 6881 } });
     const self = me('');
-    const requester = { ...self, member: Buffer.concat([self.peerId, compactAddress(self.address)]) };
+    const requester = { ...self, member: packed(Buffer.concat([self.peerId, compactAddress(self.address)])) };
     expect(names(selectPeers([byId, byAddress, sameHostOtherPort, v6], requester, 10, fixedRandom)).sort()).toEqual(['y', 'z']);
   });
 

@@ -1,4 +1,4 @@
-import type { Locality, PeerAddress, SwarmPeer } from '../core/types';
+import type { Locality, MemberBytes, PeerAddress, SwarmPeer } from '../core/types';
 
 export interface Requester {
   readonly peerId: Buffer;
@@ -6,7 +6,7 @@ export interface Requester {
   /** `address` in compact form, to compare with candidates' compact bytes without parsing them. */
   readonly compact?: Buffer;
   /** Peer id + compact address, to compare with candidates' `member` in place. */
-  readonly member?: Buffer;
+  readonly member?: MemberBytes;
   readonly seeder: boolean;
   readonly locality: Locality;
 }
@@ -54,11 +54,12 @@ function isRequester(candidate: SwarmPeer, requester: Requester): boolean {
 }
 
 /** Same peer id (the first 20 bytes), or same compact address (the rest), compared in place. */
-function sameMemberPart(a: Buffer, b: Buffer): boolean {
+function sameMemberPart(a: MemberBytes, b: MemberBytes): boolean {
   let samePeerId = true;
-  for (let index = 19; index >= 0 && samePeerId; index--) samePeerId = a[index] === b[index];
-  if (samePeerId || a.length !== b.length) return samePeerId;
-  for (let index = a.length - 1; index >= 20; index--) if (a[index] !== b[index]) return false;
+  for (let index = 19; index >= 0 && samePeerId; index--) samePeerId = a.bytes[a.start + index] === b.bytes[b.start + index];
+  const length = a.end - a.start;
+  if (samePeerId || length !== b.end - b.start) return samePeerId;
+  for (let index = length - 1; index >= 20; index--) if (a.bytes[a.start + index] !== b.bytes[b.start + index]) return false;
   return true;
 }
 

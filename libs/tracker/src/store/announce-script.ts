@@ -13,8 +13,10 @@
  * Returns {1} unknown passkey, {2} unregistered info hash, or
  * {0, complete, incomplete, downloaded, zone, region, labelled, seeders, leechers}: labelled is a flat
  * {member, kind, ...} of live same-zone (kind 1 seeder, 2 leecher) and same-region (3 seeder, 4 leecher)
- * members; seeders and leechers are live members as ZRANGE returns them. Later lists may repeat members
- * of `labelled` (the caller drops those) and may hold the requester.
+ * members; seeders and leechers are live members as ZRANGE returns them, or, when all are IPv4 members
+ * (26 bytes), those joined into one string (table.concat runs in C: one bulk string to send and parse
+ * instead of ~50). Later lists may repeat members of `labelled` (the caller drops those) and may hold the
+ * requester.
  *
  * Cost model (Redis 7.0 under S4 load): every redis.call costs a few µs whatever it does, and every member
  * handled in Lua costs about as much as a cheap call, so the common path (no labels) makes ~9 calls and
@@ -185,7 +187,13 @@ if not seeder and useful < need then
   useful = useful + fresh
 end
 if useful < need then leechers = liveWindow(KEYS[2], incomplete, random * 7 + 3) end
-return {0, complete, incomplete, downloaded, zone, region, labelled, seeders, leechers}
+local function packed(members)
+  if #members == 0 then return members end
+  local joined = table.concat(members)
+  if #joined == 26 * #members then return joined end
+  return members
+end
+return {0, complete, incomplete, downloaded, zone, region, labelled, packed(seeders), packed(leechers)}
 `;
 
 /**

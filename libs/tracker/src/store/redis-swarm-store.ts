@@ -1,6 +1,6 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
-import { type Locality, NO_LOCALITY, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
+import { type Locality, type MemberBytes, NO_LOCALITY, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
 import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, type RedisPort } from './redis-port';
@@ -19,6 +19,7 @@ export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
 const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
 const scrapeScript = new RedisScript(SCRAPE_SCRIPT);
 const PEER_ID_LENGTH = 20;
+const IPV4_MEMBER_LENGTH = PEER_ID_LENGTH + 6;
 
 /**
  * Swarms in Redis, shared by any number of tracker replicas. Keys (prefix P, info hash hex H):
@@ -85,10 +86,19 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
       candidates.push(peer);
     }
     for (const [members, seeder] of [[seeders, true], [leechers, false]] as const) {
-      for (const member of members) {
-        if (offered?.has(member.toString('latin1'))) continue;
-        const peer = parseMember(member, owned, seeder, NO_LOCALITY);
-        if (peer) candidates.push(peer);
+      if (Array.isArray(members)) {
+        for (const stored of members) {
+          if (offered?.has(stored.toString('latin1'))) continue;
+          const peer = parseMember(stored, owned, seeder, NO_LOCALITY);
+          if (peer) candidates.push(peer);
+        }
+        continue;
+      }
+      // IPv4 members joined by the script, 26 bytes each: candidates read them in place.
+      const joined = owned ? members : Buffer.from(members);
+      for (let start = 0; start + IPV4_MEMBER_LENGTH <= joined.length; start += IPV4_MEMBER_LENGTH) {
+        if (offered?.has(joined.toString('latin1', start, start + IPV4_MEMBER_LENGTH))) continue;
+        candidates.push(new StoredPeer(joined, start, start + IPV4_MEMBER_LENGTH, seeder, NO_LOCALITY));
       }
     }
     return { counts: { complete, incomplete, downloaded }, candidates, locality: { zone, region } };
@@ -148,36 +158,42 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
 }
 
 /** The announce script's answer when access is granted (see ANNOUNCE_SCRIPT). */
-type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[], Buffer[]];
+type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[] | Buffer, Buffer[] | Buffer];
 
 /** member = peer id + compact address (6 or 18 bytes); undefined for anything else. */
 function parseMember(member: Buffer, owned: boolean, seeder: boolean, locality: Locality): SwarmPeer | undefined {
   if (member.length !== PEER_ID_LENGTH + 6 && member.length !== PEER_ID_LENGTH + 18) return undefined;
   // Answers are cached for a while: a view would keep a whole socket chunk alive.
-  return new StoredPeer(owned ? member : Buffer.from(member), seeder, locality);
+  return new StoredPeer(owned ? member : Buffer.from(member), 0, member.length, seeder, locality);
 }
 
 /**
  * A candidate as Redis keeps it, its address parsed only when something reads it: the compact bytes go
  * into the answer as they are, and most candidates are never looked at as text.
  */
-class StoredPeer implements SwarmPeer {
+class StoredPeer implements SwarmPeer, MemberBytes {
   private parsedPeerId: Buffer | undefined;
   private parsedCompact: Buffer | undefined;
   private parsedAddress: PeerAddress | undefined;
 
   constructor(
-    readonly member: Buffer,
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly end: number,
     readonly seeder: boolean,
     readonly locality: Locality,
   ) {}
 
+  get member(): MemberBytes {
+    return this;
+  }
+
   get peerId(): Buffer {
-    return (this.parsedPeerId ??= this.member.subarray(0, PEER_ID_LENGTH));
+    return (this.parsedPeerId ??= this.bytes.subarray(this.start, this.start + PEER_ID_LENGTH));
   }
 
   get compact(): Buffer {
-    return (this.parsedCompact ??= this.member.subarray(PEER_ID_LENGTH));
+    return (this.parsedCompact ??= this.bytes.subarray(this.start + PEER_ID_LENGTH, this.end));
   }
 
   get address(): PeerAddress {
