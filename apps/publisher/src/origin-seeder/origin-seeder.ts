@@ -110,7 +110,7 @@ export class OriginSeeder {
         store,
         seedOnly: true,
         readCacheBytes: READ_CACHE_BYTES,
-        superSeed: this.options.superSeed ?? true,
+        superSeed: this.options.superSeed ?? false,
         // A fleet's (private) release: its agents take turns rather than trade tit-for-tat, and so does the origin.
         chokeMode: metainfo.private ? 'cooperative' : undefined,
       });
