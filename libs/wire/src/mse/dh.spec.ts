@@ -24,6 +24,15 @@ describe('MSE key agreement', () => {
     expect([a.toString('hex'), b.toString('hex')]).toEqual(['0327b6d211c82d4947ce46c3fdb5f379', '06d0d8359370f45e284e8cb532fd4619']);
   });
 
+  it('pads a short Y and S on the left to 96 bytes', () => {
+    const one = Buffer.alloc(20);
+    one[19] = 1;
+    const two = Buffer.alloc(96);
+    two[95] = 2;
+    expect(publicKey(one).equals(two)).toBe(true);
+    expect(sharedSecret(one, two).equals(two)).toBe(true);
+  });
+
   it('refuses degenerate public keys and wrong sizes with MseError', () => {
     const one = Buffer.alloc(96);
     one[95] = 1;

@@ -1,4 +1,4 @@
-import { createDiffieHellman, createHash, type DiffieHellman } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { MseError } from './mse-error';
 import { Rc4 } from './rc4';
 
@@ -15,19 +15,28 @@ export const MSE_PRIVATE_KEY_LENGTH = 20;
 /** Random bytes; injectable so tests are deterministic. */
 export type RandomSource = (length: number) => Buffer;
 
-// Building a DiffieHellman checks the prime (~50 ms): one object serves every handshake, each use setting
-// its private key first (calls are synchronous, so they cannot interleave).
-let shared: DiffieHellman | undefined;
-function dh(privateKey: Uint8Array): DiffieHellman {
-  shared ??= createDiffieHellman(MSE_PRIME, 2);
-  shared.setPrivateKey(privateKey);
-  return shared;
+const PRIME = toBigInt(MSE_PRIME);
+
+/**
+ * base^exponent mod P by square-and-multiply on BigInt: ~0.5 ms for a 160-bit exponent. Node's
+ * createDiffieHellman checks the prime first, 50-150 ms of CPU on the first handshake of every process
+ * (both ends of a connection, in the way of its first bytes). Not constant-time: MSE is obfuscation
+ * against traffic shaping (RC4, a public 768-bit group), not secrecy against a timing attacker.
+ */
+function powMod(base: bigint, exponent: bigint): bigint {
+  let result = 1n;
+  let square = base % PRIME;
+  for (let rest = exponent; rest > 0n; rest >>= 1n) {
+    if (rest & 1n) result = (result * square) % PRIME;
+    square = (square * square) % PRIME;
+  }
+  return result;
 }
 
 /** Y = G^X mod P for a 20-byte private key X, as 96 bytes. */
 export function publicKey(privateKey: Uint8Array): Buffer {
   if (privateKey.length !== MSE_PRIVATE_KEY_LENGTH) throw new MseError('bad-argument', `an MSE private key is 20 bytes, got ${privateKey.length}`);
-  return padLeft(dh(privateKey).generateKeys());
+  return toKeyBytes(powMod(2n, toBigInt(privateKey)));
 }
 
 /**
@@ -42,11 +51,7 @@ export function sharedSecret(privateKey: Uint8Array, remotePublic: Uint8Array): 
   const minusOne = Buffer.from(MSE_PRIME);
   minusOne[MSE_KEY_LENGTH - 1] -= 1;
   if (small || remote.compare(minusOne) >= 0) throw new MseError('bad-public-key', 'the peer sent a degenerate public key (0, 1, P-1 or above)');
-  try {
-    return padLeft(dh(privateKey).computeSecret(remote));
-  } catch (error) {
-    throw new MseError('bad-public-key', `computing the shared secret: ${(error as Error).message}`, { cause: error });
-  }
+  return toKeyBytes(powMod(toBigInt(remote), toBigInt(privateKey)));
 }
 
 /** SHA-1 over the parts, as MSE's HASH(). */
@@ -75,9 +80,11 @@ export function streamCiphers(secret: Uint8Array, secretKey: Uint8Array): { read
   };
 }
 
-function padLeft(bytes: Buffer): Buffer {
-  if (bytes.length === MSE_KEY_LENGTH) return bytes;
-  const out = Buffer.alloc(MSE_KEY_LENGTH);
-  bytes.copy(out, MSE_KEY_LENGTH - bytes.length);
-  return out;
+function toBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`);
+}
+
+/** A number below P as 96 big-endian bytes, zero-padded on the left. */
+function toKeyBytes(value: bigint): Buffer {
+  return Buffer.from(value.toString(16).padStart(MSE_KEY_LENGTH * 2, '0'), 'hex');
 }
