@@ -1,23 +1,13 @@
 import type { Socket } from 'node:net';
-import {
-  type Bitfield,
-  type BlockRef,
-  encodeExtensionHandshake,
-  type ExtensionHandshake,
-  Framer,
-  type Handshake,
-  type Message,
-  type ReservedFlags,
-  type StreamCipher,
-} from '@seedfleet/wire';
+import { type Bitfield, type BlockRef, type ExtensionHandshake, Framer, type Handshake, type ReservedFlags, type StreamCipher } from '@seedfleet/wire';
 import type { ChunkSource } from './chunk-source';
 import type { DhtPortExchange } from './dht-port';
 import { type DisconnectReason, disconnectReason, PeerViolation, reasonFromError } from './disconnect-reason';
 import { PeerState } from './peer-state';
-import { PeerError } from './peer-error';
 import type { HashMessage, PeerHandler } from './peer-handler';
 import { IncomingMessages } from './incoming-messages';
 import { Liveness } from './liveness';
+import { OutgoingMessages } from './outgoing-messages';
 import { checkGeometry, type PeerLimitOptions, type PeerTimingOptions, type PieceGeometry, resolvePeerOptions, type ResolvedPeerOptions } from './peer-options';
 import { PeerPieces } from './peer-pieces';
 import { PeerTransport } from './peer-transport';
@@ -68,6 +58,7 @@ export class PeerConnection {
   private readonly received: ReceivedRequests;
   private readonly peerPieces: PeerPieces;
   private readonly incoming: IncomingMessages;
+  private readonly outgoing: OutgoingMessages;
   private readonly state = new PeerState();
   private geometryValue: PieceGeometry | undefined;
   private leftover: Buffer | undefined;
@@ -100,6 +91,15 @@ export class PeerConnection {
     );
     this.remoteAddress = this.transport.remoteAddress;
     this.remotePort = this.transport.remotePort;
+    this.outgoing = new OutgoingMessages({
+      state: this.state,
+      sent: this.sent,
+      received: this.received,
+      transport: this.transport,
+      fastExtension: this.fastExtension,
+      extensionProtocol: this.extensionProtocol,
+      isClosed: () => this.reason !== undefined,
+    });
     this.incoming = new IncomingMessages({
       connection: this,
       handler: this.handler,
@@ -110,7 +110,7 @@ export class PeerConnection {
       options: this.options,
       fastExtension: this.fastExtension,
       extensionProtocol: this.extensionProtocol,
-      send: (message) => this.send(message),
+      send: (message) => this.outgoing.send(message),
     });
     if (init.geometry) this.applyGeometry(init.geometry);
   }
@@ -219,63 +219,45 @@ export class PeerConnection {
     return this.transport.canSendMore;
   }
 
+  /** Chokes the peer: BEP 3 drops its queued requests, BEP 6 rejects them (except allowed-fast pieces). */
   choke(): void {
-    if (this.state.amChoking || this.reason) return;
-    this.state.amChoking = true;
-    this.send({ type: 'choke' });
-    // BEP 3 drops every queued request on choke; BEP 6 instead rejects them, except allowed-fast ones.
-    const dropped = this.received.removeWhere((index) => !(this.fastExtension && this.state.allowedFastToPeer.has(index)));
-    if (this.fastExtension) for (const block of dropped) this.send({ type: 'reject', ...block });
+    this.outgoing.choke();
   }
 
   unchoke(): void {
-    if (!this.state.amChoking || this.reason) return;
-    this.state.amChoking = false;
-    this.send({ type: 'unchoke' });
+    this.outgoing.unchoke();
   }
 
   interested(): void {
-    if (this.state.amInterested || this.reason) return;
-    this.state.amInterested = true;
-    this.send({ type: 'interested' });
+    this.outgoing.interested();
   }
 
   notInterested(): void {
-    if (!this.state.amInterested || this.reason) return;
-    this.state.amInterested = false;
-    this.send({ type: 'not-interested' });
+    this.outgoing.notInterested();
   }
 
   /** Our pieces, as the first message: have-all or have-none when both sides speak BEP 6, else a bitfield. */
   announcePieces(ours: Bitfield): void {
-    if (this.fastExtension && ours.isFull) this.send({ type: 'have-all' });
-    else if (this.fastExtension && ours.isEmpty) this.send({ type: 'have-none' });
-    else this.send({ type: 'bitfield', bytes: ours.toWire() });
+    this.outgoing.announcePieces(ours);
   }
 
   have(index: number): void {
-    this.send({ type: 'have', index });
+    this.outgoing.send({ type: 'have', index });
   }
 
   /** Returns false (and sends nothing) for a block already requested. */
   request(block: BlockRef): boolean {
-    if (this.reason || !this.sent.add(block)) return false;
-    this.send({ type: 'request', index: block.index, begin: block.begin, length: block.length });
-    return true;
+    return this.outgoing.request(block);
   }
 
   /** We no longer want the block; if it still arrives, onPiece reports it as not requested. */
   cancel(block: BlockRef): void {
-    if (this.reason || !this.sent.has(block.index, block.begin)) return;
-    this.sent.abandon(block);
-    this.send({ type: 'cancel', index: block.index, begin: block.begin, length: block.length });
+    this.outgoing.cancel(block);
   }
 
   /** Refuses a queued request from the peer (a reject message with BEP 6; silently without). */
   reject(block: BlockRef): boolean {
-    if (this.reason || !this.received.remove(block.index, block.begin, block.length)) return false;
-    if (this.fastExtension) this.send({ type: 'reject', index: block.index, begin: block.begin, length: block.length });
-    return true;
+    return this.outgoing.reject(block);
   }
 
   /**
@@ -285,40 +267,35 @@ export class PeerConnection {
    * the block (written, or the connection closed), only if this returns true.
    */
   sendPiece(index: number, begin: number, block: Buffer, onWritten?: () => void): boolean {
-    if (this.reason || !this.received.remove(index, begin, block.length)) return false;
-    this.transport.sendPiece(index, begin, block, onWritten);
-    return true;
+    return this.outgoing.sendPiece(index, begin, block, onWritten);
   }
 
+  /** Lets the peer request this piece while we choke it (BEP 6; throws PeerError without the extension). */
   allowFast(index: number): void {
-    this.requireFast('allowed-fast');
-    this.state.allowedFastToPeer.add(index);
-    this.send({ type: 'allowed-fast', index });
+    this.outgoing.allowFast(index);
   }
 
+  /** BEP 6 suggest (throws PeerError without the extension). */
   suggest(index: number): void {
-    this.requireFast('suggest');
-    this.send({ type: 'suggest', index });
+    this.outgoing.suggest(index);
   }
 
   /** Our BEP 10 handshake; its reqq becomes the limit of the peer's queued requests. */
   sendExtensionHandshake(handshake: ExtensionHandshake): void {
-    this.extended(0, encodeExtensionHandshake(handshake));
-    if (handshake.reqq !== undefined) this.received.limit = handshake.reqq;
+    this.outgoing.sendExtensionHandshake(handshake);
   }
 
   /** An extension message under the id the peer assigned in its handshake's `m`. */
   extended(id: number, payload: Buffer): void {
-    if (!this.extensionProtocol) throw new PeerError('extended message to a peer without the extension protocol bit');
-    this.send({ type: 'extended', id, payload });
+    this.outgoing.extended(id, payload);
   }
 
   sendHashMessage(message: HashMessage): void {
-    this.send(message);
+    this.outgoing.sendHashMessage(message);
   }
 
   port(port: number): void {
-    this.send({ type: 'port', port });
+    this.outgoing.send({ type: 'port', port });
   }
 
   /** Closes the connection (idempotent); handler.onClose runs synchronously, once. */
@@ -328,15 +305,6 @@ export class PeerConnection {
     clearInterval(this.timer);
     this.transport.destroy();
     this.handler.onClose(this, reason);
-  }
-
-  private send(message: Message): void {
-    if (this.reason) return;
-    this.transport.send(message);
-  }
-
-  private requireFast(what: string): void {
-    if (!this.fastExtension) throw new PeerError(`${what} needs the fast extension on both sides`);
   }
 
   private receive(chunk: Buffer): void {
@@ -374,7 +342,7 @@ export class PeerConnection {
   private checkLiveness(): void {
     const due = this.liveness.due(this.options.clock());
     if (due === 'keep-alive') {
-      if (this.transport.queuedBytes === 0) this.send({ type: 'keep-alive' });
+      if (this.transport.queuedBytes === 0) this.outgoing.send({ type: 'keep-alive' });
     } else if (due) {
       this.close(disconnectReason('timeout', `nothing received for ${Math.round(due.idleMs)} ms`));
     }
