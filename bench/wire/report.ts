@@ -21,6 +21,7 @@ export interface PairSummary {
   readonly failures: readonly string[];
   readonly skipped?: string;
   readonly goodputMiBs?: Spread;
+  readonly connectedSeconds?: Spread;
   readonly firstMiBSeconds?: Spread;
   readonly steadyGoodputMiBs?: Spread;
   /** Median goodput / median lt->lt goodput. */
@@ -54,6 +55,7 @@ export function summarizePairs(runs: readonly PairRuns[], sizeBytes: number): Pa
     return {
       ...base,
       goodputMiBs: of(run.samples, (sample) => sample.goodputMiBs),
+      connectedSeconds: optional(run.samples, (sample) => sample.connectedSeconds),
       firstMiBSeconds: optional(run.samples, (sample) => sample.firstMiBSeconds),
       steadyGoodputMiBs: optional(run.samples, (sample) => sample.steadyGoodputMiBs),
       seederCpuSecondsPerGB: of(run.samples, (sample) => sample.seeder.transferCpuSeconds / gigabytes),
@@ -114,6 +116,7 @@ export function renderWireMarkdown(summaries: readonly PairSummary[], environmen
     summary.skipped ? `skipped: ${summary.skipped}` : `${summary.runs}${summary.failures.length > 0 ? ` (${summary.failures.length} failed: ${summary.failures[0].slice(0, 120)})` : ''}`,
     cell(summary.goodputMiBs, 1),
     summary.goodputRatio === undefined ? '–' : `${summary.goodputRatio.toFixed(2)}×`,
+    cell(summary.connectedSeconds, 2),
     cell(summary.firstMiBSeconds, 2),
     cell(summary.steadyGoodputMiBs, 1),
     cell(summary.seederCpuSecondsPerGB, 2),
@@ -122,7 +125,7 @@ export function renderWireMarkdown(summaries: readonly PairSummary[], environmen
     `${cell(summary.leecherPeakRssMiB, 0)} / ${cell(summary.leecherPeakAnonRssMiB, 0)}`,
   ]);
   const table = markdownTable(
-    ['seeder → leecher', 'runs', 'goodput MiB/s', 'vs lt → lt', 'first MiB after s', 'goodput after first MiB', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
+    ['seeder → leecher', 'runs', 'goodput MiB/s', 'vs lt → lt', 'connected after s', 'first MiB after s', 'goodput after first MiB', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
     rows,
   );
   const notes = Object.entries(environment).map(([key, value]) => `- ${key}: ${value}`);

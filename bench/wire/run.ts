@@ -96,8 +96,8 @@ async function main(): Promise<void> {
     kernel: release(),
     method:
       'seeder and leecher are separate processes on 127.0.0.1 (TCP); each verifies its data before the clock starts; the clock runs from the ' +
-      "leecher's connect to its complete event (Transmission and aria2: their RPC status, polled every 50 ms); 'first MiB after' = until a TCP connection " +
-      "between the two has 1 MiB acknowledged (ss -ti, polled every 25 ms), and 'goodput after first MiB' is measured from there; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
+      "leecher's connect to its complete event (Transmission and aria2: their RPC status, polled every 50 ms); 'connected after' = until a TCP connection between the two shows up, 'first MiB after' = until it " +
+      "has 1 MiB acknowledged (ss -ti, polled every 25 ms), and 'goodput after first MiB' is measured from there; CPU = utime+stime (with children) from /proc over that window; peak RSS = VmHWM, " +
       'anon = highest RssAnon sampled every 100 ms (libtorrent 2.0 maps files, so its VmHWM counts page cache); the received file is SHA-256 checked; pair order rotates each repetition',
     sides: [...sides.values()]
       .filter((side) => args.pairs.some((pair) => pair.includes(side.id)))

@@ -31,6 +31,7 @@ export function renderShapedMarkdown(summaries: readonly PairSummary[], linkMbit
     cell(summary.goodputMiBs, 2),
     percentOfLink(summary.goodputMiBs, linkBytesPerSecond),
     percentOfLink(summary.steadyGoodputMiBs, linkBytesPerSecond),
+    cell(summary.connectedSeconds, 2),
     cell(summary.firstMiBSeconds, 2),
     cell(summary.seederCpuSecondsPerGB, 2),
     cell(summary.leecherCpuSecondsPerGB, 2),
@@ -38,7 +39,7 @@ export function renderShapedMarkdown(summaries: readonly PairSummary[], linkMbit
     `${cell(summary.leecherPeakRssMiB, 0)} / ${cell(summary.leecherPeakAnonRssMiB, 0)}`,
   ]);
   const table = markdownTable(
-    ['seeder → leecher', 'runs', 'goodput MiB/s', '% of link', '% of link after first MiB', 'first MiB after s', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
+    ['seeder → leecher', 'runs', 'goodput MiB/s', '% of link', '% of link after first MiB', 'connected after s', 'first MiB after s', 'seeder CPU s/GB', 'leecher CPU s/GB', 'seeder peak RSS / anon MiB', 'leecher peak RSS / anon MiB'],
     rows,
   );
   const targets = summaries

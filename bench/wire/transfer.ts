@@ -18,6 +18,8 @@ export interface SideSample {
 export interface TransferSample {
   readonly seconds: number;
   readonly goodputMiBs: number;
+  /** From the introduction until the TCP connection shows up (libtorrent dials from a once-a-second tick). */
+  readonly connectedSeconds?: number;
   /** From the introduction until the connection has carried its first MiB (clients differ: Transmission waits for its rechoke timer). */
   readonly firstMiBSeconds?: number;
   /** Goodput over the rest, after the first MiB: the wire path without the clients' start-up habits. */
@@ -90,13 +92,14 @@ export async function runTransfer(dataset: WireDataset, seederSide: Side, leeche
     await leecher.whenComplete(timeoutMs).finally(() => (finished = true));
     const completedAt = leecher instanceof ScriptedPeer ? leecher.completedAt! : performance.now();
     const seconds = (completedAt - startedAt) / 1000;
-    const firstMiBAt = await firstMiB;
+    const { connectedAt, flowedAt: firstMiBAt } = await firstMiB;
     const [seederEnd, leecherEnd] = await Promise.all([seederStats.stop(), leecherStats.stop()]);
     const received = await sha256File(join(leecherDir, dataset.name));
     if (received !== dataset.sha256) throw new Error(`${seederSide.id} -> ${leecherSide.id}: the leecher's file has SHA-256 ${received}, the source ${dataset.sha256}`);
     return {
       seconds,
       goodputMiBs: dataset.sizeBytes / mib / seconds,
+      ...(connectedAt === undefined ? {} : { connectedSeconds: (connectedAt - startedAt) / 1000 }),
       ...(firstMiBAt === undefined
         ? {}
         : { firstMiBSeconds: (firstMiBAt - startedAt) / 1000, steadyGoodputMiBs: (dataset.sizeBytes - mib) / mib / ((completedAt - firstMiBAt) / 1000) }),
