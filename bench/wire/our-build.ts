@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gitCommit } from '../lib/git-commit';
 
 /** One build of our engine the bench can run: its peer script and the node flags its CLI runs with. */
@@ -33,6 +34,15 @@ export function ourBuild(root: string, compiled: string): OurBuild {
     script,
     nodeFlags: missing ? [] : shebangNodeFlags(bin),
     unavailable: missing && `${missing} is missing (build the checkout with npm run build)`,
-    commit: gitCommit(root),
+    commit: ownsGitCheckout(root) ? gitCommit(root) : `unknown commit (${root} is not a git checkout)`,
   };
+}
+
+/** True when `root` is a git working tree itself, not a plain directory inside another one (git would report that one's HEAD). */
+function ownsGitCheckout(root: string): boolean {
+  try {
+    return resolve(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, encoding: 'utf8' }).trim()) === resolve(root);
+  } catch {
+    return false;
+  }
 }
