@@ -24,4 +24,4 @@ export * as udpMessages from './udp/udp-messages';
 export { startTrackerServers, type TrackerServers, type TrackerServersOptions } from './standalone';
 export { parseRedisUrl, type RedisEndpointAddress } from './store/resp/redis-url';
 export { encodeCommand, RespDecoder, RespErrorReply, RespProtocolError, type RespValue } from './store/resp/resp-codec';
-export { RedisCommandError, RedisConnectionError, RespConnection, type RespConnectionOptions } from './store/resp/resp-connection';
+export { DEFAULT_COMMAND_TIMEOUT_MS, RedisCommandError, RedisCommandTimeoutError, RedisConnectionError, RespConnection, type RespConnectionOptions } from './store/resp/resp-connection';

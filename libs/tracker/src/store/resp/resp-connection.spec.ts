@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { CONFORMANCE_PEER_TTL_MS, describeSwarmStore } from '../../testing/swarm-store-conformance';
 import { RedisSwarmStore } from '../redis-swarm-store';
-import { RedisCommandError, RedisConnectionError, RespConnection } from './resp-connection';
+import { RedisCommandError, RedisCommandTimeoutError, RedisConnectionError, RespConnection } from './resp-connection';
 
 // The local Redis every test in this repository uses; keys live under a prefix of their own.
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -116,6 +117,83 @@ describe('RespConnection', () => {
       sockets.forEach((socket) => socket.destroy());
       await new Promise((done) => fake.close(done));
     }
+  });
+
+  // A blocked BLPOP holds up only its own connection, so the shared Redis stays fast for everyone else
+  // (DEBUG SLEEP or CLIENT PAUSE would stall every test using it).
+  it('fails a command without a reply in time, fails the commands behind it, and resets the connection', async () => {
+    const slow = await RespConnection.open(REDIS_URL, { commandTimeoutMs: 200 });
+    try {
+      await connection.send('SET', [`${prefix}mine`, 'mine']);
+      const id = (await slow.send('CLIENT', ['ID'])) as number;
+      const sentAt = performance.now();
+      const blocked = slow.send('BLPOP', [`${prefix}list`, 5]);
+      const behind = slow.send('GET', [`${prefix}mine`]);
+      await expect(blocked).rejects.toThrow(RedisCommandTimeoutError);
+      const waited = performance.now() - sentAt;
+      expect(waited).toBeGreaterThanOrEqual(195);
+      expect(waited).toBeLessThan(1500);
+      // Issued with it, so it timed out too; above all it must not get the blocked command's reply.
+      await expect(behind).rejects.toThrow(RedisConnectionError);
+      // The late reply cannot reach a later command: Redis dropped the blocked client with its connection.
+      await eventually(async () => (await slow.send('PING', [])) === 'PONG');
+      expect(await slow.send('CLIENT', ['ID'])).not.toBe(id);
+      await connection.send('RPUSH', [`${prefix}list`, 'late']);
+      expect(await slow.send('GET', [`${prefix}mine`])).toEqual(Buffer.from('mine'));
+      expect(await connection.send('LRANGE', [`${prefix}list`, 0, -1])).toEqual([Buffer.from('late')]);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('times each command from when it was issued, not from the oldest timer', async () => {
+    const slow = await RespConnection.open(REDIS_URL, { commandTimeoutMs: 400 });
+    try {
+      // The first command arms the timer; the blocked one is issued 250 ms later and must get its full 400 ms.
+      expect(await slow.send('BLPOP', [`${prefix}empty`, 0.25])).toBeNull();
+      const sentAt = performance.now();
+      await expect(slow.send('BLPOP', [`${prefix}empty`, 5])).rejects.toThrow(RedisCommandTimeoutError);
+      expect(performance.now() - sentAt).toBeGreaterThanOrEqual(395);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('answers a slow command that replies within the timeout', async () => {
+    const slow = await RespConnection.open(REDIS_URL, { commandTimeoutMs: 1000 });
+    try {
+      const blocked = slow.send('BLPOP', [`${prefix}soon`, 5]);
+      await connection.send('RPUSH', [`${prefix}soon`, 'value']);
+      expect(await blocked).toEqual([Buffer.from(`${prefix}soon`), Buffer.from('value')]);
+      expect(await slow.send('PING', [])).toBe('PONG');
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('drops a server that stops answering and connects again', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume();
+    });
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = silent.address() as { port: number };
+      const victim = await RespConnection.open(`redis://127.0.0.1:${port}`, { commandTimeoutMs: 100, retryDelayMs: { min: 10, max: 10 } });
+      const reconnected = once(silent, 'connection');
+      await expect(victim.send('PING', [])).rejects.toThrow(RedisCommandTimeoutError);
+      await once(sockets[0], 'close');
+      await reconnected;
+      await victim.close();
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((done) => silent.close(done));
+    }
+  });
+
+  it('refuses a negative command timeout', async () => {
+    await expect(RespConnection.open(REDIS_URL, { commandTimeoutMs: -1 })).rejects.toThrow(RangeError);
   });
 
   it('refuses commands once closed', async () => {

@@ -11,7 +11,15 @@ export class RedisCommandError extends Error {
 
 /** The command was not answered: no connection, or it was lost before the reply. */
 export class RedisConnectionError extends Error {
-  override readonly name = 'RedisConnectionError';
+  override readonly name: string = 'RedisConnectionError';
+}
+
+/**
+ * No reply within the command timeout. The connection is reset at once (and reconnects): a reply that
+ * arrives late could otherwise be taken for the answer to a later command.
+ */
+export class RedisCommandTimeoutError extends RedisConnectionError {
+  override readonly name: string = 'RedisCommandTimeoutError';
 }
 
 export interface RespConnectionOptions {
@@ -19,11 +27,20 @@ export interface RespConnectionOptions {
   readonly connectTimeoutMs?: number;
   /** Reconnection delays double from min to max (default 50 ms to 2 s). */
   readonly retryDelayMs?: { readonly min: number; readonly max: number };
+  /**
+   * A command without a reply this long after it was issued fails with RedisCommandTimeoutError, and so
+   * does the connection (default 2 s; 0: wait for ever). Blocking commands need a longer one than theirs.
+   */
+  readonly commandTimeoutMs?: number;
 }
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 
 interface Waiting {
   resolve(value: unknown): void;
   reject(error: Error): void;
+  /** performance.now() after which the command has timed out. */
+  deadline: number;
 }
 
 /**
@@ -47,6 +64,9 @@ export class RespConnection implements RedisPort {
   private retryDelay: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly retry: { readonly min: number; readonly max: number };
+  private readonly commandTimeoutMs: number;
+  /** Armed while commands wait: replies come in order, so only the oldest one's deadline matters. */
+  private timeoutTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly address: RedisEndpointAddress,
@@ -54,6 +74,8 @@ export class RespConnection implements RedisPort {
   ) {
     this.retry = options.retryDelayMs ?? { min: 50, max: 2000 };
     this.retryDelay = this.retry.min;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    if (!(this.commandTimeoutMs >= 0)) throw new RangeError(`commandTimeoutMs must be 0 or more, not ${options.commandTimeoutMs}`);
   }
 
   /** Connects (AUTH and SELECT included); rejects if the first attempt fails. */
@@ -73,19 +95,44 @@ export class RespConnection implements RedisPort {
     this.closed = true;
     this.ready = false;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.timeoutTimer);
     this.socket?.destroy();
     this.lost(new RedisConnectionError('Redis connection closed'));
   }
 
   private enqueue(command: Buffer): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      const deadline = this.commandTimeoutMs === 0 ? Infinity : performance.now() + this.commandTimeoutMs;
+      this.waiting.push({ resolve, reject, deadline });
+      if (this.timeoutTimer === undefined && this.commandTimeoutMs > 0) this.armTimeout(this.commandTimeoutMs);
       this.outgoing.push(command);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /**
+   * One timer for all commands, not one each (20k commands a second): when it fires, the oldest command
+   * waiting has timed out, or the timer is armed again for its deadline.
+   */
+  private armTimeout(delayMs: number): void {
+    this.timeoutTimer = setTimeout(() => {
+      this.timeoutTimer = undefined;
+      const oldest = this.waiting[this.waitingHead];
+      if (oldest === undefined) return;
+      const left = oldest.deadline - performance.now();
+      if (left > 0) return this.armTimeout(left);
+      // Replies still on their way belong to the commands failed here: only a new connection is safe.
+      const now = performance.now();
+      const expired = new RedisCommandTimeoutError(`no reply from Redis within ${this.commandTimeoutMs} ms; connection reset`);
+      const behind = new RedisConnectionError('Redis connection reset: an earlier command timed out');
+      this.ready = false;
+      this.socket?.destroy(expired);
+      this.lost((command) => (command.deadline <= now ? expired : behind));
+    }, Math.ceil(delayMs));
+    this.timeoutTimer.unref();
   }
 
   private flush(): void {
@@ -186,11 +233,11 @@ export class RespConnection implements RedisPort {
   }
 
   /** Fails every command sent or queued on the connection that went away. */
-  private lost(error: Error): void {
+  private lost(error: Error | ((command: Waiting) => Error)): void {
     const waiting = this.waiting.slice(this.waitingHead);
     this.waiting = [];
     this.waitingHead = 0;
     this.outgoing = [];
-    for (const command of waiting) command.reject(error);
+    for (const command of waiting) command.reject(typeof error === 'function' ? error(command) : error);
   }
 }
