@@ -28,6 +28,8 @@ export interface TargetRuns {
 export interface TrackerBenchReport {
   readonly date: string;
   readonly commit: string;
+  /** Set-up `base` (--baseline): the commit of that checkout. */
+  readonly baselineCommit?: string;
   readonly quick: boolean;
   readonly reps: number;
   readonly peers: number;
@@ -50,6 +52,7 @@ export interface TrackerBenchReport {
 const DESCRIPTIONS: Record<string, string> = {
   ours: '`seedfleet tracker --open --no-udp --min-interval 0` (libs/tracker: its own HTTP/1.1 server on node:net, one pipelined RESP connection to Redis), one process, Redis 7 of its own',
   'ours ×2': 'two such processes on the same Redis and key prefix; connections split between them',
+  base: '`seedfleet tracker` as for ours, from another built checkout (--baseline), one process on the same Redis and swarms: an A/B of two builds in one run',
   opentracker: 'Debian opentracker (whitelist build, the 10 hashes listed), one process; it closes every connection after answering (no keep-alive), so the generator opens one connection per announce (a plain socket: opentracker leaves about half of the `Connection: close` requests of node:http unanswered)',
   'bittorrent-tracker': 'bittorrent-tracker (npm) Server, HTTP only, in memory, one process',
   'static reply': 'not a tracker: a node:net server answering every request with the same 50-peer answer, no parsing, no state (bench/tracker/static-reply-server.ts); the most any Node tracker could do here with this generator, i.e. the cost of the sockets alone',
@@ -179,6 +182,6 @@ export function renderTrackerMarkdown(report: TrackerBenchReport): string {
     `- load: ${report.peers.toLocaleString('en')} distinct peers (peer id and port) over ${report.infoHashes} info hashes, every peer announced once before measuring (swarms of ~${Math.round(report.peers / report.infoHashes).toLocaleString('en')}); then closed loops of keep-alive HTTP/1.1 GETs (bare sockets, one request in flight per connection) from ${report.threads} worker threads at ${report.levels.join(', ')} connections, ${report.durationMs / 1000} s each after ${report.warmupMs / 1000} s warm-up; compact=1, numwant=50, a third of the peers seeders; an answer that is not HTTP 200 with a bencoded dict without \`failure reason\` is an error`,
     `- max: the fastest step whose p99 latency is under ${report.p99LimitMs} ms with no errors; set-ups alternate within each repetition, rotated each repetition; the generator shares the ${cores} cores with the trackers (and Redis): its CPU per announce is in the table (higher for opentracker, which needs a connection per announce)`,
     `- Redis: a redis-server of the bench's own (INFO commandstats has no other clients); EVALSHA = client round trips per announce, commands = every command, those the Lua script runs included`,
-    ...report.runs.map((run) => `- ${run.id}: ${DESCRIPTIONS[run.id] ?? ''}${run.id === 'bittorrent-tracker' ? ` (${report.bittorrentTrackerVersion}, installed on demand into bench/.cache with --ignore-scripts)` : ''}`),
+    ...report.runs.map((run) => `- ${run.id}: ${DESCRIPTIONS[run.id] ?? ''}${run.id === 'bittorrent-tracker' ? ` (${report.bittorrentTrackerVersion}, installed on demand into bench/.cache with --ignore-scripts)` : ''}${run.id === 'base' && report.baselineCommit ? ` (commit ${report.baselineCommit})` : ''}`),
   ].join('\n');
 }

@@ -46,6 +46,12 @@ async function main(): Promise<void> {
       targets.set('ours', { ...ours, endpoints: ours.endpoints.slice(0, 1), pids: ours.pids.slice(0, 1) });
       targets.set('ours ×2', ours);
     }
+    if (wanted.has('base')) {
+      // Same Redis and key prefix: the same swarms, whichever build announces to them.
+      const base = await startOurTrackers({ cli: join(args.baseline!, 'bin', 'seedfleet.js'), nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: 1 });
+      stops.unshift(base.stop);
+      targets.set('base', base);
+    }
     if (wanted.has('opentracker')) {
       const opentracker = await startOpentrackerTarget(infoHashes).catch((error: Error) => ({ unavailable: `opentracker: ${error.message}` }));
       if ('stop' in opentracker) stops.unshift(opentracker.stop);
@@ -69,8 +75,9 @@ async function main(): Promise<void> {
     });
     for (const run of runs) if (run.skipped) process.stderr.write(`skipping ${run.id}: ${run.skipped}\n`);
 
-    // Every peer announces once to every tracker (ours: one Redis, so once), so swarms hold 10k peers each.
-    for (const id of ['ours', 'opentracker', 'bittorrent-tracker'] as const) {
+    // Every peer announces once to every tracker (ours and base: one Redis, so once), so swarms hold 10k peers each.
+    const redisFiller = targets.has('ours') ? 'ours' : 'base';
+    for (const id of [redisFiller, 'opentracker', 'bittorrent-tracker'] as const) {
       const target = targets.get(id);
       if (!target || 'unavailable' in target) continue;
       const fill = await runLoad({ endpoints: target.endpoints, keepAlive: target.keepAlive, infoHashes, peers: PEERS, threads, connections: 32, warmupMs: 0, durationMs: 600_000, fill: true });
@@ -83,9 +90,10 @@ async function main(): Promise<void> {
         const target = targets.get(run.id as TargetId) as RunningTarget;
         const steps: TrackerSample['steps'] = [];
         for (const connections of levels) {
-          const before = await measure(target, run.id.startsWith('ours') ? redis : undefined);
+          const usesRedis = run.id.startsWith('ours') || run.id === 'base';
+          const before = await measure(target, usesRedis ? redis : undefined);
           const step = await runLoad({ endpoints: target.endpoints, keepAlive: target.keepAlive, infoHashes, peers: PEERS, threads, connections, warmupMs, durationMs });
-          const after = await measure(target, run.id.startsWith('ours') ? redis : undefined);
+          const after = await measure(target, usesRedis ? redis : undefined);
           steps.push({ ...step, ...perAnnounce(before, after, step) });
           process.stderr.write(
             `rep ${rep + 1}/${args.reps} ${run.id} c=${connections}: ${step.announcesPerSecond.toFixed(0)}/s p50 ${step.p50Ms.toFixed(1)} ms p99 ${step.p99Ms.toFixed(1)} ms, ${step.errors} errors${step.firstError && step.errors > 0 ? ` (${step.firstError})` : ''}\n`,
@@ -98,6 +106,7 @@ async function main(): Promise<void> {
     const report: TrackerBenchReport = {
       date: new Date().toISOString(),
       commit: gitCommit(root),
+      baselineCommit: args.baseline === undefined ? undefined : gitCommit(args.baseline),
       quick: args.quick,
       reps: args.reps,
       peers: PEERS,

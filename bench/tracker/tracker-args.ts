@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-export const TARGET_IDS = ['ours', 'ours ×2', 'opentracker', 'bittorrent-tracker', 'static reply'] as const;
+export const TARGET_IDS = ['ours', 'ours ×2', 'base', 'opentracker', 'bittorrent-tracker', 'static reply'] as const;
 export type TargetId = (typeof TARGET_IDS)[number];
 
 export interface TrackerBenchArgs {
@@ -14,6 +14,8 @@ export interface TrackerBenchArgs {
   readonly warmupMs: number;
   /** The `seedfleet` launcher to run (default bin/seedfleet.js of the repository). */
   readonly cli?: string;
+  /** Set-up `base`: `seedfleet tracker` of this other built checkout, for an A/B of two builds in one run. */
+  readonly baseline?: string;
   /** Extra node options for our tracker processes, e.g. --cpu-prof (profiles land in their cwd). */
   readonly trackerNodeOptions: readonly string[];
   /** Results go to DIR/tracker.md and .json (default bench/results). */
@@ -30,6 +32,8 @@ export const TRACKER_BENCH_USAGE = `npm run bench:tracker -- [options]
   --levels N,N,...     connection counts per step
   --duration S         seconds measured per step (warm-up is a fifth of it, at least 0.5 s)
   --cli PATH           seedfleet launcher to benchmark (default bin/seedfleet.js)
+  --baseline DIR       adds set-up 'base': the tracker of another built checkout (e.g. a git worktree of
+                       the previous commit), same Redis and swarms, measured alternately with ours
   --tracker-node-option OPT   node option for our tracker processes (repeatable), e.g. --cpu-prof
   --out DIR            write DIR/tracker.md and DIR/tracker.json (default bench/results)
   --render FILE        rewrite tracker.md beside FILE (a tracker.json) from it, measuring nothing
@@ -59,6 +63,8 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
   let levels: number[] | undefined;
   let durationSeconds: number | undefined;
   let cli: string | undefined;
+  let baseline: string | undefined;
+  let only = false;
   const trackerNodeOptions: string[] = [];
   let outDir: string | undefined;
   let render: string | undefined;
@@ -75,15 +81,21 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     if (flag === '--quick') quick = true;
     else if (flag === '--help' || flag === '-h') help = true;
     else if (flag === '--reps') [reps] = numbers(flag, value());
-    else if (flag === '--only') targets = [...new Set(value().split(',').map(targetId))].sort((a, b) => TARGET_IDS.indexOf(a) - TARGET_IDS.indexOf(b));
+    else if (flag === '--only') {
+      only = true;
+      targets = [...new Set(value().split(',').map(targetId))].sort((a, b) => TARGET_IDS.indexOf(a) - TARGET_IDS.indexOf(b));
+    }
     else if (flag === '--levels') levels = numbers(flag, value());
     else if (flag === '--duration') [durationSeconds] = numbers(flag, value());
     else if (flag === '--cli') cli = resolve(cwd, value());
+    else if (flag === '--baseline') baseline = resolve(cwd, value());
     else if (flag === '--tracker-node-option') trackerNodeOptions.push(value());
     else if (flag === '--out') outDir = resolve(cwd, value());
     else if (flag === '--render') render = resolve(cwd, value());
     else throw new Error(`unknown argument '${arg}'\n${TRACKER_BENCH_USAGE}`);
   }
+  if (!only) targets = targets.filter((id) => id !== 'base' || baseline !== undefined);
+  if (targets.includes('base') && baseline === undefined) throw new Error('set-up base needs --baseline DIR (a built checkout)');
   const durationMs = durationSeconds !== undefined ? durationSeconds * 1000 : quick ? 3000 : 5000;
   return {
     quick,
@@ -93,6 +105,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     durationMs,
     warmupMs: Math.max(500, durationMs / 5),
     cli,
+    baseline,
     trackerNodeOptions,
     outDir,
     render,
