@@ -16,3 +16,8 @@ export interface RedisPort {
 export class RedisReplyError extends Error {
   override readonly name = 'RedisReplyError';
 }
+
+/** A Redis command run by a script for one request failed (the message is Redis's, e.g. "WRONGTYPE ..."). */
+export class RedisScriptError extends Error {
+  override readonly name = 'RedisScriptError';
+}

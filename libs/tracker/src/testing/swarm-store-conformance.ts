@@ -133,6 +133,36 @@ export function describeSwarmStore(name: string, create: () => Promise<StoreUnde
       expect(same.candidates.find((peer) => peer.peerId.equals(peerId(1)))?.address).toEqual(address);
     });
 
+    it('applies announces issued together one by one, in order, as if each had been awaited', async () => {
+      // The same steps on two pairs of swarms: awaited one at a time, then all issued at once (a store may
+      // batch those). Swarms stay below the sample size, so the candidates are every live peer.
+      const ttl = CONFORMANCE_PEER_TTL_MS;
+      const steps: [number, number, Partial<StoreAnnounce>][] = [
+        ...[1, 2, 3, 4, 5, 6, 7, 8].map((n): [number, number, Partial<StoreAnnounce>] => [0, n, { seeder: n % 3 === 0 }]),
+        [1, 20, {}],
+        [1, 21, { seeder: true }],
+        [0, 1, { event: 'none' }],
+        [0, 2, { event: 'completed', seeder: true, now: T0 + 1 }],
+        [0, 2, { event: 'completed', seeder: true, now: T0 + 2 }],
+        [0, 4, { event: 'stopped', now: T0 + 2 }],
+        [0, 9, { now: T0 + ttl / 2 }],
+        [0, 5, { event: 'none', now: T0 + ttl + 1 }],
+        [0, 10, { now: T0 + ttl + 1 }],
+        [0, 6, { event: 'none', seeder: true, now: T0 + ttl + 1 }],
+        [0, 10, { event: 'completed', seeder: true, now: T0 + ttl + 1 }],
+        [1, 20, { event: 'none', now: T0 + 1 }],
+      ];
+      const run = (hashes: Buffer[], [swarm, n, overrides]: [number, number, Partial<StoreAnnounce>]) => announce(n, { infoHash: hashes[swarm], ...overrides });
+      const summary = (result: StoreAnnounceResult, n: number) => ({ counts: result.counts, others: others(result, n) });
+      const awaited: ReturnType<typeof summary>[] = [];
+      for (const step of steps) awaited.push(summary(await run([infoHash, otherHash], step), step[1]));
+      const pair = [Buffer.alloc(20, 0x11), Buffer.alloc(20, 0x22)];
+      const together = (await Promise.all(steps.map((step) => run(pair, step)))).map((result, index) => summary(result, steps[index][1]));
+      expect(together).toEqual(awaited);
+      // Peer 6, back after expiring: seeders 2 and 6 and leechers 5, 9 and 10 are live.
+      expect(awaited.at(-3)?.counts).toEqual({ complete: 2, incomplete: 3, downloaded: 1 });
+    });
+
     it('scrapes several swarms at once, zeros for unknown ones', async () => {
       await announce(1, { seeder: true });
       await announce(2);
