@@ -31,7 +31,7 @@ export function parseAnnounceQuery(query: RawQuery): AnnounceQuery | TrackerFail
   for (const name of ['uploaded', 'downloaded'] as const) {
     if (query.has(name) && integer(query, name) === undefined) return malformed(`${name} must be a non-negative integer`);
   }
-  const eventText = single(query, 'event')?.toString('latin1') ?? '';
+  const eventText = single(query, 'event') ?? '';
   const event = Object.hasOwn(events, eventText) ? events[eventText] : undefined;
   if (event === undefined) return malformed('event must be started, completed, stopped or empty');
   const numWant = query.has('numwant') ? integer(query, 'numwant') : undefined;
@@ -39,25 +39,26 @@ export function parseAnnounceQuery(query: RawQuery): AnnounceQuery | TrackerFail
   const compact = flag(query, 'compact', true);
   const noPeerId = flag(query, 'no_peer_id', false);
   if (compact === undefined || noPeerId === undefined) return malformed('compact and no_peer_id must be 0 or 1');
-  return { infoHash, peerId, port, left, event, numWant, compact, noPeerId, ip: single(query, 'ip') };
+  const ip = single(query, 'ip');
+  return { infoHash: Buffer.from(infoHash, 'latin1'), peerId: Buffer.from(peerId, 'latin1'), port, left, event, numWant, compact, noPeerId, ip: ip === undefined ? undefined : Buffer.from(ip, 'latin1') };
 }
 
 /** The value of a parameter given once; repeated parameters are ambiguous, so they count as absent. */
-function single(query: RawQuery, name: string): Buffer | undefined {
+function single(query: RawQuery, name: string): string | undefined {
   const values = query.get(name);
   return values?.length === 1 ? values[0] : undefined;
 }
 
 /** Non-negative decimal integer; values past 2^53 saturate (only `left` can be that big, and only its zeroness matters). */
 function integer(query: RawQuery, name: string): number | undefined {
-  const text = single(query, name)?.toString('latin1');
+  const text = single(query, name);
   if (text === undefined || !DIGITS.test(text)) return undefined;
   return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
 }
 
 function flag(query: RawQuery, name: string, fallback: boolean): boolean | undefined {
   if (!query.has(name)) return fallback;
-  const text = single(query, name)?.toString('latin1');
+  const text = single(query, name);
   return text === '1' ? true : text === '0' ? false : undefined;
 }
 

@@ -66,7 +66,7 @@ export class HttpTracker {
     if (route.kind === 'scrape') {
       const infoHashes = query.get('info_hash') ?? [];
       if (infoHashes.some((hash) => hash.length !== 20)) return failure('malformed-request', 'each info_hash must be 20 bytes');
-      const reply = await this.tracker.scrape(infoHashes, route.passkey);
+      const reply = await this.tracker.scrape(infoHashes.map((hash) => Buffer.from(hash, 'latin1')), route.passkey);
       return isFailure(reply) ? reply : encodeScrapeReply(reply);
     }
     const announce = parseAnnounceQuery(query);

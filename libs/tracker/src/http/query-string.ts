@@ -1,14 +1,18 @@
 import { failure, type TrackerFailure } from '../core/failure';
 
-/** Parameters as raw bytes: info_hash and peer_id are binary, so no text decoding happens here. */
-export type RawQuery = ReadonlyMap<string, readonly Buffer[]>;
+/**
+ * Parameters as raw bytes: info_hash and peer_id are binary, so no text decoding happens here. Each value
+ * is a byte string (latin1: one character per byte, `Buffer.from(value, 'latin1')` gives the bytes):
+ * most values are short numbers, read as text, and a Buffer each cost more than the rest of the parsing.
+ */
+export type RawQuery = ReadonlyMap<string, readonly string[]>;
 
 /**
  * Splits `a=1&info_hash=%12%34...` into byte values per name. `+` is a space (form encoding, as
  * opentracker reads it). A `%` not followed by two hex digits is malformed rather than guessed at.
  */
 export function parseRawQuery(query: string, maxParameters: number): RawQuery | TrackerFailure {
-  const parameters = new Map<string, Buffer[]>();
+  const parameters = new Map<string, string[]>();
   if (query === '') return parameters;
   const pairs = query.split('&');
   if (pairs.length > maxParameters) return failure('request-too-large', `at most ${maxParameters} query parameters`);
@@ -18,17 +22,20 @@ export function parseRawQuery(query: string, maxParameters: number): RawQuery | 
     const name = percentDecode(equals < 0 ? pair : pair.slice(0, equals));
     const value = percentDecode(equals < 0 ? '' : pair.slice(equals + 1));
     if (name === undefined || value === undefined) return failure('malformed-request', 'malformed percent-encoding in the query string');
-    const key = name.toString('latin1');
-    const values = parameters.get(key);
+    const values = parameters.get(name);
     if (values) values.push(value);
-    else parameters.set(key, [value]);
+    else parameters.set(name, [value]);
   }
   return parameters;
 }
 
-function percentDecode(text: string): Buffer | undefined {
-  if (!text.includes('%') && !text.includes('+')) return Buffer.from(text, 'latin1');
-  const out = Buffer.allocUnsafe(text.length);
+/** Decoding space reused by every call (a query is at most the URL limit, 8 KiB by default). */
+let scratch = Buffer.allocUnsafe(8192);
+
+/** The bytes `text` encodes, as a byte string; undefined for a malformed escape. */
+function percentDecode(text: string): string | undefined {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  if (scratch.length < text.length) scratch = Buffer.allocUnsafe(text.length);
   let length = 0;
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
@@ -37,13 +44,13 @@ function percentDecode(text: string): Buffer | undefined {
       const high = hexValue(text.charCodeAt(index + 1));
       const low = hexValue(text.charCodeAt(index + 2));
       if (high < 0 || low < 0) return undefined;
-      out[length++] = (high << 4) | low;
+      scratch[length++] = (high << 4) | low;
       index += 2;
     } else {
-      out[length++] = char === 0x2b ? 0x20 : char & 0xff;
+      scratch[length++] = char === 0x2b ? 0x20 : char & 0xff;
     }
   }
-  return out.subarray(0, length);
+  return scratch.toString('latin1', 0, length);
 }
 
 /** 0-15 for a hex digit's char code, -1 otherwise (NaN past the end of the text included). */

@@ -72,7 +72,7 @@ export function parseRequestHead(buffer: Buffer, limits: HeadLimits): HeadParse 
         return refuse(400, 'tracker requests carry no body');
     }
   }
-  const options = connection.split(',').map((option) => option.trim());
+  const options = connection === '' ? [] : connection.split(',').map((option) => option.trim());
   const keepAlive = requestLine.version === '1.1' ? !options.includes('close') : options.includes('keep-alive');
   return {
     kind: 'request',

@@ -38,6 +38,17 @@ describe('encodeCommand', () => {
   it('writes an array of bulk strings, numbers as text and buffers as they are', () => {
     expect(encodeCommand('EVALSHA', ['ab', 2, Buffer.from([0, 255]), 'é']).toString('latin1')).toBe('*5\r\n$7\r\nEVALSHA\r\n$2\r\nab\r\n$1\r\n2\r\n$2\r\n\x00\xff\r\n$2\r\n\xc3\xa9\r\n');
   });
+
+  it('frames any mix of text, numbers and bytes so that a RESP decoder reads each argument back', () => {
+    const argument = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), fc.uint8Array({ maxLength: 30 }).map((bytes) => Buffer.from(bytes)));
+    fc.assert(
+      fc.property(fc.array(argument, { maxLength: 30 }), (args) => {
+        const expected = ['PING', ...args].map((arg) => (Buffer.isBuffer(arg) ? arg : Buffer.from(String(arg))));
+        expect(new RespDecoder().push(encodeCommand('PING', args))).toEqual([expected]);
+      }),
+      { numRuns: 400 },
+    );
+  });
 });
 
 describe('RespDecoder', () => {
