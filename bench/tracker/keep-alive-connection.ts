@@ -6,7 +6,27 @@ export interface HttpAnswer {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+const CONTENT_LENGTH = Buffer.from('\r\nContent-Length:');
 const MAX_HEAD = 16 * 1024;
+
+/**
+ * Connections waiting for an answer are checked for their timeout once a second by one timer, not by a
+ * timer per request (creating and clearing one was a measurable part of the generator's cost).
+ */
+const waiting = new Set<KeepAliveConnection>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function watch(connection: KeepAliveConnection): void {
+  waiting.add(connection);
+  sweeper ??= setInterval(() => {
+    const now = performance.now();
+    for (const candidate of waiting) candidate.expire(now);
+    if (waiting.size === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }, 1000);
+}
 
 /**
  * One keep-alive HTTP/1.1 connection on a bare socket, one request at a time: the generator's side of the
@@ -20,10 +40,10 @@ export class KeepAliveConnection {
   private buffered = 0;
   private pending: { resolve(answer: HttpAnswer): void; reject(error: Error): void } | undefined;
   private failure: Error | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private sentAt = 0;
 
   constructor(
-    private readonly host: string,
+    host: string,
     port: number,
     private readonly timeoutMs: number,
   ) {
@@ -37,13 +57,20 @@ export class KeepAliveConnection {
     return this.failure === undefined;
   }
 
-  request(path: string): Promise<HttpAnswer> {
+  /** `request`: a whole request head, e.g. `GET /announce?... HTTP/1.1\r\nHost: h\r\n\r\n`. */
+  request(request: string): Promise<HttpAnswer> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.timer = setTimeout(() => this.fail(new Error(`no answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${this.host}\r\n\r\n`, 'latin1');
+      this.sentAt = performance.now();
+      watch(this);
+      this.socket.write(request, 'latin1');
     });
+  }
+
+  /** Fails the request in flight once it has waited longer than the timeout. */
+  expire(now: number): void {
+    if (this.pending && now - this.sentAt > this.timeoutMs) this.fail(new Error(`no answer within ${this.timeoutMs / 1000} s`));
   }
 
   close(): void {
@@ -59,10 +86,9 @@ export class KeepAliveConnection {
       if (this.buffered > MAX_HEAD) this.fail(new Error('answer head over 16 KiB'));
       return;
     }
-    const head = data.toString('latin1', 0, headEnd);
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
-    if (length === undefined) return this.fail(new Error(`answer without Content-Length: ${head.slice(0, 200)}`));
-    const end = headEnd + HEAD_END.length + Number(length);
+    const length = contentLength(data, headEnd);
+    if (length === undefined) return this.fail(new Error(`answer without Content-Length: ${data.toString('latin1', 0, Math.min(headEnd, 200))}`));
+    const end = headEnd + HEAD_END.length + length;
     if (data.length < end) {
       this.chunks = [data];
       return;
@@ -70,18 +96,34 @@ export class KeepAliveConnection {
     if (data.length > end) return this.fail(new Error('unrequested bytes after the answer'));
     this.chunks = [];
     this.buffered = 0;
-    clearTimeout(this.timer);
+    waiting.delete(this);
     const pending = this.pending;
     this.pending = undefined;
-    pending?.resolve({ status: Number(head.slice(9, 12)), body: data.subarray(headEnd + HEAD_END.length) });
+    // "HTTP/1.1 200 ...": the status's three digits.
+    pending?.resolve({ status: (data[9] - 0x30) * 100 + (data[10] - 0x30) * 10 + (data[11] - 0x30), body: data.subarray(headEnd + HEAD_END.length) });
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    clearTimeout(this.timer);
+    waiting.delete(this);
     this.socket.destroy();
     const pending = this.pending;
     this.pending = undefined;
     pending?.reject(error);
   }
+}
+
+/** Content-Length of the head ending at `headEnd`: the usual spelling read in place, any other by regex. */
+function contentLength(data: Buffer, headEnd: number): number | undefined {
+  const at = data.indexOf(CONTENT_LENGTH);
+  if (at < 0 || at > headEnd) {
+    const text = /\r\ncontent-length: *(\d+)/i.exec(data.toString('latin1', 0, headEnd))?.[1];
+    return text === undefined ? undefined : Number(text);
+  }
+  let index = at + CONTENT_LENGTH.length;
+  while (data[index] === 0x20) index++;
+  let value = 0;
+  const first = index;
+  for (; data[index] >= 0x30 && data[index] <= 0x39; index++) value = value * 10 + data[index] - 0x30;
+  return index === first ? undefined : value;
 }

@@ -22,13 +22,22 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const warmupEndsAt = performance.now() + job.warmupMs;
   const endsAt = warmupEndsAt + job.durationMs;
 
-  const path = (): string => {
+  /** The next peer's announce: its slot in this worker's slice, and whether it is the peer's first. */
+  const nextPeer = (): { slot: number; first: boolean } => {
     const slot = next++ % job.peerCount;
-    const peer = job.peerOffset + slot;
-    const event = started[slot] === 0 ? '&event=started' : '';
+    const first = started[slot] === 0;
     started[slot] = 1;
+    return { slot, first };
+  };
+  const path = (slot: number, first: boolean): string => {
+    const peer = job.peerOffset + slot;
     const peerId = `-BT0001-${String(peer).padStart(12, '0')}`;
-    return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${event}`;
+    return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${first ? '&event=started' : ''}`;
+  };
+  // Built afresh: a worker lives for one step, in which each of its peers announces about once.
+  const keepAliveRequest = (host: string): string => {
+    const { slot, first } = nextPeer();
+    return `GET ${path(slot, first)} HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
   };
 
   const measured = (sentAt: number): void => {
@@ -46,7 +55,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   /** The answer must be a bencoded dict without a failure reason. */
   const check = (status: number | undefined, body: Buffer): string | undefined => {
     if (status !== 200) return `HTTP ${status}: ${body.toString('latin1', 0, 200)}`;
-    if (body[0] !== 0x64 || body.includes('failure reason')) return `failure: ${body.toString('latin1', 0, 200)}`;
+    if (body[0] !== 0x64 || body.includes(FAILURE_REASON)) return `failure: ${body.toString('latin1', 0, 200)}`;
     return undefined;
   };
 
@@ -59,7 +68,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       const sentAt = performance.now();
       sent++;
       try {
-        const answer = await connection.request(path());
+        const answer = await connection.request(keepAliveRequest(host));
         const problem = check(answer.status, answer.body);
         if (problem === undefined) measured(sentAt);
         else failed(sentAt, problem);
@@ -102,7 +111,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
         if (problem === undefined) measured(sentAt);
         finish(problem);
       });
-      socket.write(`GET ${path()} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+      const { slot, first } = nextPeer();
+      socket.write(`GET ${path(slot, first)} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
     });
 
   const more = (): boolean => performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit);
@@ -114,6 +124,8 @@ async function run(job: LoadJob): Promise<LoadResult> {
   await Promise.all(Array.from({ length: job.connections }, (_, index) => loop(index)));
   return { completed, answered, errors, firstError, histogram: histogram.counts, measuredMs: job.durationMs };
 }
+
+const FAILURE_REASON = Buffer.from('failure reason');
 
 function percentEncodeHex(hex: string): string {
   return hex.replace(/../g, (pair) => `%${pair}`);
