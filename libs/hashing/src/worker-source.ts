@@ -92,7 +92,8 @@ class FileReader {
     while (filled < end) {
       const range = this.ranges[this.next];
       const start = range === undefined ? end : Math.min(Math.max(range.at, filled), end);
-      into.fill(0, filled - offset, start - offset);
+      // Ranges of consecutive files leave no gap: a Buffer.fill call per file cost ~1 us for nothing.
+      if (start > filled) into.fill(0, filled - offset, start - offset);
       filled = start;
       if (filled === end) return;
       const rangeEnd = Math.min(range.at + range.length, end);
