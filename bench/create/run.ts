@@ -2,6 +2,7 @@ import { cpus, loadavg, release } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { measureProcess } from '../lib/measure-process';
+import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
 import { CREATE_BENCH_USAGE, parseCreateBenchArgs } from './create-args';
 import { createDatasets, totalBytes, type Dataset } from './datasets';
@@ -13,7 +14,7 @@ import { createTools, type CreateTool } from './tools';
 const runTimeoutMs = 30 * 60 * 1000;
 
 function outputPath(outputRoot: string, dataset: Dataset, tool: CreateTool): string {
-  return join(outputRoot, `${dataset.id}.${tool.version}.${tool.name.split(' ')[0]}.torrent`);
+  return join(outputRoot, `${dataset.id}.${tool.version}.${tool.name.replace(/[^a-z0-9]+/gi, '-')}.torrent`);
 }
 
 /**
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
   const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
   if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
-  const tools = createTools(root);
+  const tools = createTools(root, args.baseline).filter((tool) => args.versions === undefined || args.versions.includes(tool.version));
   const runs = new Map<string, ToolRuns>();
   // Other work on the machine skews a run; the 1-minute load average before each one says how much.
   const loads: number[] = [];
@@ -90,9 +91,13 @@ async function main(): Promise<void> {
       cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
       node: process.version,
       kernel: release(),
+      // Node reads this file at start-up in every process, before any of our code runs (~50-70 ms here).
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS === undefined ? 'not set' : `set (${process.env.NODE_EXTRA_CA_CERTS}): every Node process, ours included, parses it at start-up`,
       load: loadSummary(loads),
       cache: 'warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run',
       method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
+      commit: gitCommit(root, ['libs', 'apps', 'bench', 'bin']),
+      ...(args.baseline === undefined ? {} : { baseline: `seedfleet base = ${args.baseline} at ${gitCommit(args.baseline, ['libs', 'apps', 'bin'])}` }),
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
     },
     summaries: [...runs.values()].map(summarize),

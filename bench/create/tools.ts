@@ -17,11 +17,11 @@ export interface CreateTool {
   invocation(job: CreateJob): { command: string; args: string[] };
 }
 
-function seedfleet(root: string, version: ReferenceVersion): CreateTool {
+function seedfleet(root: string, version: ReferenceVersion, name = 'seedfleet'): CreateTool {
   return {
-    name: 'seedfleet',
+    name,
     version,
-    ours: true,
+    ours: name === 'seedfleet',
     comparableHashes: true,
     invocation: (job) => ({
       command: process.execPath,
@@ -40,8 +40,12 @@ function libtorrent(version: ReferenceVersion): CreateTool {
   };
 }
 
-/** The S5 line-up: ours against each reference for the versions it can make. */
-export function createTools(root: string): CreateTool[] {
+/**
+ * The S5 line-up: ours against each reference for the versions it can make, and against the same CLI of
+ * another built checkout (`baseline`) when given.
+ */
+export function createTools(root: string, baseline?: string): CreateTool[] {
+  const base = (version: ReferenceVersion): CreateTool[] => (baseline === undefined ? [] : [seedfleet(baseline, version, 'seedfleet base')]);
   return [
     seedfleet(root, 'v1'),
     {
@@ -59,9 +63,12 @@ export function createTools(root: string): CreateTool[] {
       comparableHashes: false,
       invocation: (job) => ({ command: 'transmission-create', args: transmissionCreateArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength }) }),
     },
+    ...base('v1'),
     seedfleet(root, 'v2'),
     libtorrent('v2'),
+    ...base('v2'),
     seedfleet(root, 'hybrid'),
     libtorrent('hybrid'),
+    ...base('hybrid'),
   ];
 }
