@@ -54,6 +54,75 @@ describe('RedisSwarmStore announce batches', () => {
     expect(last).toMatchObject({ status: 'fulfilled', value: { counts: { complete: 0, incomplete: 2, downloaded: 0 } } });
   });
 
+  describe('packed snapshots of large sets', () => {
+    const T0 = 1_700_000_000_000;
+    const ttl = 60_000;
+    const at = (n: number, infoHash: Buffer, overrides: Partial<StoreAnnounce> = {}): StoreAnnounce => ({ ...request(n, infoHash), now: T0, sampleSize: 5, ...overrides });
+    const handedOut = async (store: RedisSwarmStore, infoHash: Buffer, now: number, rounds = 150): Promise<Set<number>> => {
+      const seen = new Set<number>();
+      for (let round = 0; round < rounds; round++) {
+        const result = await store.announce(at(250, infoHash, { event: 'none', now }));
+        if (isFailure(result)) throw new Error(result.reason);
+        for (const peer of result.candidates) seen.add(peer.peerId[0]);
+      }
+      return seen;
+    };
+
+    it('samples from the snapshot once built, and keeps it exact through joins, stops, expiry and changes behind its back', async () => {
+      const store = new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: ttl });
+      const infoHash = randomBytes(20);
+      const snapshot = `${prefix}swarm:${infoHash.toString('hex')}:leechers:packed`;
+      for (let n = 1; n <= 40; n++) await store.announce(at(n, infoHash));
+      const everyone = await handedOut(store, infoHash, T0);
+      // Peer 250 (the requester) is in the set too: 41 leechers, all in the snapshot.
+      expect(await connection.send('STRLEN', [snapshot])).toBe(41 * 26);
+      expect(everyone.size).toBe(41);
+
+      await store.announce(at(7, infoHash, { event: 'stopped', now: T0 + 1 }));
+      expect(await connection.send('EXISTS', [snapshot])).toBe(0);
+      await store.announce(at(200, infoHash, { now: T0 + 1 }));
+      const afterChanges = await handedOut(store, infoHash, T0 + 1);
+      expect(afterChanges.has(7)).toBe(false);
+      expect(afterChanges.has(200)).toBe(true);
+
+      // Removed by another client: the snapshot no longer matches the live count and goes.
+      await connection.send('ZREM', [`${prefix}swarm:${infoHash.toString('hex')}:leechers`, Buffer.concat([Buffer.alloc(20, 8), Buffer.from([10, 2, 0, 8, 0x1a, 0xe1])])]);
+      expect((await handedOut(store, infoHash, T0 + 2)).has(8)).toBe(false);
+
+      // Half the peers announce again later; the rest expire and are never handed out.
+      const later = T0 + ttl / 2;
+      for (let n = 1; n <= 20; n++) await store.announce(at(n, infoHash, { event: 'none', now: later }));
+      const afterExpiry = await handedOut(store, infoHash, T0 + ttl + 1);
+      expect([...afterExpiry].filter((n) => n > 20 && n !== 250)).toEqual([]);
+      expect(afterExpiry.size).toBeGreaterThanOrEqual(15);
+    });
+
+    it('appends a member that expired and announces again to the snapshot', async () => {
+      // Never 0 modulo 32, so no announce prunes: the expired member stays in the zset.
+      let draws = 0;
+      const random = (): number => (((++draws * 7919) % 100_000) * 32 + 1) / 2 ** 31;
+      const store = new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: ttl, random });
+      const infoHash = randomBytes(20);
+      const snapshot = `${prefix}swarm:${infoHash.toString('hex')}:leechers:packed`;
+      await store.announce(at(99, infoHash, { now: T0 - ttl }));
+      for (let n = 1; n <= 31; n++) await store.announce(at(n, infoHash));
+      expect((await handedOut(store, infoHash, T0 + 1)).has(99)).toBe(false);
+      expect(await connection.send('STRLEN', [snapshot])).toBe(32 * 26);
+      await store.announce(at(99, infoHash, { event: 'none', now: T0 + 2 }));
+      expect(await connection.send('STRLEN', [snapshot])).toBe(33 * 26);
+      expect((await handedOut(store, infoHash, T0 + 2)).has(99)).toBe(true);
+    });
+
+    it('samples a set holding IPv6 members from the zset, and hands those out too', async () => {
+      const store = new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: ttl });
+      const infoHash = randomBytes(20);
+      for (let n = 1; n <= 30; n++) await store.announce(at(n, infoHash, n % 10 === 0 ? { address: { ip: `2001:db8::${n}`, family: 6, port: 6881 } } : {}));
+      const seen = await handedOut(store, infoHash, T0);
+      expect(seen.size).toBe(31);
+      expect(await connection.send('EXISTS', [`${prefix}swarm:${infoHash.toString('hex')}:leechers:packed`])).toBe(0);
+    });
+  });
+
   it('refuses a batch size below 1', () => {
     expect(() => new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: 60_000, maxAnnounceBatch: 0 })).toThrow(RangeError);
   });
