@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { compactAddress, parseCompactAddress, peerAddress } from './address';
 
 describe('addresses', () => {
@@ -26,5 +27,15 @@ describe('addresses', () => {
     expect(parseCompactAddress(compactAddress(v4))).toEqual(v4);
     expect(parseCompactAddress(compactAddress(v6))).toEqual(v6);
     expect(parseCompactAddress(Buffer.alloc(7))).toBeUndefined();
+  });
+
+  it('writes any IPv4 address in compact form, and refuses what is not one', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.integer({ min: 1, max: 65535 }), (bytes, port) => {
+        const address = peerAddress([...bytes].join('.'), port)!;
+        expect(compactAddress(address)).toEqual(Buffer.concat([Buffer.from(bytes), Buffer.from([port >> 8, port & 255])]));
+      }),
+    );
+    for (const ip of ['01.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1..3.4', '1.2.3.4 ', '']) expect(() => compactAddress({ ip, family: 4, port: 1 })).toThrow();
   });
 });

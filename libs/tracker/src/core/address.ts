@@ -17,6 +17,14 @@ export function peerAddress(ip: string, port: number): PeerAddress | undefined {
 
 /** BEP 23 / BEP 7 compact form: 4 or 16 address bytes, then the port big-endian. */
 export function compactAddress(address: PeerAddress): Buffer {
+  if (address.family === 4) {
+    // Every announce needs one or two: read in place rather than split, mapped and copied (encodeIp).
+    const out = Buffer.allocUnsafe(6);
+    if (writeIPv4(address.ip, out)) {
+      out.writeUInt16BE(address.port, 4);
+      return out;
+    }
+  }
   const ip = encodeIp(address.ip);
   const out = Buffer.allocUnsafe(ip.length + 2);
   ip.copy(out, 0);
@@ -29,4 +37,28 @@ export function parseCompactAddress(bytes: Buffer): PeerAddress | undefined {
   if (bytes.length === 6) return { ip: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`, family: 4, port: bytes.readUInt16BE(4) };
   if (bytes.length === 18) return { ip: decodeIp(bytes.subarray(0, 16)), family: 6, port: bytes.readUInt16BE(16) };
   return undefined;
+}
+
+/** Dotted-quad text into out[0..3]; false for anything else (encodeIp then says what is wrong). */
+function writeIPv4(ip: string, out: Buffer): boolean {
+  let octet = 0;
+  let digits = 0;
+  let index = 0;
+  for (let at = 0; at <= ip.length; at++) {
+    const code = at === ip.length ? 0x2e : ip.charCodeAt(at);
+    if (code === 0x2e) {
+      if (digits === 0 || index > 3) return false;
+      out[index++] = octet;
+      octet = 0;
+      digits = 0;
+    } else if (code >= 0x30 && code <= 0x39 && digits < 3 && !(digits > 0 && octet === 0)) {
+      // No leading zeros, as node:net's isIPv4 (peerAddress) has it.
+      octet = octet * 10 + code - 0x30;
+      if (octet > 255) return false;
+      digits++;
+    } else {
+      return false;
+    }
+  }
+  return index === 4;
 }

@@ -254,11 +254,8 @@ local function announce(at)
     loadSnapshots(s)
     local previous = false
     if s.live[mine] ~= nil or s.valid[mine] then previous = redis.call('ZSCORE', s.sets[mine], member) end
+    -- Snapshots get the TTL when written: one that expires before its set fails the length check.
     expiring[s.sets[mine]] = true
-    if s.valid[mine] then
-      expiring[s.snapshots[mine]] = true
-      expiring[s.snapshotMeta] = true
-    end
     -- ZADD answers 1 for a member new to the set: only then can it be in the other one.
     if redis.call('ZADD', s.sets[mine], expiry, member) == 1 then
       if s.card[mine] ~= nil then s.card[mine] = s.card[mine] + 1 end
