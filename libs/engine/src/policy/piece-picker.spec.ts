@@ -65,8 +65,27 @@ describe('PiecePicker: which pieces', () => {
 
   it('finishes partial pieces before starting rarer ones', () => {
     const picker = setupPicker({ availability: '1311', partial: ' 2  ' });
-    picker.addPeer('peer', 'all');
+    picker.addPeer('peer', pieceSet('****'));
     expect(blockNames(picker.pick('peer', 3))).toEqual(['1:2', '1:3', expect.stringMatching(/^[023]:0$/)]);
+  });
+
+  it('has a seed finish pieces only seeds have, then start new ones, and join pieces other peers could send last', () => {
+    // Piece 0 is in flight and no other peer has it; piece 1 is in flight and another peer has it.
+    const picker = setupPicker({ availability: '0100', partial: '22  ' });
+    picker.addPeer('seed', 'all');
+    expect(blockNames(picker.pick('seed', 4))).toEqual(['0:2', '0:3', expect.stringMatching(/^[23]:0$/), expect.stringMatching(/^[23]:1$/)]);
+    // Once nothing new may start (maxPartialPieces), the seed joins the piece the other peer has.
+    const capped = setupPicker({ availability: '0100', partial: ' 2  ', options: { maxPartialPieces: 1 } });
+    capped.addPeer('seed', 'all');
+    expect(blockNames(capped.pick('seed', 2))).toEqual(['1:2', '1:3']);
+    picker.checkInvariants();
+    capped.checkInvariants();
+  });
+
+  it('has a seed join in-flight pieces first when no other peer is connected', () => {
+    const picker = setupPicker({ availability: '0000', partial: ' 2  ' });
+    picker.addPeer('seed', 'all');
+    expect(blockNames(picker.pick('seed', 2))).toEqual(['1:2', '1:3']);
   });
 
   it('does not start more pieces than maxPartialPieces', () => {
@@ -133,7 +152,7 @@ describe('PiecePicker: priorities, allowed fast, suggestions', () => {
 
   it('starts suggested pieces before rarer ones, after partial pieces', () => {
     const picker = setupPicker({ availability: '2151', partial: '2   ' });
-    picker.addPeer('peer', 'all');
+    picker.addPeer('peer', pieceSet('****'));
     expect(piecesOf(picker.pick('peer', 6, { suggested: [2] }))).toEqual([0, 2]);
   });
 
@@ -350,7 +369,7 @@ describe('PiecePicker: peers on probation (wholePieces)', () => {
   it('reserves the rest of a piece for its owner until it gives a block up', () => {
     const picker = setupPicker({ availability: many, blocks: 4 });
     picker.addPeer('new', 'all');
-    picker.addPeer('other', 'all');
+    picker.addPeer('other', pieceSet('*'.repeat(12)));
     const [first] = picker.pick('new', 2, { wholePieces: true });
     // The other peer starts new pieces rather than join the owned one, which has free blocks.
     expect(piecesOf(picker.pick('other', 8))).not.toContain(first.piece);

@@ -198,7 +198,12 @@ export class PiecePicker {
     const eligible = restrictTo === undefined ? has : (piece: number) => restrictTo.has(piece) && has(piece);
 
     const whole = options.wholePieces === true && restrictTo === undefined;
-    this.requestPartials(peer, eligible, count, out, whole ? 'own' : 'unowned');
+    // A seed (the origin, typically) first finishes pieces no other peer can send, then starts new ones
+    // (rarest first: those only seeds have lead), and joins pieces other peers could send last, so the
+    // slower peers keep pieces of their own to send instead of the fast seed taking their blocks.
+    const seedFirst = record.bits === undefined && restrictTo === undefined && !whole;
+    const unique = (piece: number): boolean => this.state.availability.partial(piece) === 0;
+    this.requestPartials(peer, seedFirst ? unique : eligible, count, out, whole ? 'own' : 'unowned');
     if (out.length >= count) return out;
     const owned = whole ? this.ownedCount(peer) : 0;
     // On probation a peer holds at most PROBATION_PIECES pieces at once, so a liar's first bad piece
@@ -222,6 +227,7 @@ export class PiecePicker {
     }
     // On probation but nothing of its own could start: better a shared piece than an idle peer.
     if (whole && owned === 0 && out.length === 0) this.requestPartials(peer, eligible, count, out, 'unowned');
+    if (seedFirst && out.length < count) this.requestPartials(peer, eligible, count, out, 'unowned');
     if (out.length < count && this.inEndgame) {
       requestDuplicates(this.state, peer, eligible, count, this.endgameMaxRequesters, out);
     }
