@@ -117,7 +117,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
   }
 
   private announceArguments(batch: readonly PendingAnnounce[]): (string | number | Buffer)[] {
-    const args: (string | number | Buffer)[] = [this.options.peerTtlMs, this.options.downloadedTtlMs ?? 30 * 24 * 3600_000, `${this.options.keyPrefix}swarm:`];
+    const args: (string | number | Buffer)[] = [this.options.peerTtlMs, this.options.downloadedTtlMs ?? 30 * 24 * 3600_000, this.swarmsPrefix];
     for (const { request } of batch) {
       // Fields in the order of ANNOUNCE_FIELDS (see ANNOUNCE_SCRIPT).
       args.push(
@@ -179,7 +179,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     const reply = await scrapeScript.run(
       this.counted,
       [this.passkeysKey, request.publicOnly ? this.publicTorrentsKey : this.torrentsKey],
-      [request.now, request.passkey ?? '', request.requireRegistered ? '1' : '0', `${this.options.keyPrefix}swarm:`, ...request.infoHashes.map((hash) => hash.toString('hex'))],
+      [request.now, request.passkey ?? '', request.requireRegistered ? '1' : '0', this.swarmsPrefix, ...request.infoHashes.map((hash) => hash.toString('hex'))],
     );
     if (!Array.isArray(reply)) throw new RedisReplyError(`scrape script returned ${typeof reply}`);
     if (reply[0] === 1) return unknownPasskey();
@@ -210,8 +210,9 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     await this.counted.send('HDEL', [this.passkeysKey, passkey]);
   }
 
-  private swarmBase(hex: string): string {
-    return `${this.options.keyPrefix}swarm:${hex}:`;
+  /** Swarm keys are this, the info hash in hex, then `:seeders` etc. (the scripts add the rest). */
+  private get swarmsPrefix(): string {
+    return `${this.options.keyPrefix}swarm:`;
   }
 
   private get passkeysKey(): string {
