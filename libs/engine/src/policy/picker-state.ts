@@ -75,6 +75,11 @@ export class PickerState {
     return total;
   }
 
+  /** No wanted piece is left untouched: peers with nothing free to fetch may duplicate requests. */
+  get inEndgame(): boolean {
+    return this.queuedCount() === 0 && this.partials.size > 0;
+  }
+
   indexFor(priority: number): RarityIndex {
     let index = this.indexes[priority];
     if (index === undefined) {

@@ -1,6 +1,4 @@
-import { type BlockRef, type BlockStatus, type PartialPiece, type PeerId } from './block-state';
-import { requestDuplicates } from './endgame';
-import { chooseNewPieces } from './new-pieces';
+import { type BlockRef, type BlockStatus, type PeerId } from './block-state';
 import { PolicyError, checkInteger } from './errors';
 import { PeerBits } from './peer-bits';
 import {
@@ -17,6 +15,7 @@ import {
   blockKey,
   blockOfKey,
 } from './picker-state';
+import { pickBlocks } from './pick-blocks';
 import { pickerViolation } from './picker-invariants';
 import type { PeerPieces } from './piece-set';
 import type { Random } from './random';
@@ -42,8 +41,7 @@ export interface PiecePickerOptions {
   readonly defaultPriority?: number;
 }
 
-/** Pieces a peer on probation may hold at once (see PickOptions.wholePieces). */
-export const PROBATION_PIECES = 2;
+export { PROBATION_PIECES } from './pick-blocks';
 
 export interface PickOptions {
   /** Pick only from these pieces: the peer's allowed-fast set while it chokes us (BEP 6). */
@@ -71,6 +69,7 @@ export interface ReceiveResult {
 }
 
 const REJECTED: ReceiveResult = { outcome: 'unwanted', cancel: [], pieceComplete: false };
+const NO_PIECES: ReadonlySet<number> = new Set();
 const DUPLICATE: ReceiveResult = { outcome: 'duplicate', cancel: [], pieceComplete: false };
 
 /**
@@ -187,74 +186,23 @@ export class PiecePicker {
 
   // ---- picking ----
 
-  /** Chooses up to `count` blocks to request from `peer` and marks them requested by it. */
+  /** Chooses up to `count` blocks to request from `peer` and marks them requested by it (see pick-blocks.ts for the order). */
   pick(peer: PeerId, count: number, options: PickOptions = {}): BlockRef[] {
     const record = this.record(peer);
     checkInteger('count', count, 0, Number.MAX_SAFE_INTEGER);
-    const out: BlockRef[] = [];
-    if (count === 0) return out;
-    const has = (piece: number): boolean => record.bits === undefined || record.bits.has(piece);
+    if (count === 0) return [];
     const restrictTo = options.restrictTo === undefined ? undefined : this.validPieces(options.restrictTo);
-    const eligible = restrictTo === undefined ? has : (piece: number) => restrictTo.has(piece) && has(piece);
-
-    const whole = options.wholePieces === true && restrictTo === undefined;
-    // A seed (the origin, typically) first finishes pieces no other peer can send, then starts new ones
-    // (rarest first: those only seeds have lead), and joins pieces other peers could send last, so the
-    // slower peers keep pieces of their own to send instead of the fast seed taking their blocks.
-    const seedFirst = record.bits === undefined && restrictTo === undefined && !whole;
-    const unique = (piece: number): boolean => this.state.availability.partial(piece) === 0;
-    this.requestPartials(peer, seedFirst ? unique : eligible, count, out, whole ? 'own' : 'unowned');
-    if (out.length >= count) return out;
-    const owned = whole ? this.ownedCount(peer) : 0;
-    // On probation a peer holds at most PROBATION_PIECES pieces at once, so a liar's first bad piece
-    // convicts it before it could have poisoned many more.
-    let startable = whole ? PROBATION_PIECES - owned : Number.MAX_SAFE_INTEGER;
-    const owner = whole ? peer : undefined;
-    const fresh = restrictTo ?? this.validPieces(options.suggested ?? []);
-    for (const piece of fresh) {
-      if (out.length >= count || !this.canStart() || startable <= 0) break;
-      if (this.state.states[piece] === QUEUED && has(piece)) {
-        this.state.requestFree(this.startFor(piece, owner), peer, count, out);
-        startable--;
-      }
-    }
-    if (restrictTo === undefined && startable > 0) {
-      const room = Math.min(startable, this.maxPartialPieces - this.state.partials.size);
-      const randomly = this.state.haveCount < this.randomFirstPieces;
-      for (const piece of chooseNewPieces(this.state, record, count - out.length, room, randomly)) {
-        this.state.requestFree(this.startFor(piece, owner), peer, count, out);
-      }
-    }
-    // On probation but nothing of its own could start: better a shared piece than an idle peer.
-    if (whole && owned === 0 && out.length === 0) this.requestPartials(peer, eligible, count, out, 'unowned');
-    if (seedFirst && out.length < count) this.requestPartials(peer, eligible, count, out, 'unowned');
-    if (out.length < count && this.inEndgame) {
-      requestDuplicates(this.state, peer, eligible, count, this.endgameMaxRequesters, out);
-    }
-    return out;
-  }
-
-  /** Free blocks of in-flight pieces, oldest first: those reserved for `peer` ('own') or for nobody ('unowned'). */
-  private requestPartials(peer: PeerId, eligible: (piece: number) => boolean, count: number, out: BlockRef[], which: 'own' | 'unowned'): void {
-    for (const piece of this.state.withFree) {
-      if (out.length >= count) return;
-      const partial = this.state.partials.get(piece)!;
-      const mine = partial.owner === peer;
-      if ((which === 'own' ? mine : partial.owner === undefined || mine) && eligible(piece)) this.state.requestFree(partial, peer, count, out);
-    }
-  }
-
-  /** In-flight and verifying pieces reserved for `peer`. */
-  private ownedCount(peer: PeerId): number {
-    let owned = 0;
-    for (const partial of this.state.partials.values()) if (partial.owner === peer) owned++;
-    return owned;
-  }
-
-  private startFor(piece: number, owner: PeerId | undefined): PartialPiece {
-    const partial = this.state.start(piece);
-    partial.owner = owner;
-    return partial;
+    return pickBlocks(this.state, {
+      peer,
+      record,
+      count,
+      restrictTo,
+      suggested: restrictTo === undefined ? this.validPieces(options.suggested ?? []) : NO_PIECES,
+      wholePieces: options.wholePieces === true,
+      maxPartialPieces: this.maxPartialPieces,
+      randomly: this.state.haveCount < this.randomFirstPieces,
+      endgameMaxRequesters: this.endgameMaxRequesters,
+    });
   }
 
   /**
@@ -361,7 +309,7 @@ export class PiecePicker {
 
   /** No wanted piece is left untouched: peers with nothing free to fetch may duplicate requests. */
   get inEndgame(): boolean {
-    return this.state.queuedCount() === 0 && this.state.partials.size > 0;
+    return this.state.inEndgame;
   }
 
   /** Every wanted piece is had. */
