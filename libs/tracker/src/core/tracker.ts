@@ -78,9 +78,8 @@ export class Tracker {
       now,
     });
     if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
-    const compact = compactAddress(request.address);
-    const member = Buffer.concat([request.peerId, compact]);
-    const requester = { peerId: request.peerId, address: request.address, compact, member: { bytes: member, start: 0, end: member.length }, seeder: request.seeder, locality: stored.locality };
+    const member = Buffer.concat([request.peerId, compactAddress(request.address)]);
+    const requester = { peerId: request.peerId, address: request.address, member: { bytes: member, start: 0, end: member.length }, seeder: request.seeder, locality: stored.locality };
     const reply: AnnounceReply = {
       ...stored.counts,
       intervalSeconds: this.options.intervalSeconds,

@@ -3,8 +3,6 @@ import type { Locality, MemberBytes, PeerAddress, SwarmPeer } from '../core/type
 export interface Requester {
   readonly peerId: Buffer;
   readonly address: PeerAddress;
-  /** `address` in compact form, to compare with candidates' compact bytes without parsing them. */
-  readonly compact?: Buffer;
   /** Peer id + compact address, to compare with candidates' `member` in place. */
   readonly member?: MemberBytes;
   readonly seeder: boolean;
@@ -49,7 +47,6 @@ function rank(candidate: SwarmPeer, requester: Requester): number {
 function isRequester(candidate: SwarmPeer, requester: Requester): boolean {
   if (candidate.member && requester.member) return sameMemberPart(candidate.member, requester.member);
   if (sameBytes(candidate.peerId, requester.peerId)) return true;
-  if (candidate.compact && requester.compact) return sameBytes(candidate.compact, requester.compact);
   return candidate.address.ip === requester.address.ip && candidate.address.port === requester.address.port;
 }
 
