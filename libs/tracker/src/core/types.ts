@@ -31,6 +31,8 @@ export interface Announce {
   readonly passkey?: string;
 }
 
+export const PEER_ID_LENGTH = 20;
+
 /** Where a stored member (20-byte peer id, then a 6- or 18-byte compact address) lies in a buffer. */
 export interface MemberBytes {
   readonly bytes: Buffer;

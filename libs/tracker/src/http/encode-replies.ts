@@ -2,6 +2,7 @@ import { encode } from '@seedfleet/bencode';
 import { compactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
 import type { AnnounceReply, ScrapeReply } from '../core/tracker';
+import { PEER_ID_LENGTH } from '../core/types';
 
 export interface PeerListStyle {
   readonly compact: boolean;
@@ -67,8 +68,6 @@ function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
   out[offset] = 0x65; // e
   return out;
 }
-
-const PEER_ID_LENGTH = 20;
 
 /**
  * The IPv4 (or the IPv6) peers' compact addresses, byte by byte: for 6 or 18 bytes, Buffer.copy's

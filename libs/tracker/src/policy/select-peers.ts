@@ -1,4 +1,4 @@
-import type { Locality, MemberBytes, PeerAddress, SwarmPeer } from '../core/types';
+import { type Locality, type MemberBytes, PEER_ID_LENGTH, type PeerAddress, type SwarmPeer } from '../core/types';
 
 export interface Requester {
   readonly peerId: Buffer;
@@ -50,13 +50,13 @@ function isRequester(candidate: SwarmPeer, requester: Requester): boolean {
   return candidate.address.ip === requester.address.ip && candidate.address.port === requester.address.port;
 }
 
-/** Same peer id (the first 20 bytes), or same compact address (the rest), compared in place. */
+/** Same peer id (the first PEER_ID_LENGTH bytes), or same compact address (the rest), compared in place. */
 function sameMemberPart(a: MemberBytes, b: MemberBytes): boolean {
   let samePeerId = true;
-  for (let index = 19; index >= 0 && samePeerId; index--) samePeerId = a.bytes[a.start + index] === b.bytes[b.start + index];
+  for (let index = PEER_ID_LENGTH - 1; index >= 0 && samePeerId; index--) samePeerId = a.bytes[a.start + index] === b.bytes[b.start + index];
   const length = a.end - a.start;
   if (samePeerId || length !== b.end - b.start) return samePeerId;
-  for (let index = length - 1; index >= 20; index--) if (a.bytes[a.start + index] !== b.bytes[b.start + index]) return false;
+  for (let index = length - 1; index >= PEER_ID_LENGTH; index--) if (a.bytes[a.start + index] !== b.bytes[b.start + index]) return false;
   return true;
 }
 

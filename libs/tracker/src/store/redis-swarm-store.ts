@@ -1,6 +1,6 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
-import { type Locality, type MemberBytes, NO_LOCALITY, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
+import { type Locality, type MemberBytes, NO_LOCALITY, PEER_ID_LENGTH, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
 import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, RedisScriptError, type RedisPort } from './redis-port';
@@ -31,7 +31,6 @@ interface PendingAnnounce {
 
 const announceScript = new RedisScript(ANNOUNCE_SCRIPT);
 const scrapeScript = new RedisScript(SCRAPE_SCRIPT);
-const PEER_ID_LENGTH = 20;
 const IPV4_MEMBER_LENGTH = PEER_ID_LENGTH + 6;
 
 /**
