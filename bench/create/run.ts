@@ -1,6 +1,7 @@
 import { cpus, loadavg, release } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { builtCheckout, CLI_ENTRY } from '../lib/checkout';
 import { measureProcess } from '../lib/measure-process';
 import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
@@ -47,7 +48,9 @@ async function main(): Promise<void> {
   const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
   const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
   if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
-  const tools = createTools(root, args.baseline).filter((tool) => args.versions === undefined || args.versions.includes(tool.version));
+  const baseline = args.baseline === undefined ? undefined : builtCheckout(args.baseline, [CLI_ENTRY], ['libs', 'apps', 'bin']);
+  if (baseline?.unavailable) throw new Error(`--baseline: ${baseline.unavailable}`);
+  const tools = createTools(root, baseline?.root).filter((tool) => args.versions === undefined || args.versions.includes(tool.version));
   const runs = new Map<string, ToolRuns>();
   // Other work on the machine skews a run; the 1-minute load average before each one says how much.
   const loads: number[] = [];
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
       cache: 'warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run',
       method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
       commit: gitCommit(root, ['libs', 'apps', 'bench', 'bin']),
-      ...(args.baseline === undefined ? {} : { baseline: `seedfleet base = ${args.baseline} at ${gitCommit(args.baseline, ['libs', 'apps', 'bin'])}` }),
+      ...(baseline === undefined ? {} : { baseline: `seedfleet base = ${baseline.root} at ${baseline.commit}` }),
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
     },
     summaries: [...runs.values()].map(summarize),

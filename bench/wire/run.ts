@@ -5,7 +5,6 @@ import { gitCommit } from '../lib/git-commit';
 import { repoRoot } from '../lib/repo-root';
 import { createTestNetwork, type Opentracker, startOpentracker, type TestNetwork } from '@seedfleet/testing';
 import { prepareWireDataset, type WireDataset, withTracker } from './dataset';
-import { ourBuild } from './our-build';
 import { type PairRuns, pairName, renderWireMarkdown, summarizePairs } from './report';
 import { renderShapedMarkdown } from './shaped-report';
 import { benchSides, type Side, type SideId } from './sides';
@@ -49,8 +48,7 @@ async function main(): Promise<void> {
   await mkdir(dataRoot, { recursive: true });
   // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
   await writeFile(join(dataRoot, '.gitignore'), '*\n');
-  const baseline = args.baseline === undefined ? undefined : resolve(args.baseline);
-  const sides = benchSides(ourBuild(root, __dirname), baseline === undefined ? undefined : ourBuild(baseline, join(baseline, 'dist', 'bench', 'wire')));
+  const sides = benchSides(root, args.baseline === undefined ? undefined : resolve(args.baseline));
   process.stderr.write(`preparing ${args.sizeBytes} bytes, piece ${args.pieceLength} ...\n`);
   const dataset = await prepareWireDataset(dataRoot, args.sizeBytes, args.pieceLength);
   const shaped = args.shapedMbit !== undefined;

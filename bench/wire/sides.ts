@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { peerScriptArgs, type PeerRole, pythonScriptInvocation, type ReferencePeer, ScriptedPeer, startAria2Peer, startTransmissionPeer } from '@seedfleet/testing';
-import type { OurBuild } from './our-build';
+import { type BuiltCheckout, builtCheckout } from '../lib/checkout';
 import { type Placement, placed } from './placement';
 
 /** `base`: our engine from another checkout (--baseline), for an A/B of two builds in one run. */
@@ -61,8 +62,11 @@ const aria2: Side = {
   start: (options) => startAria2Peer(options),
 };
 
+/** bench/wire/our-peer.ts compiled, under a checkout's dist/. */
+const OUR_PEER = 'bench/wire/our-peer.js';
+
 /** Our engine through its Session API in bench/wire/our-peer.ts, with the node flags of the build's bin/seedfleet.js. */
-function ours(id: 'ours' | 'base', build: OurBuild | undefined, absent: string): Side {
+function ours(id: 'ours' | 'base', build: BuiltCheckout | undefined, absent: string): Side {
   return {
     id,
     name: id === 'ours' ? 'seedfleet engine (Session)' : `seedfleet engine (Session) at ${build?.commit ?? '?'}`,
@@ -71,18 +75,18 @@ function ours(id: 'ours' | 'base', build: OurBuild | undefined, absent: string):
     needsTracker: false,
     start: (options) => {
       const settings = options.placement ? { listenHost: options.placement.address } : {};
-      const args = [...build!.nodeFlags, build!.script, JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000, settings }))];
+      const args = [...build!.nodeFlags, join(build!.root, 'dist', OUR_PEER), JSON.stringify(peerScriptArgs({ ...options, progressIntervalMs: 1000, settings }))];
       return ScriptedPeer.start(id === 'ours' ? 'seedfleet' : 'seedfleet-base', placed(options.placement, { command: process.execPath, args }), options.readyTimeoutMs);
     },
   };
 }
 
-/** `own` = this checkout's build; `baseline` = another one (--baseline), if given. */
-export function benchSides(own: OurBuild, baseline?: OurBuild): Map<SideId, Side> {
+/** `root` = this checkout; `baseline` = another built one (--baseline), if given. */
+export function benchSides(root: string, baseline?: string): Map<SideId, Side> {
   return new Map<SideId, Side>([
     ['lt', libtorrent],
-    ['ours', ours('ours', own, '')],
-    ['base', ours('base', baseline, 'no --baseline checkout given')],
+    ['ours', ours('ours', builtCheckout(root, [OUR_PEER]), '')],
+    ['base', ours('base', baseline === undefined ? undefined : builtCheckout(baseline, [OUR_PEER]), 'no --baseline checkout given')],
     ['tr', transmission],
     ['aria2', aria2],
   ]);
