@@ -22,22 +22,13 @@ async function run(job: LoadJob): Promise<LoadResult> {
   const warmupEndsAt = performance.now() + job.warmupMs;
   const endsAt = warmupEndsAt + job.durationMs;
 
-  /** The next peer's announce: its slot in this worker's slice, and whether it is the peer's first. */
-  const nextPeer = (): { slot: number; first: boolean } => {
+  const path = (): string => {
     const slot = next++ % job.peerCount;
-    const first = started[slot] === 0;
-    started[slot] = 1;
-    return { slot, first };
-  };
-  const path = (slot: number, first: boolean): string => {
     const peer = job.peerOffset + slot;
+    const event = started[slot] === 0 ? '&event=started' : '';
+    started[slot] = 1;
     const peerId = `-BT0001-${String(peer).padStart(12, '0')}`;
-    return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${first ? '&event=started' : ''}`;
-  };
-  // Built afresh: a worker lives for one step, in which each of its peers announces about once.
-  const keepAliveRequest = (host: string): string => {
-    const { slot, first } = nextPeer();
-    return `GET ${path(slot, first)} HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+    return `${job.path}?info_hash=${infoHashes[peer % infoHashes.length]}&peer_id=${peerId}&port=${10_000 + (peer % 50_000)}&uploaded=0&downloaded=0&left=${peer % 3 === 0 ? 0 : 1000}&compact=1&numwant=50${event}`;
   };
 
   const measured = (sentAt: number): void => {
@@ -68,7 +59,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
       const sentAt = performance.now();
       sent++;
       try {
-        const answer = await connection.request(keepAliveRequest(host));
+        const answer = await connection.request(`GET ${path()} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
         const problem = check(answer.status, answer.body);
         if (problem === undefined) measured(sentAt);
         else failed(sentAt, problem);
@@ -111,8 +102,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
         if (problem === undefined) measured(sentAt);
         finish(problem);
       });
-      const { slot, first } = nextPeer();
-      socket.write(`GET ${path(slot, first)} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
+      socket.write(`GET ${path()} HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`);
     });
 
   const more = (): boolean => performance.now() < endsAt && (job.requestLimit === undefined || sent < job.requestLimit);
