@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readProcessStats } from '@seedfleet/testing';
+import { builtCheckout, CLI_ENTRY } from '../lib/checkout';
 import { repoRoot } from '../lib/repo-root';
 import { gitCommit } from '../lib/git-commit';
 import { type LoadStep, runLoad } from './load';
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
     await writeFile(join(dirname(args.render), 'tracker.md'), `${renderTrackerMarkdown(report)}\n`);
     return;
   }
+  const baseline = args.baseline === undefined ? undefined : builtCheckout(args.baseline, [CLI_ENTRY]);
+  if (baseline?.unavailable) throw new Error(`--baseline: ${baseline.unavailable}`);
   const { levels, durationMs, warmupMs } = args;
   const threads = 2;
   const infoHashes = Array.from({ length: INFO_HASHES }, (_, index) => createHash('sha1').update(`seedfleet bench tracker ${index}`).digest('hex'));
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
     }
     if (wanted.has('base')) {
       // Same Redis and key prefix: the same swarms, whichever build announces to them.
-      const base = await startOurTrackers({ cli: join(args.baseline!, 'bin', 'seedfleet.js'), nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: 1 });
+      const base = await startOurTrackers({ cli: baseline!.cli, nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: 1 });
       stops.unshift(base.stop);
       targets.set('base', base);
     }
@@ -106,7 +109,7 @@ async function main(): Promise<void> {
     const report: TrackerBenchReport = {
       date: new Date().toISOString(),
       commit: gitCommit(root),
-      baselineCommit: args.baseline === undefined ? undefined : gitCommit(args.baseline),
+      baselineCommit: baseline?.commit,
       quick: args.quick,
       reps: args.reps,
       peers: PEERS,
