@@ -82,16 +82,15 @@ export function targetLines(summaries: readonly PairSummary[]): string[] {
   const find = (seeder: SideId, leecher: SideId): PairSummary | undefined => summaries.find((summary) => summary.seeder === seeder && summary.leecher === leecher && summary.goodputMiBs);
   const ours = find('ours', 'ours');
   const reference = find('lt', 'lt');
+  const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
   if (ours?.goodputRatio !== undefined) {
     lines.push(`- goodput ours → ours ≥ 1.0× lt → lt: ${ours.goodputRatio.toFixed(2)}× (${ours.goodputRatio >= 1 ? 'met' : 'not met'})`);
   }
   if (ours && reference) {
-    const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
     lines.push(`- CPU per GB, ours → ours vs lt → lt: seeder ${ratio(ours.seederCpuSecondsPerGB, reference.seederCpuSecondsPerGB)}, leecher ${ratio(ours.leecherCpuSecondsPerGB, reference.leecherCpuSecondsPerGB)}`);
   }
   const base = find('base', 'base');
   if (ours && base) {
-    const ratio = (a?: Spread, b?: Spread): string => (a && b && b.median > 0 ? `${(a.median / b.median).toFixed(2)}×` : '–');
     const peak = (summary: PairSummary): string => `${summary.seederPeakRssMiB?.max.toFixed(0)} / ${summary.leecherPeakRssMiB?.max.toFixed(0)} MiB`;
     lines.push(
       `- A/B, ours → ours vs base → base: goodput ${ratio(ours.goodputMiBs, base.goodputMiBs)}, CPU per GB seeder ${ratio(ours.seederCpuSecondsPerGB, base.seederCpuSecondsPerGB)}, ` +
