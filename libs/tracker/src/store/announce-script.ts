@@ -1,3 +1,5 @@
+import { PACKED_SNAPSHOTS_LUA } from './packed-snapshots';
+
 /**
  * A batch of announces, each applied atomically and in order (the whole tracker round trip to Redis for
  * every announce that arrived in one event-loop turn; RedisSwarmStore caps the batch).
@@ -38,14 +40,8 @@
  * drawn (73 us for 51 on Redis 7.0). Every peer is in the window with the same probability; peers that
  * announced at about the same time tend to be handed out together, which does no harm.
  *
- * Snapshots: a ZRANGE of 51 members and their join in Lua cost ~25 us, most of an announce. So a seeders or
- * leechers set larger than the sample is sampled from a packed snapshot of its live members (base ..
- * 'seeders:packed', 26 bytes each, IPv4 sets only) with GETRANGE (~0.6 us). It stays exact: a member new
- * to the set, or live again, is appended; any other removal deletes it (pruned members had expired, and a
- * usable snapshot holds none); it is used only while now is below the lowest expiry it was built with
- * (base .. 'packed': sv / lv), and only if its length matches the live count. Without one, announces
- * sample the zset and count a debt (sd / ld); at count / 25 of them, about what a rebuild costs, the
- * script rebuilds it from the live members.
+ * Snapshots: a seeders or leechers set larger than the sample is sampled from a packed snapshot of its
+ * live members when it can (see packed-snapshots.ts).
  */
 export const ANNOUNCE_FIELDS = 10;
 
@@ -73,59 +69,7 @@ local function swarmOf(hex)
   return s
 end
 
--- Snapshots (see the top): per set, valid (the lowest expiry of its members when built, or false), and
--- debt (announces sampled from the zset since it went), read once per batch, written at its end.
-local function loadSnapshots(s)
-  if s.valid == nil then
-    local fields = redis.call('HMGET', s.snapshotMeta, 'sv', 'lv', 'sd', 'ld')
-    s.valid = {tonumber(fields[1]) or false, tonumber(fields[2]) or false}
-    s.debt = {tonumber(fields[3]) or 0, tonumber(fields[4]) or 0}
-  end
-end
-
-local function dropSnapshot(s, i)
-  loadSnapshots(s)
-  if s.valid[i] then
-    s.valid[i] = false
-    s.size[i] = nil
-    s.debt[i] = 0
-    s.snapshotChanged = true
-    redis.call('DEL', s.snapshots[i])
-  end
-end
-
--- A member new to set i (or live again): appended to a valid snapshot, which stays exact.
-local function addToSnapshot(s, i, m)
-  loadSnapshots(s)
-  if not s.valid[i] then return end
-  if #m ~= 26 then return dropSnapshot(s, i) end
-  s.size[i] = redis.call('APPEND', s.snapshots[i], m)
-  expiring[s.snapshots[i]] = true
-end
-
--- All live members of set i (ranks first..), if all IPv4; false for a mixed set (sampled by ZRANGE).
-local function buildSnapshot(s, i, first)
-  local members = redis.call('ZRANGE', s.sets[i], first, -1, 'WITHSCORES')
-  local joined = {}
-  for k = 1, #members, 2 do
-    if #members[k] ~= 26 then
-      s.debt[i] = 0
-      s.snapshotChanged = true
-      return false
-    end
-    joined[#joined + 1] = members[k]
-  end
-  joined = table.concat(joined)
-  redis.call('SET', s.snapshots[i], joined)
-  expiring[s.snapshots[i]] = true
-  s.valid[i] = tonumber(members[2])
-  s.size[i] = #joined
-  s.debt[i] = 0
-  s.snapshotChanged = true
-  return true
-end
-
-
+${PACKED_SNAPSHOTS_LUA}
 local function cardOf(s, i)
   if s.card[i] == nil then s.card[i] = redis.call('ZCARD', s.sets[i]) end
   return s.card[i]
@@ -326,29 +270,12 @@ local function announce(at)
     local first = cardOf(s, i) - count
     local members
     if count > sample then
-      loadSnapshots(s)
-      local usable = s.valid[i] and now < s.valid[i]
-      if not usable then
-        s.debt[i] = s.debt[i] + 1
-        s.snapshotChanged = true
-        -- Rebuilding costs about as much as count / 25 announces sampled from the zset.
-        if s.debt[i] >= math.max(16, count / 25) then usable = buildSnapshot(s, i, first) end
-      end
-      if usable then
-        if s.size[i] == nil then s.size[i] = redis.call('STRLEN', s.snapshots[i]) end
-        -- It holds exactly the live members, unless something changed the set behind its back (a
-        -- replica running an older script, eviction): then it goes.
-        if s.size[i] == 26 * count then
-          local snapshot = s.snapshots[i]
-          start = start % count
-          local joined = redis.call('GETRANGE', snapshot, start * 26, math.min(start + sample, count) * 26 - 1)
-          if start + sample > count then joined = joined .. redis.call('GETRANGE', snapshot, 0, (start + sample - count) * 26 - 1) end
-          if next(labelled) == nil then return joined, #joined / 26 end
-          local fresh = 0
-          for at = 1, #joined, 26 do if not seen[string.sub(joined, at, at + 25)] then fresh = fresh + 1 end end
-          return joined, fresh
-        end
-        dropSnapshot(s, i)
+      local joined = snapshotWindow(s, i, count, first, start, sample, now)
+      if joined then
+        if next(labelled) == nil then return joined, #joined / 26 end
+        local fresh = 0
+        for at = 1, #joined, 26 do if not seen[string.sub(joined, at, at + 25)] then fresh = fresh + 1 end end
+        return joined, fresh
       end
     end
     if count <= sample then
@@ -386,36 +313,7 @@ for at = 4, #ARGV, ${ANNOUNCE_FIELDS} do
   end
   replies[#replies + 1] = reply
 end
-for _, s in pairs(swarms) do
-  if s.snapshotChanged then
-    redis.call('HSET', s.snapshotMeta, 'sv', s.valid[1] or '', 'lv', s.valid[2] or '', 'sd', s.debt[1], 'ld', s.debt[2])
-    expiring[s.snapshotMeta] = true
-  end
-end
+saveSnapshots()
 for key in pairs(expiring) do redis.call('PEXPIRE', key, ttl) end
 return replies
-`;
-
-/**
- * Counts for several swarms in one round trip.
- * KEYS: 1 passkeys hash, 2 registered info hashes set.
- * ARGV: 1 now ms, 2 passkey or "", 3 require registered "1"/"0", 4 key prefix of swarms, 5... info hash hex.
- * Returns {1} unknown passkey, or {0, then per hash: registered 1/0, complete, incomplete, downloaded}.
- */
-export const SCRAPE_SCRIPT = `
-local now = '(' .. ARGV[1]
-if ARGV[2] ~= '' and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return {1} end
-local result = {0}
-for i = 5, #ARGV do
-  local base = ARGV[4] .. ARGV[i] .. ':'
-  if ARGV[3] == '1' and redis.call('SISMEMBER', KEYS[2], ARGV[i]) == 0 then
-    for _ = 1, 4 do result[#result + 1] = 0 end
-  else
-    result[#result + 1] = 1
-    result[#result + 1] = redis.call('ZCOUNT', base .. 'seeders', now, '+inf')
-    result[#result + 1] = redis.call('ZCOUNT', base .. 'leechers', now, '+inf')
-    result[#result + 1] = tonumber(redis.call('GET', base .. 'downloaded') or '0')
-  end
-end
-return result
 `;

@@ -1,10 +1,11 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
 import { type Locality, type MemberBytes, NO_LOCALITY, PEER_ID_LENGTH, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
-import { ANNOUNCE_SCRIPT, SCRAPE_SCRIPT } from './announce-script';
+import { ANNOUNCE_SCRIPT } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, RedisScriptError, type RedisPort } from './redis-port';
 import { RedisScript } from './redis-script';
+import { SCRAPE_SCRIPT } from './scrape-script';
 import { checkRegistration, type StoreAnnounce, type StoreAnnounceResult, type StoreScrape, type SwarmStore, type SwarmStoreOptions, type TrackerRegistry } from './swarm-store';
 
 export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
