@@ -1,4 +1,4 @@
-import { type BEncodable, encode, textKey } from '@seedfleet/bencode';
+import { type BEncodable, encode, hasLoneSurrogate, textKey } from '@seedfleet/bencode';
 import type { CreateOptions } from './create-options';
 import { Encoded } from './encoded-dict';
 import type { PlanHashes } from './hash-plan';
@@ -33,8 +33,6 @@ export function infoEntries(plan: CreationPlan, hashes: PlanHashes, options: Cre
 export function encodeFileList(files: readonly PlannedFile[]): Encoded {
   return new Encoded(fileListText(files) ?? encode(files.map(v1Entry)));
 }
-
-const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /**
  * The bytes encode() writes for the v1 entries, built as one string and converted once: the generic
@@ -76,7 +74,7 @@ function fileListText(files: readonly PlannedFile[]): Buffer | undefined {
 /** `<UTF-8 byte length>:<text>`, or undefined for text with a lone surrogate. */
 function textOf(text: string): string | undefined {
   const length = Buffer.byteLength(text, 'utf8');
-  if (length !== text.length && LONE_SURROGATE.test(text)) return undefined;
+  if (length !== text.length && hasLoneSurrogate(text)) return undefined;
   return `${length}:${text}`;
 }
 
