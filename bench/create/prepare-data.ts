@@ -1,9 +1,41 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileTree } from '@seedfleet/testing';
-import type { Dataset } from './datasets';
+import { type Dataset, totalBytes } from './datasets';
+
+export interface DataStore {
+  /** Holds the dataset directories. */
+  readonly directory: string;
+  /** On a tmpfs: reads never wait for the disk, and no cache warming is needed. */
+  readonly inMemory: boolean;
+}
+
+const TMPFS_MAGIC = 0x01021994;
+const SHM = '/dev/shm';
+/** Left free on the tmpfs: the tools' own memory (libtorrent maps whole files) comes out of the same RAM. */
+const TMPFS_MARGIN = 6 * 1024 ** 3;
+
+/**
+ * Where the datasets go: `given` if any; else a tmpfs (/dev/shm) with room for all of them plus a margin,
+ * as the datasets and the tools compete with nothing on disk there; else `fallback` on disk. A tmpfs
+ * already holding the datasets from a --keep-data run counts them as room.
+ */
+export async function chooseDataStore(given: string | undefined, fallback: string, datasets: readonly Dataset[]): Promise<DataStore> {
+  if (given !== undefined) return { directory: given, inMemory: await isTmpfs(given) };
+  const needed = datasets.reduce((sum, dataset) => sum + totalBytes(dataset), 0) + TMPFS_MARGIN;
+  const stats = await statfs(SHM).catch(() => undefined);
+  if (stats === undefined || stats.type !== TMPFS_MAGIC) return { directory: fallback, inMemory: false };
+  const present = await Promise.all(datasets.map((dataset) => readFile(join(SHM, 'seedfleet-bench', 'create', `${dataset.id}.spec-sha256`)).then(() => totalBytes(dataset), () => 0)));
+  const free = stats.bavail * stats.bsize + present.reduce((sum, bytes) => sum + bytes, 0);
+  return free >= needed ? { directory: join(SHM, 'seedfleet-bench'), inMemory: true } : { directory: fallback, inMemory: false };
+}
+
+async function isTmpfs(directory: string): Promise<boolean> {
+  await mkdir(directory, { recursive: true });
+  return (await statfs(directory)).type === TMPFS_MAGIC;
+}
 
 /**
  * Makes `<dataRoot>/<id>` hold exactly the dataset, regenerating only when its spec changed: the marker

@@ -8,7 +8,7 @@ import { repoRoot } from '../lib/repo-root';
 import { CREATE_BENCH_USAGE, parseCreateBenchArgs } from './create-args';
 import { createDatasets, totalBytes, type Dataset } from './datasets';
 import { checkHashes, type HashCheck } from './hash-check';
-import { prepareDataset, warmCache } from './prepare-data';
+import { chooseDataStore, prepareDataset, warmCache } from './prepare-data';
 import { renderMarkdown, summarize, type ToolRuns } from './report';
 import { createTools, type CreateTool } from './tools';
 
@@ -40,23 +40,28 @@ async function main(): Promise<void> {
     return;
   }
   const root = repoRoot();
-  const dataRoot = join(root, 'bench', '.data', args.quick ? 'create-quick' : 'create');
+  const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
+  const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
+  if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
+  const store = await chooseDataStore(args.dataDir, join(root, 'bench', '.data'), datasets);
+  const dataRoot = join(store.directory, args.quick ? 'create-quick' : 'create');
   const outputRoot = join(root, 'bench', '.data', 'create-output');
   await mkdir(outputRoot, { recursive: true });
   // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
   await writeFile(join(root, 'bench', '.data', '.gitignore'), '*\n');
-  const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
-  const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
-  if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
+  const ours = builtCheckout(root, [CLI_ENTRY], ['libs', 'apps', 'bin']);
+  if (ours.unavailable) throw new Error(`this checkout: ${ours.unavailable}`);
   const baseline = args.baseline === undefined ? undefined : builtCheckout(args.baseline, [CLI_ENTRY], ['libs', 'apps', 'bin']);
   if (baseline?.unavailable) throw new Error(`--baseline: ${baseline.unavailable}`);
-  const tools = createTools(root, baseline?.root).filter((tool) => args.versions === undefined || args.versions.includes(tool.version));
+  const tools = createTools(ours, baseline).filter((tool) => args.versions === undefined || args.versions.includes(tool.version));
+  const toolEnv = { ...process.env };
+  if (!args.keepExtraCaCerts) delete toolEnv.NODE_EXTRA_CA_CERTS;
   const runs = new Map<string, ToolRuns>();
   // Other work on the machine skews a run; the 1-minute load average before each one says how much.
   const loads: number[] = [];
   const paths = new Map<string, string>();
   for (const dataset of datasets) {
-    process.stderr.write(`preparing ${dataset.id} (${dataset.description}) ...\n`);
+    process.stderr.write(`preparing ${dataset.id} (${dataset.description}) under ${dataRoot} ...\n`);
     paths.set(dataset.id, await prepareDataset(dataRoot, dataset));
     for (const tool of tools) {
       runs.set(`${dataset.id}|${tool.name}|${tool.version}`, { dataset: dataset.id, datasetBytes: totalBytes(dataset), tool: tool.name, version: tool.version, ours: tool.ours, samples: [] });
@@ -68,11 +73,11 @@ async function main(): Promise<void> {
         const output = outputPath(outputRoot, dataset, tool);
         await rm(output, { force: true });
         const { command, args: toolArgs } = tool.invocation({ contentPath: paths.get(dataset.id)!, output, pieceLength: dataset.pieceLength });
-        // The host evicts cached pages (a 4 GiB file read minutes ago was 1 % cached), so every run starts
-        // from a dataset read just before it rather than from whatever the previous runs left.
-        await warmCache(paths.get(dataset.id)!, dataset);
+        // On disk: the host evicts cached pages (a 4 GiB file read minutes ago was 1 % cached), so every
+        // run starts from a dataset read just before it rather than from whatever the previous runs left.
+        if (!store.inMemory) await warmCache(paths.get(dataset.id)!, dataset);
         loads.push(loadavg()[0]);
-        const sample = await measureProcess(command, toolArgs, runTimeoutMs);
+        const sample = await measureProcess(command, toolArgs, runTimeoutMs, toolEnv);
         runs.get(`${dataset.id}|${tool.name}|${tool.version}`)!.samples.push(sample);
         process.stderr.write(`rep ${rep + 1}/${args.reps} ${dataset.id} ${tool.version} ${tool.name}: ${sample.wallSeconds.toFixed(2)} s\n`);
       }
@@ -94,11 +99,16 @@ async function main(): Promise<void> {
       cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
       node: process.version,
       kernel: release(),
-      // Node reads this file at start-up in every process, before any of our code runs (~50-70 ms here).
-      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS === undefined ? 'not set' : `set (${process.env.NODE_EXTRA_CA_CERTS}): every Node process, ours included, parses it at start-up`,
+      // Node reads this file at start-up in every process, before any of our code runs (60-100 ms here).
+      NODE_EXTRA_CA_CERTS:
+        toolEnv.NODE_EXTRA_CA_CERTS === undefined
+          ? `not set for the tools${process.env.NODE_EXTRA_CA_CERTS === undefined ? '' : ` (this machine sets it to ${process.env.NODE_EXTRA_CA_CERTS} for its package proxy; no tool makes a TLS connection, and a Node process would parse it at start-up; --keep-node-extra-ca-certs keeps it)`}`
+          : `set (${toolEnv.NODE_EXTRA_CA_CERTS}): every Node process, ours included, parses it at start-up`,
       load: loadSummary(loads),
-      cache: 'warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run',
-      method: 'each tool (ours through the CLI) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
+      data: store.inMemory
+        ? `in RAM: the datasets are on a tmpfs (${store.directory}), so every read is a copy from memory, as from a warm page cache, and no run waits for the disk`
+        : `on disk (${store.directory}), warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run`,
+      method: 'each tool (ours through the CLI, with the node flags of bin/seedfleet.js) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
       commit: gitCommit(root, ['libs', 'apps', 'bench', 'bin']),
       ...(baseline === undefined ? {} : { baseline: `seedfleet base = ${baseline.root} at ${baseline.commit}` }),
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
@@ -113,6 +123,10 @@ async function main(): Promise<void> {
   await writeFile(join(resultsDir, 'create.md'), markdown);
   await writeFile(join(resultsDir, 'create.json'), `${JSON.stringify({ ...report, runs: [...runs.values()] }, null, 2)}\n`);
   process.stdout.write(markdown);
+  if (store.inMemory && !args.keepData && args.dataDir === undefined) {
+    await rm(dataRoot, { recursive: true, force: true });
+    process.stderr.write(`removed the datasets from ${dataRoot} (pass --keep-data to reuse them next run)\n`);
+  }
 }
 
 function loadSummary(loads: readonly number[]): string {

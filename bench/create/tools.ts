@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { libtorrentCreateInvocation, mktorrentArgs, transmissionCreateArgs, type ReferenceVersion } from '@seedfleet/testing';
+import type { BuiltCheckout } from '../lib/checkout';
 
 export interface CreateJob {
   readonly contentPath: string;
@@ -17,7 +17,8 @@ export interface CreateTool {
   invocation(job: CreateJob): { command: string; args: string[] };
 }
 
-function seedfleet(root: string, version: ReferenceVersion, name = 'seedfleet'): CreateTool {
+/** `seedfleet torrent create` of a checkout, with the node flags of its bin/seedfleet.js, as a user runs it. */
+function seedfleet(checkout: BuiltCheckout, version: ReferenceVersion, name = 'seedfleet'): CreateTool {
   return {
     name,
     version,
@@ -25,7 +26,7 @@ function seedfleet(root: string, version: ReferenceVersion, name = 'seedfleet'):
     comparableHashes: true,
     invocation: (job) => ({
       command: process.execPath,
-      args: [join(root, 'bin', 'seedfleet.js'), 'torrent', 'create', job.contentPath, '-o', job.output, `--${version}`, '--piece-length', String(job.pieceLength), '--no-date', '--force'],
+      args: [...checkout.nodeFlags, checkout.cli, 'torrent', 'create', job.contentPath, '-o', job.output, `--${version}`, '--piece-length', String(job.pieceLength), '--no-date', '--force'],
     }),
   };
 }
@@ -44,10 +45,10 @@ function libtorrent(version: ReferenceVersion): CreateTool {
  * The S5 line-up: ours against each reference for the versions it can make, and against the same CLI of
  * another built checkout (`baseline`) when given.
  */
-export function createTools(root: string, baseline?: string): CreateTool[] {
+export function createTools(ours: BuiltCheckout, baseline?: BuiltCheckout): CreateTool[] {
   const base = (version: ReferenceVersion): CreateTool[] => (baseline === undefined ? [] : [seedfleet(baseline, version, 'seedfleet base')]);
   return [
-    seedfleet(root, 'v1'),
+    seedfleet(ours, 'v1'),
     {
       name: 'mktorrent -t 2',
       version: 'v1',
@@ -64,10 +65,10 @@ export function createTools(root: string, baseline?: string): CreateTool[] {
       invocation: (job) => ({ command: 'transmission-create', args: transmissionCreateArgs({ path: job.contentPath, output: job.output, pieceLength: job.pieceLength }) }),
     },
     ...base('v1'),
-    seedfleet(root, 'v2'),
+    seedfleet(ours, 'v2'),
     libtorrent('v2'),
     ...base('v2'),
-    seedfleet(root, 'hybrid'),
+    seedfleet(ours, 'hybrid'),
     libtorrent('hybrid'),
     ...base('hybrid'),
   ];

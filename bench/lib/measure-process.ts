@@ -16,11 +16,11 @@ let sequence = 0;
  * Runs one command under GNU time, which reports the child's rusage (CPU, max RSS) the same way for
  * every tool, ours included, so no tool is measured from inside itself.
  */
-export async function measureProcess(command: string, args: readonly string[], timeoutMs: number): Promise<ProcessMeasurement> {
+export async function measureProcess(command: string, args: readonly string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<ProcessMeasurement> {
   const report = join(tmpdir(), `seedfleet-bench-time-${process.pid}-${sequence++}.txt`);
   try {
     const startedAt = performance.now();
-    await runTool('/usr/bin/time', ['-f', '%U %S %M', '-o', report, command, ...args], { timeoutMs });
+    await runTool('/usr/bin/time', ['-f', '%U %S %M', '-o', report, command, ...args], { timeoutMs, env });
     const wallSeconds = (performance.now() - startedAt) / 1000;
     const [user, system, maxRssKiB] = (await readFile(report, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number);
     return { wallSeconds, cpuSeconds: user + system, peakRssBytes: maxRssKiB * 1024 };
