@@ -39,6 +39,35 @@ describe('RedisSwarmStore announce batches', () => {
     expect(results.map((result) => (isFailure(result) ? result.failure : result.counts.incomplete))).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('holds announces back while maxBatchesInFlight batches are unanswered, then sends them as one batch', async () => {
+    // The real connection, with each reply held until the test lets it through.
+    const held: (() => void)[] = [];
+    const port = {
+      ownsReplies: true,
+      send: (command: string, args: readonly (string | Buffer | number)[]) =>
+        connection.send(command, args).then((reply) => new Promise<unknown>((resolve) => held.push(() => resolve(reply)))),
+    };
+    const store = new RedisSwarmStore(port, { keyPrefix: prefix, peerTtlMs: 60_000, maxBatchesInFlight: 1 });
+    const infoHash = randomBytes(20);
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const first = store.announce(request(1, infoHash));
+    while (held.length === 0) await turn();
+    // Three more, in later turns, while the first batch is unanswered: none is sent yet.
+    const later: ReturnType<RedisSwarmStore['announce']>[] = [];
+    for (let n = 2; n <= 4; n++) {
+      later.push(store.announce(request(n, infoHash)));
+      await turn();
+    }
+    expect(store.roundTrips).toBe(1);
+    held.shift()!();
+    expect(await first).toMatchObject({ counts: { incomplete: 1 } });
+    while (held.length === 0) await turn();
+    expect(store.roundTrips).toBe(2);
+    held.shift()!();
+    const results = await Promise.all(later);
+    expect(results.map((result) => (isFailure(result) ? result.failure : result.counts.incomplete))).toEqual([2, 3, 4]);
+  });
+
   it('fails only the announce whose Redis command failed; the rest of its batch is answered', async () => {
     const store = new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: 60_000 });
     const broken = randomBytes(20);
@@ -123,7 +152,8 @@ describe('RedisSwarmStore announce batches', () => {
     });
   });
 
-  it('refuses a batch size below 1', () => {
+  it('refuses a batch size or a batch count in flight below 1', () => {
     expect(() => new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: 60_000, maxAnnounceBatch: 0 })).toThrow(RangeError);
+    expect(() => new RedisSwarmStore(connection, { keyPrefix: prefix, peerTtlMs: 60_000, maxBatchesInFlight: 0 })).toThrow(RangeError);
   });
 });
