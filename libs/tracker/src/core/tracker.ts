@@ -80,8 +80,12 @@ export class Tracker {
     if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
     const member = Buffer.concat([request.peerId, compactAddress(request.address)]);
     const requester = { peerId: request.peerId, address: request.address, member: { bytes: member, start: 0, end: member.length }, seeder: request.seeder, locality: stored.locality };
+    // Fields written out, not spread: a spread (a clone, then a transition per added field) missed its
+    // inline caches on every announce under S4 load.
     const reply: AnnounceReply = {
-      ...stored.counts,
+      complete: stored.counts.complete,
+      incomplete: stored.counts.incomplete,
+      downloaded: stored.counts.downloaded,
       intervalSeconds: this.options.intervalSeconds,
       minIntervalSeconds: this.options.minIntervalSeconds,
       trackerId: this.options.trackerId,
