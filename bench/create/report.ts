@@ -25,9 +25,17 @@ export interface ToolSummary {
   readonly wallByRep: number[];
 }
 
+/** Seconds the hashing alone needs on every thread at the measured rates (see hash-floor.ts). */
+export interface HashFloor {
+  readonly dataset: string;
+  readonly version: string;
+  readonly seconds: number;
+}
+
 export interface BenchReport {
   readonly environment: Record<string, string | number | boolean>;
   readonly summaries: ToolSummary[];
+  readonly floors: readonly HashFloor[];
   readonly hashChecks: HashCheck[];
 }
 
@@ -79,6 +87,14 @@ export function renderMarkdown(report: BenchReport): string {
     ['dataset', 'version', 'reference', 'throughput ours/reference (median)', 'range (worst-best)', 'paired by repetition, median (min-max)', 'CPU s ours/reference'],
     ratioRows(report.summaries),
   );
+  const floors = markdownTable(
+    ['dataset', 'version', 'hashing floor s', 'tool', 'wall s, median', 'wall ÷ floor'],
+    report.floors.flatMap((floor) =>
+      report.summaries
+        .filter((s) => s.dataset === floor.dataset && s.version === floor.version)
+        .map((s) => [floor.dataset, floor.version, fixed(floor.seconds, 2), s.ours ? `**${s.tool}**` : s.tool, fixed(s.wallSeconds.median, 2), `${fixed(s.wallSeconds.median / floor.seconds, 2)}×`]),
+    ),
+  );
   const hashes = markdownTable(
     ['dataset', 'version', 'reference', 'ours', 'reference hashes', 'equal'],
     report.hashChecks.map((check) => [check.dataset, check.version, check.reference, hashText(check.ours), hashText(check.theirs), check.equal ? 'yes' : '**NO**']),
@@ -90,6 +106,9 @@ export function renderMarkdown(report: BenchReport): string {
     ratios,
     '## Measurements',
     measurements,
+    '## Against the hashing floor',
+    'The floor is the time the hashing alone takes with every thread busy at the SHA-1 and SHA-256 rates measured in this run (see "hash rates" above): the dataset\'s bytes through SHA-1 (v1), SHA-256 (v2) or both (hybrid, SHA-1 also over the pad files). It leaves out reading the files, start-up and the file list, so no tool reaches 1.00×; how far above it a tool is, is what it spends on everything else.',
+    floors,
     '## Info hashes (same content, same piece length)',
     hashes,
     'transmission-create is not compared: Transmission 3.00 always writes `private: 0` into the info dict, so its info hash differs from every other creator by design.',

@@ -8,6 +8,7 @@ import { repoRoot } from '../lib/repo-root';
 import { CREATE_BENCH_USAGE, parseCreateBenchArgs } from './create-args';
 import { createDatasets, totalBytes, type Dataset } from './datasets';
 import { checkHashes, type HashCheck } from './hash-check';
+import { bestRates, hashFloorSeconds, measureHashRates } from './hash-floor';
 import { chooseDataStore, prepareDataset, warmCache } from './prepare-data';
 import { renderMarkdown, summarize, type ToolRuns } from './report';
 import { createTools, type CreateTool } from './tools';
@@ -57,6 +58,9 @@ async function main(): Promise<void> {
   const toolEnv = { ...process.env };
   if (!args.keepExtraCaCerts) delete toolEnv.NODE_EXTRA_CA_CERTS;
   const runs = new Map<string, ToolRuns>();
+  const threads = cpus().length;
+  process.stderr.write(`measuring SHA-1 and SHA-256 on ${threads} threads ...\n`);
+  const ratesBefore = await measureHashRates(threads);
   // Other work on the machine skews a run; the 1-minute load average before each one says how much.
   const loads: number[] = [];
   const paths = new Map<string, string>();
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  const rates = bestRates(ratesBefore, await measureHashRates(threads));
+  const floors = datasets.flatMap((dataset) => [...new Set(tools.map((tool) => tool.version))].map((version) => ({ dataset: dataset.id, version, seconds: hashFloorSeconds(dataset, version, rates) })));
   const hashChecks: HashCheck[] = [];
   for (const dataset of datasets) {
     for (const ours of tools.filter((tool) => tool.ours)) {
@@ -105,6 +111,7 @@ async function main(): Promise<void> {
           ? `not set for the tools${process.env.NODE_EXTRA_CA_CERTS === undefined ? '' : ` (this machine sets it to ${process.env.NODE_EXTRA_CA_CERTS} for its package proxy; no tool makes a TLS connection, and a Node process would parse it at start-up; --keep-node-extra-ca-certs keeps it)`}`
           : `set (${toolEnv.NODE_EXTRA_CA_CERTS}): every Node process, ours included, parses it at start-up`,
       load: loadSummary(loads),
+      'hash rates': `${rates.threads} threads together, the better of a measurement before and after the runs: SHA-1 ${rates.sha1.toFixed(2)} GB/s (before ${ratesBefore.sha1.toFixed(2)}), SHA-256 ${rates.sha256.toFixed(2)} GB/s (before ${ratesBefore.sha256.toFixed(2)})`,
       data: store.inMemory
         ? `in RAM: the datasets are on a tmpfs (${store.directory}), so every read is a copy from memory, as from a warm page cache, and no run waits for the disk`
         : `on disk (${store.directory}), warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run`,
@@ -114,6 +121,7 @@ async function main(): Promise<void> {
       datasets: datasets.map((dataset) => `${dataset.id} = ${dataset.description}, ${(totalBytes(dataset) / 1e9).toFixed(2)} GB, piece ${dataset.pieceLength / 1024} KiB`).join('; '),
     },
     summaries: [...runs.values()].map(summarize),
+    floors,
     hashChecks,
   };
   const markdown = renderMarkdown(report);
