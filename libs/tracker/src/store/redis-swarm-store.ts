@@ -21,15 +21,17 @@ export interface RedisSwarmStoreOptions extends SwarmStoreOptions {
    */
   readonly maxAnnounceBatch?: number;
   /**
-   * Batches sent and not yet answered (default 1). Announces arriving meanwhile wait for the next batch,
+   * Batches sent and not yet answered (default 2). Announces arriving meanwhile wait for a later batch,
    * so batches grow with the load: the script's cost per announce falls with the batch (S4: ~40 µs of
-   * Redis CPU at 16 per batch, ~26 at 64), and an idle tracker still sends each announce at once.
+   * Redis CPU at 16 per batch, ~26 at 64), and an idle tracker still sends each announce at once. With
+   * 1, Redis and the tracker take turns (one runs a batch while the other waits); 2 lets the tracker
+   * answer one batch while Redis runs the next.
    */
   readonly maxBatchesInFlight?: number;
 }
 
 export const DEFAULT_MAX_ANNOUNCE_BATCH = 64;
-export const DEFAULT_MAX_BATCHES_IN_FLIGHT = 1;
+export const DEFAULT_MAX_BATCHES_IN_FLIGHT = 2;
 
 interface PendingAnnounce {
   readonly request: StoreAnnounce;
