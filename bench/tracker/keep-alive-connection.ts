@@ -9,19 +9,23 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = Buffer.from('\r\nContent-Length:');
 const MAX_HEAD = 16 * 1024;
 
+/** What a request comes back with: an error (no usable answer), or the answer's status and body. */
+export type AnswerCallback = (error: Error | undefined, status: number, body: Buffer | undefined) => void;
+
 /**
- * Connections waiting for an answer are checked for their timeout once a second by one timer, not by a
- * timer per request (creating and clearing one was a measurable part of the generator's cost).
+ * Open connections are checked for a request past its timeout once a second by one timer, not by a timer
+ * per request (creating and clearing one was a measurable part of the generator's cost), nor by adding
+ * to and removing from a set of waiting connections per request.
  */
-const waiting = new Set<KeepAliveConnection>();
+const open = new Set<KeepAliveConnection>();
 let sweeper: NodeJS.Timeout | undefined;
 
 function watch(connection: KeepAliveConnection): void {
-  waiting.add(connection);
+  open.add(connection);
   sweeper ??= setInterval(() => {
     const now = performance.now();
-    for (const candidate of waiting) candidate.expire(now);
-    if (waiting.size === 0) {
+    for (const candidate of open) candidate.expire(now);
+    if (open.size === 0) {
       clearInterval(sweeper);
       sweeper = undefined;
     }
@@ -31,14 +35,15 @@ function watch(connection: KeepAliveConnection): void {
 /**
  * One keep-alive HTTP/1.1 connection on a bare socket, one request at a time: the generator's side of the
  * closed loop. node:http's client cost ~400 µs of CPU per announce here, more than the trackers it
- * measured, so on 2 shared cores it capped every tracker; this costs a write and a read per request.
+ * measured, so on 2 shared cores it capped every tracker; this costs a write and a read per request, and
+ * answers through a callback (no Promise per request).
  * Answers must carry Content-Length (node:http servers and opentracker send it); anything else is an error.
  */
 export class KeepAliveConnection {
   private readonly socket: Socket;
   private chunks: Buffer[] = [];
   private buffered = 0;
-  private pending: { resolve(answer: HttpAnswer): void; reject(error: Error): void } | undefined;
+  private pending: AnswerCallback | undefined;
   private failure: Error | undefined;
   private sentAt = 0;
 
@@ -51,21 +56,26 @@ export class KeepAliveConnection {
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('close', () => this.fail(new Error('connection closed by the tracker')));
+    watch(this);
   }
 
   get usable(): boolean {
     return this.failure === undefined;
   }
 
-  /** `request`: a whole request head, e.g. `GET /announce?... HTTP/1.1\r\nHost: h\r\n\r\n`. */
-  request(request: string): Promise<HttpAnswer> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.sentAt = performance.now();
-      watch(this);
-      this.socket.write(request, 'latin1');
-    });
+  /**
+   * `request`: a whole request head, e.g. `GET /announce?... HTTP/1.1\r\nHost: h\r\n\r\n`, sent at
+   * `sentAt` (performance.now()). `onAnswer` is called once, never before this returns.
+   */
+  request(request: string, sentAt: number, onAnswer: AnswerCallback): void {
+    if (this.failure) {
+      const failure = this.failure;
+      process.nextTick(() => onAnswer(failure, 0, undefined));
+      return;
+    }
+    this.pending = onAnswer;
+    this.sentAt = sentAt;
+    this.socket.write(request, 'latin1');
   }
 
   /** Fails the request in flight once it has waited longer than the timeout. */
@@ -74,16 +84,17 @@ export class KeepAliveConnection {
   }
 
   close(): void {
+    open.delete(this);
     this.socket.destroy();
   }
 
   private received(chunk: Buffer): void {
-    this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const data = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
+    const data = this.chunks.length === 0 ? chunk : Buffer.concat([...this.chunks, chunk], this.buffered);
     const headEnd = data.indexOf(HEAD_END);
     if (headEnd < 0) {
       if (this.buffered > MAX_HEAD) this.fail(new Error('answer head over 16 KiB'));
+      else this.chunks = [data];
       return;
     }
     const length = contentLength(data, headEnd);
@@ -94,22 +105,21 @@ export class KeepAliveConnection {
       return;
     }
     if (data.length > end) return this.fail(new Error('unrequested bytes after the answer'));
-    this.chunks = [];
+    if (this.chunks.length > 0) this.chunks = [];
     this.buffered = 0;
-    waiting.delete(this);
     const pending = this.pending;
     this.pending = undefined;
     // "HTTP/1.1 200 ...": the status's three digits.
-    pending?.resolve({ status: (data[9] - 0x30) * 100 + (data[10] - 0x30) * 10 + (data[11] - 0x30), body: data.subarray(headEnd + HEAD_END.length) });
+    pending?.(undefined, (data[9] - 0x30) * 100 + (data[10] - 0x30) * 10 + (data[11] - 0x30), data.subarray(headEnd + HEAD_END.length));
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    waiting.delete(this);
+    open.delete(this);
     this.socket.destroy();
     const pending = this.pending;
     this.pending = undefined;
-    pending?.reject(error);
+    pending?.(error, 0, undefined);
   }
 }
 

@@ -50,25 +50,37 @@ async function run(job: LoadJob): Promise<LoadResult> {
     return undefined;
   };
 
-  /** A closed loop on one keep-alive connection; a broken connection counts as an error and is replaced. */
-  const keepAliveLoop = async (target: number): Promise<void> => {
-    const { host, port } = job.targets[target];
-    let connection: KeepAliveConnection | undefined;
-    while (more()) {
-      if (!connection?.usable) connection = new KeepAliveConnection(host, port, 5000);
-      const sentAt = performance.now();
-      sent++;
-      try {
-        const answer = await connection.request(`GET ${path()} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
-        const problem = check(answer.status, answer.body);
-        if (problem === undefined) measured(sentAt);
-        else failed(sentAt, problem);
-      } catch (error) {
-        failed(sentAt, (error as Error).message);
-      }
-    }
-    connection?.close();
-  };
+  /**
+   * A closed loop on one keep-alive connection, driven by callbacks (no Promise or await per request);
+   * a broken connection counts as an error and is replaced.
+   */
+  const keepAliveLoop = (target: number): Promise<void> =>
+    new Promise((finished) => {
+      const { host, port } = job.targets[target];
+      let connection: KeepAliveConnection | undefined;
+      let sentAt = 0;
+      const answered = (error: Error | undefined, status: number, body: Buffer | undefined): void => {
+        if (error) failed(sentAt, error.message);
+        else {
+          const problem = check(status, body!);
+          if (problem === undefined) measured(sentAt);
+          else failed(sentAt, problem);
+        }
+        sendNext();
+      };
+      const sendNext = (): void => {
+        if (!more()) {
+          connection?.close();
+          finished();
+          return;
+        }
+        if (!connection?.usable) connection = new KeepAliveConnection(host, port, 5000);
+        sentAt = performance.now();
+        sent++;
+        connection.request(`GET ${path()} HTTP/1.1\r\nHost: ${host}\r\n\r\n`, sentAt, answered);
+      };
+      sendNext();
+    });
 
   /**
    * One connection per announce, for trackers that close after answering (opentracker). A plain socket,
