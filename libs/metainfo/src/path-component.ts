@@ -9,17 +9,18 @@ import { lenientText } from './text';
  * separators ('/' and, for Windows, '\') and NUL.
  */
 export function checkPathComponent(component: string, field: string): string {
-  if (component.length === 0) throw new MetainfoError(field, 'path components must not be empty');
-  if (component === '.' || component === '..') {
-    throw new MetainfoError(field, `path component '${component}' is not allowed`);
-  }
-  if (component.includes('/') || component.includes('\\')) {
-    throw new MetainfoError(field, `path component ${JSON.stringify(component)} must not contain '/' or '\\'`);
-  }
-  if (component.includes('\0')) {
-    throw new MetainfoError(field, `path component ${JSON.stringify(component)} must not contain NUL`);
-  }
+  const problem = pathComponentProblem(component);
+  if (problem !== undefined) throw new MetainfoError(field, problem);
   return component;
+}
+
+/** Why the component is refused, or undefined: checkPathComponent without building a field name per call. */
+export function pathComponentProblem(component: string): string | undefined {
+  if (component.length === 0) return 'path components must not be empty';
+  if (component === '.' || component === '..') return `path component '${component}' is not allowed`;
+  if (component.includes('/') || component.includes('\\')) return `path component ${JSON.stringify(component)} must not contain '/' or '\\'`;
+  if (component.includes('\0')) return `path component ${JSON.stringify(component)} must not contain NUL`;
+  return undefined;
 }
 
 /** A bencoded list of byte strings as checked path components. */

@@ -23,5 +23,9 @@ export function orderByVersion<T extends { path: readonly string[] }>(files: rea
  * component-by-component comparison.
  */
 export function orderKey(path: readonly string[], version: TorrentVersion): string {
-  return Buffer.from(path.join(version === 'v1' ? '/' : '\0'), 'utf8').toString('latin1');
+  const joined = path.join(version === 'v1' ? '/' : '\0');
+  // ASCII is its own UTF-8: no round trip through a Buffer (two allocations per file of a 10k-file walk).
+  return ASCII.test(joined) ? joined : Buffer.from(joined, 'utf8').toString('latin1');
 }
+
+const ASCII = /^[\x00-\x7f]*$/;

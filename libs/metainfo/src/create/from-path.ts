@@ -75,7 +75,7 @@ async function* laidOut(slices: AsyncIterable<LocalSourceFile[]>, layout: Torren
   for await (const slice of slices) {
     const placed: PlannedFile[] = [];
     for (const file of slice) {
-      checkFile(file, `files[${index++}]`, false);
+      checkFile(file, index++, false);
       placed.push(...layout.add(file));
     }
     yield placed;

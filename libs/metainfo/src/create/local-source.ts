@@ -8,14 +8,22 @@ export interface LocalSourceFile extends CreateSourceFile {
 }
 
 export function localSourceFile(localPath: string, path: string[], length: number, attributes: string): LocalSourceFile {
-  return {
-    localPath,
-    path,
-    length,
-    attributes,
-    // Kept for the CreateSourceFile contract; hashing a plan of local files never calls it.
-    open: () => createReadStream(localPath, { highWaterMark: Math.min(4 * 1024 * 1024, Math.max(64 * 1024, length)) }),
-  };
+  return new LocalFile(localPath, path, length, attributes);
+}
+
+/** A class, not an object literal with an `open` closure: one closure and context fewer per file of a walk. */
+class LocalFile implements LocalSourceFile {
+  constructor(
+    readonly localPath: string,
+    readonly path: string[],
+    readonly length: number,
+    readonly attributes: string,
+  ) {}
+
+  // Kept for the CreateSourceFile contract; hashing a plan of local files never calls it.
+  open(): AsyncIterable<Uint8Array> {
+    return createReadStream(this.localPath, { highWaterMark: Math.min(4 * 1024 * 1024, Math.max(64 * 1024, this.length)) });
+  }
 }
 
 export function isLocal(source: CreateSourceFile): source is LocalSourceFile {
