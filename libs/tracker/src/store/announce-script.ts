@@ -6,10 +6,12 @@ import { PACKED_SNAPSHOTS_LUA } from './packed-snapshots';
  *
  * KEYS: 1 passkeys hash (passkey -> "zone|region"), 2 registered info hashes set, 3 public ones.
  * ARGV: 1 peer TTL ms, 2 TTL ms of the downloaded counters, 3 key prefix of swarms (P "swarm:"), then
- * ANNOUNCE_FIELDS per announce: now ms, now + peer TTL (the member's expiry score, as text: Lua would
- * format the number with printf), info hash hex, member (peer id + compact address), event, seeder "1"/"0",
- * sample size, passkey or "", registry ("0": any info hash, "1": registered only, "2": registered as
- * public only), a random non-negative integer (where the sampled windows start, and whether it prunes).
+ * ANNOUNCE_FIELDS per announce: now ms, info hash hex, member (peer id + compact address), sample size,
+ * passkey or "", and bits = random * 64 + registry * 8 + seeder * 4 + event, where random is a
+ * non-negative integer below 2^31 (where the sampled windows start, and whether it prunes), registry 0
+ * (any info hash), 1 (registered only) or 2 (registered as public only), seeder 1 or 0, and event 0 none,
+ * 1 started, 2 completed, 3 stopped (see announceBits). Every argument costs Redis a string object and a
+ * Lua string before the script runs (~0.5 µs each), so they are few.
  * Returns one reply per announce: {1} unknown passkey, {2} unregistered info hash, {3, message} a command
  * failed (the other announces carry on), or
  * {0, complete, incomplete, downloaded, zone, region, labelled, seeders, leechers}: labelled is a flat
@@ -43,18 +45,26 @@ import { PACKED_SNAPSHOTS_LUA } from './packed-snapshots';
  * Snapshots: a seeders or leechers set larger than the sample is sampled from a packed snapshot of its
  * live members when it can (see packed-snapshots.ts).
  */
-export const ANNOUNCE_FIELDS = 10;
+export const ANNOUNCE_FIELDS = 6;
+
+const EVENT_CODES = { none: 0, started: 1, completed: 2, stopped: 3 } as const;
+
+/** The last field of an announce in ANNOUNCE_SCRIPT's arguments (random below 2^31). */
+export function announceBits(random: number, registry: 0 | 1 | 2, seeder: boolean, event: keyof typeof EVENT_CODES): number {
+  return random * 64 + registry * 8 + (seeder ? 4 : 0) + EVENT_CODES[event];
+}
 
 export const ANNOUNCE_SCRIPT = `
 local ttl = tonumber(ARGV[1])
 local downloadedTtl = tonumber(ARGV[2])
 local prefix = ARGV[3]
+local EVENTS = {[0] = 'none', 'started', 'completed', 'stopped'}
 
 -- State read once per batch. A swarm's: set keys (1 seeders, 2 leechers), card and live counts per set
 -- (nil: not read yet, or no longer known), the "now" its live counts hold for, hasMeta, downloadedCount.
 local swarms = {}
 local passkeyLabels = {}
-local registered = {}
+local registered = {{}, {}}
 -- Keys that gained a member: PEXPIRE ttl once, at the end.
 local expiring = {}
 
@@ -63,7 +73,7 @@ local function swarmOf(hex)
   if s == nil then
     local base = prefix .. hex .. ':'
     s = {base = base, sets = {base .. 'seeders', base .. 'leechers'}, meta = base .. 'meta', downloaded = base .. 'downloaded', card = {}, live = {},
-      snapshots = {base .. 'seeders:packed', base .. 'leechers:packed'}, snapshotMeta = base .. 'packed', size = {}}
+      snapshots = {base .. 'seeders:packed', base .. 'leechers:packed'}, snapshotMeta = base .. 'packed'}
     swarms[hex] = s
   end
   return s
@@ -76,7 +86,7 @@ local function cardOf(s, i)
 end
 
 local function liveOf(s, i)
-  if s.live[i] == nil then s.live[i] = redis.call('ZCOUNT', s.sets[i], '(' .. s.liveAt, '+inf') end
+  if s.live[i] == nil then s.live[i] = redis.call('ZCOUNT', s.sets[i], '(' .. s.liveAtText, '+inf') end
   return s.live[i]
 end
 
@@ -124,19 +134,85 @@ local function packed(members)
   return members
 end
 
+-- An empty list in replies (never written to).
+local NONE = {}
+
+-- From a locality zset (ZRANGE WITHSCORES): the score is the expiry, + 0.5 for a seeder. Appends the
+-- live members not seen yet to labelled ({member, kind, ...}); returns useful, plus those selectPeers
+-- could hand to this requester.
+local function offerLabelled(pairs, seederKind, now, seeder, labelled, seen, useful)
+  for i = 1, #pairs, 2 do
+    local m = pairs[i]
+    local score = tonumber(pairs[i + 1])
+    if not seen[m] and score > now then
+      seen[m] = true
+      local isSeed = score - math.floor(score) > 0.25
+      labelled[#labelled + 1] = m
+      labelled[#labelled + 1] = isSeed and seederKind or seederKind + 1
+      if not (seeder and isSeed) then useful = useful + 1 end
+    end
+  end
+  return useful
+end
+
+-- A window of "sample" consecutive ranks of a locality zset from a random start, wrapping.
+local function labelledWindow(key, start, seederKind, sample, now, seeder, labelled, seen, useful)
+  local size = redis.call('ZCARD', key)
+  if size <= sample then return offerLabelled(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), seederKind, now, seeder, labelled, seen, useful) end
+  start = start % size
+  useful = offerLabelled(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'), seederKind, now, seeder, labelled, seen, useful)
+  if start + sample > size then useful = offerLabelled(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES'), seederKind, now, seeder, labelled, seen, useful) end
+  return useful
+end
+
+-- The same over the live members of a seeders or leechers zset (count of them), without scores: a score
+-- is an expiry time, so members not yet pruned (score <= now) hold the lowest ranks and the live ones the
+-- "count" highest. Returns the members and how many of them are new candidates (not in seen, if any).
+local function liveWindow(s, i, count, start, sample, now, seen)
+  if count == 0 then return NONE, 0 end
+  if count > sample then
+    local joined = snapshotWindow(s, i, count, start, sample, now)
+    if joined then
+      if seen == nil then return joined, #joined / 26 end
+      local fresh = 0
+      for at = 1, #joined, 26 do if not seen[string.sub(joined, at, at + 25)] then fresh = fresh + 1 end end
+      return joined, fresh
+    end
+  end
+  local key = s.sets[i]
+  local members
+  if count <= sample then
+    members = redis.call('ZRANGE', key, -count, -1)
+  else
+    local first = cardOf(s, i) - count
+    start = start % count
+    members = redis.call('ZRANGE', key, first + start, first + math.min(start + sample, count) - 1)
+    if start + sample > count then
+      for _, m in ipairs(redis.call('ZRANGE', key, first, first + start + sample - count - 1)) do members[#members + 1] = m end
+    end
+  end
+  if seen == nil then return members, #members end
+  local fresh = 0
+  for _, m in ipairs(members) do if not seen[m] then fresh = fresh + 1 end end
+  return members, fresh
+end
+
 local function announce(at)
   local nowText = ARGV[at]
   local now = tonumber(nowText)
-  local expiry = ARGV[at + 1]
-  local hex = ARGV[at + 2]
-  local member = ARGV[at + 3]
-  local event = ARGV[at + 4]
-  local seeder = ARGV[at + 5] == '1'
+  -- A whole number below 2^53: Redis writes it out in full.
+  local expiry = now + ttl
+  local hex = ARGV[at + 1]
+  local member = ARGV[at + 2]
   -- One more than asked, since the requester itself may be drawn.
-  local sample = tonumber(ARGV[at + 6]) + 1
-  local passkey = ARGV[at + 7]
-  local registry = ARGV[at + 8]
-  local random = tonumber(ARGV[at + 9])
+  local sample = tonumber(ARGV[at + 3]) + 1
+  local passkey = ARGV[at + 4]
+  local bits = tonumber(ARGV[at + 5])
+  local flags = bits % 64
+  local random = (bits - flags) / 64
+  local event = EVENTS[flags % 4]
+  local seeder = flags % 8 >= 4
+  local registry = (flags - flags % 8) / 8
 
   local zone, region = '', ''
   if passkey ~= '' then
@@ -150,19 +226,25 @@ local function announce(at)
     zone = string.sub(labels, 1, bar - 1)
     region = string.sub(labels, bar + 1)
   end
-  if registry ~= '0' then
-    local known = registered[registry .. hex]
+  if registry ~= 0 then
+    local known = registered[registry][hex]
     if known == nil then
-      known = redis.call('SISMEMBER', KEYS[tonumber(registry) + 1], hex) == 1
-      registered[registry .. hex] = known
+      known = redis.call('SISMEMBER', KEYS[registry + 1], hex) == 1
+      registered[registry][hex] = known
     end
     if not known then return {2} end
   end
 
   local s = swarmOf(hex)
-  if s.liveAt ~= nowText then
-    s.liveAt = nowText
-    s.live = {}
+  if s.liveAt ~= now then
+    -- A live count holds for a later now while the set's snapshot is usable then: every member live at
+    -- the earlier now expires at or after the snapshot's lowest expiry.
+    local keep = s.liveAt ~= nil and s.liveAt < now and s.valid ~= nil
+    for i = 1, 2 do
+      if not (keep and s.valid[i] and now < s.valid[i]) then s.live[i] = nil end
+    end
+    s.liveAt = now
+    s.liveAtText = nowText
   end
 
   if random % 32 == 0 then
@@ -231,75 +313,26 @@ local function announce(at)
 
   local complete, incomplete = liveOf(s, 1), liveOf(s, 2)
   if s.downloadedCount == nil then s.downloadedCount = tonumber(redis.call('GET', s.downloaded) or '0') end
-  local labelled, seeders, leechers = {}, {}, {}
-  if event == 'stopped' or sample <= 1 then return {0, complete, incomplete, s.downloadedCount, zone, region, labelled, seeders, leechers} end
+  if event == 'stopped' or sample <= 1 then return {0, complete, incomplete, s.downloadedCount, zone, region, NONE, NONE, NONE} end
 
   -- Candidates selectPeers could hand out (a seeder drops other seeders). Groups are offered in its order
   -- of preference; once earlier groups hold numwant of them, later groups could never be picked.
   local need = sample - 1
+  local labelled, seen = NONE, nil
   local useful = 0
-  local seen = {[member] = true}
-  -- From a locality zset (ZRANGE WITHSCORES): the score is the expiry, + 0.5 for a seeder.
-  local function offerLabelled(pairs, seederKind)
-    for i = 1, #pairs, 2 do
-      local m = pairs[i]
-      local score = tonumber(pairs[i + 1])
-      if not seen[m] and score > now then
-        seen[m] = true
-        local isSeed = score - math.floor(score) > 0.25
-        labelled[#labelled + 1] = m
-        labelled[#labelled + 1] = isSeed and seederKind or seederKind + 1
-        if not (seeder and isSeed) then useful = useful + 1 end
-      end
-    end
+  if zone ~= '' or region ~= '' then
+    labelled, seen = {}, {[member] = true}
+    if zone ~= '' then useful = labelledWindow(s.base .. 'z:' .. zone, random * 3 + 1, 1, sample, now, seeder, labelled, seen, useful) end
+    if region ~= '' and useful < need then useful = labelledWindow(s.base .. 'r:' .. region, random * 5 + 2, 3, sample, now, seeder, labelled, seen, useful) end
   end
-  -- A window of "sample" consecutive ranks from a random start, wrapping.
-  local function labelledWindow(key, start, seederKind)
-    local size = redis.call('ZCARD', key)
-    if size <= sample then return offerLabelled(redis.call('ZRANGE', key, 0, -1, 'WITHSCORES'), seederKind) end
-    start = start % size
-    offerLabelled(redis.call('ZRANGE', key, start, start + sample - 1, 'WITHSCORES'), seederKind)
-    if start + sample > size then offerLabelled(redis.call('ZRANGE', key, 0, start + sample - size - 1, 'WITHSCORES'), seederKind) end
-  end
-  -- The same over the live members of a seeders or leechers zset, without scores: a score is an expiry
-  -- time, so members not yet pruned (score <= now) hold the lowest ranks and the live ones the "count"
-  -- highest. Returns the members and how many of them are new candidates.
-  local function liveWindow(i, count, start)
-    if count == 0 then return {}, 0 end
-    local key = s.sets[i]
-    local first = cardOf(s, i) - count
-    local members
-    if count > sample then
-      local joined = snapshotWindow(s, i, count, first, start, sample, now)
-      if joined then
-        if next(labelled) == nil then return joined, #joined / 26 end
-        local fresh = 0
-        for at = 1, #joined, 26 do if not seen[string.sub(joined, at, at + 25)] then fresh = fresh + 1 end end
-        return joined, fresh
-      end
-    end
-    if count <= sample then
-      members = redis.call('ZRANGE', key, first, -1)
-    else
-      start = start % count
-      members = redis.call('ZRANGE', key, first + start, first + math.min(start + sample, count) - 1)
-      if start + sample > count then
-        for _, m in ipairs(redis.call('ZRANGE', key, first, first + start + sample - count - 1)) do members[#members + 1] = m end
-      end
-    end
-    if next(labelled) == nil then return members, #members end
-    local fresh = 0
-    for _, m in ipairs(members) do if not seen[m] then fresh = fresh + 1 end end
-    return members, fresh
-  end
-  if zone ~= '' then labelledWindow(s.base .. 'z:' .. zone, random * 3 + 1, 1) end
-  if region ~= '' and useful < need then labelledWindow(s.base .. 'r:' .. region, random * 5 + 2, 3) end
-  local fresh
+  -- Windows count members already offered as labelled only if there are any.
+  if labelled == NONE or next(labelled) == nil then seen = nil end
+  local seeders, leechers, fresh = NONE, NONE, 0
   if not seeder and useful < need then
-    seeders, fresh = liveWindow(1, complete, random)
+    seeders, fresh = liveWindow(s, 1, complete, random, sample, now, seen)
     useful = useful + fresh
   end
-  if useful < need then leechers = liveWindow(2, incomplete, random * 7 + 3) end
+  if useful < need then leechers = liveWindow(s, 2, incomplete, random * 7 + 3, sample, now, seen) end
   return {0, complete, incomplete, s.downloadedCount, zone, region, labelled, packed(seeders), packed(leechers)}
 end
 
@@ -308,7 +341,7 @@ for at = 4, #ARGV, ${ANNOUNCE_FIELDS} do
   local ok, reply = pcall(announce, at)
   if not ok then
     -- Its swarm's counts may be half updated: read them again if another announce needs them.
-    swarms[ARGV[at + 2]] = nil
+    swarms[ARGV[at + 1]] = nil
     reply = {3, type(reply) == 'table' and reply.err or tostring(reply)}
   end
   replies[#replies + 1] = reply

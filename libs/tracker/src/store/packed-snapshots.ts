@@ -13,13 +13,15 @@
  * script rebuilds it from the live members.
  */
 export const PACKED_SNAPSHOTS_LUA = `
--- Per set: valid (the lowest expiry of its members when built, or false), and debt (announces sampled
--- from the zset since it went), read once per batch, written at its end (saveSnapshots).
+-- Per set: valid (the lowest expiry of its members when built, or false), debt (announces sampled
+-- from the zset since it went) and size (its length in bytes, as its APPEND or SET left it; nil: not
+-- recorded, read with STRLEN), read once per batch, written at its end (saveSnapshots).
 local function loadSnapshots(s)
   if s.valid == nil then
-    local fields = redis.call('HMGET', s.snapshotMeta, 'sv', 'lv', 'sd', 'ld')
+    local fields = redis.call('HMGET', s.snapshotMeta, 'sv', 'lv', 'sd', 'ld', 'ss', 'ls')
     s.valid = {tonumber(fields[1]) or false, tonumber(fields[2]) or false}
     s.debt = {tonumber(fields[3]) or 0, tonumber(fields[4]) or 0}
+    s.size = {tonumber(fields[5]), tonumber(fields[6])}
   end
 end
 
@@ -40,12 +42,14 @@ local function addToSnapshot(s, i, m)
   if not s.valid[i] then return end
   if #m ~= 26 then return dropSnapshot(s, i) end
   s.size[i] = redis.call('APPEND', s.snapshots[i], m)
+  s.snapshotChanged = true
   expiring[s.snapshots[i]] = true
 end
 
--- All live members of set i (ranks first..), if all IPv4; false for a mixed set (sampled by ZRANGE).
-local function buildSnapshot(s, i, first)
-  local members = redis.call('ZRANGE', s.sets[i], first, -1, 'WITHSCORES')
+-- All live members of set i (count of them, the highest ranks), if all IPv4; false for a mixed set
+-- (sampled by ZRANGE).
+local function buildSnapshot(s, i, count)
+  local members = redis.call('ZRANGE', s.sets[i], -count, -1, 'WITHSCORES')
   local joined = {}
   for k = 1, #members, 2 do
     if #members[k] ~= 26 then
@@ -65,30 +69,46 @@ local function buildSnapshot(s, i, first)
   return true
 end
 
--- Set i's live members (count of them, the first at rank first) in a window of "sample" consecutive
--- ranks from start (wrapping), joined, read from its snapshot; nil without a usable one (the caller
--- samples the zset, which counts towards a rebuild).
-local function snapshotWindow(s, i, count, first, start, sample, now)
+-- Set i's live members (count of them) in a window of "sample" consecutive ranks from start (wrapping),
+-- joined, read from its snapshot; nil without a usable one (the caller samples the zset, which counts
+-- towards a rebuild).
+local function snapshotWindow(s, i, count, start, sample, now)
   loadSnapshots(s)
   local usable = s.valid[i] and now < s.valid[i]
   if not usable then
     s.debt[i] = s.debt[i] + 1
     s.snapshotChanged = true
     -- Rebuilding costs about as much as count / 25 announces sampled from the zset.
-    if s.debt[i] >= math.max(16, count / 25) then usable = buildSnapshot(s, i, first) end
+    if s.debt[i] >= math.max(16, count / 25) then usable = buildSnapshot(s, i, count) end
   end
   if not usable then return nil end
-  if s.size[i] == nil then s.size[i] = redis.call('STRLEN', s.snapshots[i]) end
-  -- It holds exactly the live members, unless something changed the set behind its back (a replica
-  -- running an older script, eviction): then it goes.
+  if s.size[i] == nil then
+    s.size[i] = redis.call('STRLEN', s.snapshots[i])
+    s.snapshotChanged = true
+  end
+  -- It holds exactly the live members, unless something changed the set or the snapshot behind its
+  -- back (a replica running an older script, eviction): then it goes. The recorded size is the
+  -- snapshot's length unless it changed behind the script's back: a window shorter than asked says so.
   if s.size[i] ~= 26 * count then
     dropSnapshot(s, i)
     return nil
   end
   local snapshot = s.snapshots[i]
   start = start % count
-  local joined = redis.call('GETRANGE', snapshot, start * 26, math.min(start + sample, count) * 26 - 1)
-  if start + sample > count then joined = joined .. redis.call('GETRANGE', snapshot, 0, (start + sample - count) * 26 - 1) end
+  local last = math.min(start + sample, count)
+  local joined = redis.call('GETRANGE', snapshot, start * 26, last * 26 - 1)
+  if #joined ~= (last - start) * 26 then
+    dropSnapshot(s, i)
+    return nil
+  end
+  if start + sample > count then
+    local wrapped = redis.call('GETRANGE', snapshot, 0, (start + sample - count) * 26 - 1)
+    if #wrapped ~= (start + sample - count) * 26 then
+      dropSnapshot(s, i)
+      return nil
+    end
+    joined = joined .. wrapped
+  end
   return joined
 end
 
@@ -96,7 +116,7 @@ end
 local function saveSnapshots()
   for _, s in pairs(swarms) do
     if s.snapshotChanged then
-      redis.call('HSET', s.snapshotMeta, 'sv', s.valid[1] or '', 'lv', s.valid[2] or '', 'sd', s.debt[1], 'ld', s.debt[2])
+      redis.call('HSET', s.snapshotMeta, 'sv', s.valid[1] or '', 'lv', s.valid[2] or '', 'sd', s.debt[1], 'ld', s.debt[2], 'ss', s.size[1] or '', 'ls', s.size[2] or '')
       expiring[s.snapshotMeta] = true
     end
   end

@@ -1,7 +1,7 @@
 import { compactAddress, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
 import { type Locality, type MemberBytes, NO_LOCALITY, PEER_ID_LENGTH, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
-import { ANNOUNCE_SCRIPT } from './announce-script';
+import { ANNOUNCE_SCRIPT, announceBits } from './announce-script';
 import { unknownPasskey, unregistered } from './memory-swarm-store';
 import { RedisReplyError, RedisScriptError, type RedisPort } from './redis-port';
 import { RedisScript } from './redis-script';
@@ -146,15 +146,11 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
       // Fields in the order of ANNOUNCE_FIELDS (see ANNOUNCE_SCRIPT).
       args.push(
         request.now,
-        request.now + this.options.peerTtlMs,
         request.infoHash.toString('hex'),
         Buffer.concat([request.peerId, compactAddress(request.address)]),
-        request.event,
-        request.seeder ? '1' : '0',
         request.sampleSize,
         request.passkey ?? '',
-        request.requireRegistered ? (request.publicOnly ? '2' : '1') : '0',
-        Math.floor(this.random() * 2 ** 31),
+        announceBits(Math.floor(this.random() * 2 ** 31), request.requireRegistered ? (request.publicOnly ? 2 : 1) : 0, request.seeder, request.event),
       );
     }
     return args;
