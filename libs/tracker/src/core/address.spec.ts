@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compactAddress, parseCompactAddress, peerAddress } from './address';
+import { compactAddress, memberBytes, parseCompactAddress, peerAddress } from './address';
 
 describe('addresses', () => {
   it.each([
@@ -37,5 +37,18 @@ describe('addresses', () => {
       }),
     );
     for (const ip of ['01.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.256', '1..3.4', '1.2.3.4 ', '']) expect(() => compactAddress({ ip, family: 4, port: 1 })).toThrow();
+  });
+
+  it('builds a member as the peer id then the compact address, for either family, and refuses a bad address', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.integer({ min: 1, max: 65535 }), (id, bytes, port) => {
+        const peerId = Buffer.from(id);
+        const v4 = peerAddress([...bytes].join('.'), port)!;
+        expect(memberBytes(peerId, v4)).toEqual(Buffer.concat([peerId, compactAddress(v4)]));
+        const v6 = peerAddress(`2001:db8::${bytes[0].toString(16)}:${bytes[1].toString(16)}`, port)!;
+        expect(memberBytes(peerId, v6)).toEqual(Buffer.concat([peerId, compactAddress(v6)]));
+      }),
+    );
+    expect(() => memberBytes(Buffer.alloc(20), { ip: '1.2.3', family: 4, port: 1 })).toThrow();
   });
 });

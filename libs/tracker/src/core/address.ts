@@ -32,6 +32,19 @@ export function compactAddress(address: PeerAddress): Buffer {
   return out;
 }
 
+/** The peer id then the compact address: a member as stores keep it, built in one buffer. */
+export function memberBytes(peerId: Buffer, address: PeerAddress): Buffer {
+  if (address.family === 4) {
+    const out = Buffer.allocUnsafe(peerId.length + 6);
+    out.set(peerId, 0);
+    if (writeIPv4(address.ip, out, peerId.length)) {
+      out.writeUInt16BE(address.port, peerId.length + 4);
+      return out;
+    }
+  }
+  return Buffer.concat([peerId, compactAddress(address)]);
+}
+
 /** Inverse of compactAddress for 6- or 18-byte input; undefined for other lengths. */
 export function parseCompactAddress(bytes: Buffer): PeerAddress | undefined {
   if (bytes.length === 6) return { ip: `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`, family: 4, port: bytes.readUInt16BE(4) };
@@ -39,16 +52,16 @@ export function parseCompactAddress(bytes: Buffer): PeerAddress | undefined {
   return undefined;
 }
 
-/** Dotted-quad text into out[0..3]; false for anything else (encodeIp then says what is wrong). */
-function writeIPv4(ip: string, out: Buffer): boolean {
+/** Dotted-quad text into out[at..at + 3]; false for anything else (encodeIp then says what is wrong). */
+function writeIPv4(ip: string, out: Buffer, at = 0): boolean {
   let octet = 0;
   let digits = 0;
   let index = 0;
-  for (let at = 0; at <= ip.length; at++) {
-    const code = at === ip.length ? 0x2e : ip.charCodeAt(at);
+  for (let char = 0; char <= ip.length; char++) {
+    const code = char === ip.length ? 0x2e : ip.charCodeAt(char);
     if (code === 0x2e) {
       if (digits === 0 || index > 3) return false;
-      out[index++] = octet;
+      out[at + index++] = octet;
       octet = 0;
       digits = 0;
     } else if (code >= 0x30 && code <= 0x39 && digits < 3 && !(digits > 0 && octet === 0)) {

@@ -1,6 +1,6 @@
 import { selectPeers } from '../policy/select-peers';
 import type { SwarmStore } from '../store/swarm-store';
-import { compactAddress } from './address';
+import { memberBytes } from './address';
 import { AnswerCache } from './answer-cache';
 import { failure, isFailure, type TrackerFailure } from './failure';
 import { validateTrackerOptions, type TrackerOptions } from './tracker-options';
@@ -65,10 +65,13 @@ export class Tracker {
     } else if (cacheKey !== undefined) {
       this.answers.delete(cacheKey);
     }
+    // Built once: the store keeps members in this form, and selection compares candidates with it.
+    const member = memberBytes(request.peerId, request.address);
     const stored = await this.store.announce({
       infoHash: request.infoHash,
       peerId: request.peerId,
       address: request.address,
+      member,
       event: request.event,
       seeder: request.seeder,
       passkey: request.passkey,
@@ -78,7 +81,6 @@ export class Tracker {
       now,
     });
     if (isFailure(stored)) return publicOnly && stored.failure === 'unregistered-info-hash' ? passkeyRequired() : stored;
-    const member = Buffer.concat([request.peerId, compactAddress(request.address)]);
     const requester = { peerId: request.peerId, address: request.address, member: { bytes: member, start: 0, end: member.length }, seeder: request.seeder, locality: stored.locality };
     // Fields written out, not spread: a spread (a clone, then a transition per added field) missed its
     // inline caches on every announce under S4 load.

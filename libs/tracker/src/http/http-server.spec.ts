@@ -3,7 +3,7 @@ import { decode, type BDict } from '@seedfleet/bencode';
 import { Tracker } from '../core/tracker';
 import { DEFAULT_TRACKER_OPTIONS } from '../core/tracker-options';
 import { MemorySwarmStore } from '../store/memory-swarm-store';
-import { DEFAULT_HTTP_SERVER_LIMITS, startHttpTrackerServer, type RunningServer } from './http-server';
+import { DEFAULT_HTTP_SERVER_LIMITS, okAnswer, startHttpTrackerServer, type RunningServer } from './http-server';
 import { HttpTracker } from './http-tracker';
 
 const escape = (bytes: Buffer) => [...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
@@ -66,6 +66,15 @@ class RawClient {
   }
 }
 
+describe('okAnswer', () => {
+  it('frames a body of any length as a 200 with its Content-Length', () => {
+    for (const length of [0, 1, 9, 10, 99, 100, 345, 1000, 65_536]) {
+      const body = Buffer.alloc(length, 0x61);
+      expect(okAnswer(body)).toEqual(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${length}\r\n\r\n`, 'latin1'), body]));
+    }
+  });
+});
+
 describe('the tracker HTTP server (node:net)', () => {
   let server: RunningServer;
   beforeEach(async () => {
@@ -79,6 +88,7 @@ describe('the tracker HTTP server (node:net)', () => {
     client.send([1, 2, 3].map((peer) => `GET ${announce(peer)} HTTP/1.1\r\nHost: t\r\n\r\n`).join(''));
     const answers = await client.answers(3);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    for (const answer of answers) expect(answer.headers).toBe(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${answer.body.length}`);
     expect(answers.map((answer) => (decode(answer.body).value as BDict).get('incomplete'))).toEqual([1, 2, 3]);
     expect(answers[0].headers).toMatch(/\r\ncontent-type: text\/plain\r\n/i);
     client.send(`GET ${announce(4)} HTTP/1.1\r\n`);

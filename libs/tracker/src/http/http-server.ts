@@ -142,6 +142,7 @@ class TrackerConnection {
 
   /** Writes one answer in one piece; returns false when the socket's buffer is full. */
   private respond(status: number, body: Buffer, headOnly: boolean, keepAlive: boolean): boolean {
+    if (status === 200 && keepAlive && !headOnly) return this.socket.write(okAnswer(body));
     const head = `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nContent-Type: ${TRACKER_CONTENT_TYPE}\r\nContent-Length: ${body.length}\r\n${keepAlive ? '' : 'Connection: close\r\n'}\r\n`;
     const headLength = Buffer.byteLength(head, 'latin1');
     const out = Buffer.allocUnsafe(headLength + (headOnly ? 0 : body.length));
@@ -152,6 +153,28 @@ class TrackerConnection {
     this.socket.end(out);
     return true;
   }
+}
+
+const OK_HEAD = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: ${TRACKER_CONTENT_TYPE}\r\nContent-Length: `, 'latin1');
+
+/**
+ * The common answer (200, keep-alive, with its body) from bytes prepared once: no head text to build,
+ * measure and encode per answer.
+ */
+export function okAnswer(body: Buffer): Buffer {
+  const length = body.length;
+  let digits = 1;
+  for (let rest = length; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  const out = Buffer.allocUnsafe(OK_HEAD.length + digits + 4 + length);
+  out.set(OK_HEAD, 0);
+  let offset = OK_HEAD.length + digits;
+  for (let rest = length, at = offset - 1; at >= OK_HEAD.length; at--, rest = Math.floor(rest / 10)) out[at] = 0x30 + (rest % 10);
+  out[offset++] = 0x0d;
+  out[offset++] = 0x0a;
+  out[offset++] = 0x0d;
+  out[offset++] = 0x0a;
+  out.set(body, offset);
+  return out;
 }
 
 function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {

@@ -84,6 +84,41 @@ describe('selectPeers', () => {
     expect(names(selectPeers(swarm, me(''), 5, seeded()))).toEqual(first);
   });
 
+  it('draws and answers as shuffling each group on its own list would (its earlier form)', () => {
+    // The earlier selectPeers: four lists, each shuffled (Fisher-Yates from the end), then concatenated.
+    const reference = (swarm: SwarmPeer[], requester: Requester, numWant: number, random: () => number): string[] => {
+      const groups: SwarmPeer[][] = [[], [], [], []];
+      for (const candidate of swarm) {
+        if (candidate.peerId.equals(requester.peerId) || (requester.seeder && candidate.seeder)) continue;
+        const { zone, region } = requester.locality;
+        groups[zone !== '' && candidate.locality.zone === zone ? 0 : region !== '' && candidate.locality.region === region ? 1 : candidate.seeder ? 2 : 3].push(candidate);
+      }
+      const chosen: SwarmPeer[] = [];
+      for (const group of groups) {
+        if (chosen.length >= numWant) break;
+        for (let index = group.length - 1; index > 0; index--) {
+          const other = Math.floor(random() * (index + 1));
+          [group[index], group[other]] = [group[other], group[index]];
+        }
+        chosen.push(...group.slice(0, numWant - chosen.length));
+      }
+      return names(chosen);
+    };
+    const labels = ['', 'z1', 'z2'];
+    for (let round = 0; round < 300; round++) {
+      let seed = round + 1;
+      const draw = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const size = Math.floor(draw() * 60);
+      const swarm = Array.from({ length: size }, (_, index) => peer(`p${index}${draw() < 0.4 ? ':s' : ''}@${labels[Math.floor(draw() * 3)]}/${labels[Math.floor(draw() * 3)]}`));
+      const requester = me(draw() < 0.3 ? 's' : '', labels[Math.floor(draw() * 3)], labels[Math.floor(draw() * 3)]);
+      const numWant = Math.floor(draw() * 60);
+      const start = seed;
+      const expected = reference(swarm, requester, numWant, draw);
+      seed = start;
+      expect(names(selectPeers(swarm, requester, numWant, draw))).toEqual(expected);
+    }
+  });
+
   it('spreads load: every peer is picked sometimes', () => {
     const swarm = 'abcdefghij'.split('').map((name) => peer(name));
     const seen = new Set<string>();

@@ -147,7 +147,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
       args.push(
         request.now,
         request.infoHash.toString('hex'),
-        Buffer.concat([request.peerId, compactAddress(request.address)]),
+        request.member ?? Buffer.concat([request.peerId, compactAddress(request.address)]),
         request.sampleSize,
         request.passkey ?? '',
         announceBits(Math.floor(this.random() * 2 ** 31), request.requireRegistered ? (request.publicOnly ? 2 : 1) : 0, request.seeder, request.event),
@@ -162,8 +162,9 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
     if (reply[0] === 2) return unregistered();
     if (reply[0] === 3) throw new RedisScriptError(`announce failed in Redis: ${String(reply[1])}`);
     const [, complete, incomplete, downloaded, zoneBytes, regionBytes, labelled, seeders, leechers] = reply as AnnounceReply;
-    const zone = String(zoneBytes);
-    const region = String(regionBytes);
+    // Mostly empty (open mode): no conversion then.
+    const zone = zoneBytes.length === 0 ? '' : String(zoneBytes);
+    const region = regionBytes.length === 0 ? '' : String(regionBytes);
     const candidates: SwarmPeer[] = [];
     const owned = this.redis.ownsReplies === true;
     // Locality groups come first and may reappear in the seeders and leechers windows.
@@ -176,23 +177,9 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
       offered!.add((labelled[index] as Buffer).toString('latin1'));
       candidates.push(peer);
     }
-    for (const [members, seeder] of [[seeders, true], [leechers, false]] as const) {
-      if (Array.isArray(members)) {
-        for (const stored of members) {
-          if (offered?.has(stored.toString('latin1'))) continue;
-          const peer = parseMember(stored, owned, seeder, NO_LOCALITY);
-          if (peer) candidates.push(peer);
-        }
-        continue;
-      }
-      // IPv4 members joined by the script, 26 bytes each: candidates read them in place.
-      const joined = owned ? members : Buffer.from(members);
-      for (let start = 0; start + IPV4_MEMBER_LENGTH <= joined.length; start += IPV4_MEMBER_LENGTH) {
-        if (offered?.has(joined.toString('latin1', start, start + IPV4_MEMBER_LENGTH))) continue;
-        candidates.push(new StoredPeer(joined, start, start + IPV4_MEMBER_LENGTH, seeder, NO_LOCALITY));
-      }
-    }
-    return { counts: { complete, incomplete, downloaded }, candidates, locality: { zone, region } };
+    addCandidates(candidates, seeders, true, owned, offered);
+    addCandidates(candidates, leechers, false, owned, offered);
+    return { counts: { complete, incomplete, downloaded }, candidates, locality: zone === '' && region === '' ? NO_LOCALITY : { zone, region } };
   }
 
   async scrape(request: StoreScrape): Promise<readonly (SwarmCounts | undefined)[] | TrackerFailure> {
@@ -251,6 +238,24 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
 
 /** The announce script's answer when access is granted (see ANNOUNCE_SCRIPT). */
 type AnnounceReply = [0, number, number, number, Buffer, Buffer, (Buffer | number)[], Buffer[] | Buffer, Buffer[] | Buffer];
+
+/** Seeders or leechers from the script: a list of members, or IPv4 members joined (26 bytes each). */
+function addCandidates(candidates: SwarmPeer[], members: Buffer[] | Buffer, seeder: boolean, owned: boolean, offered: Set<string> | undefined): void {
+  if (Array.isArray(members)) {
+    for (const stored of members) {
+      if (offered?.has(stored.toString('latin1'))) continue;
+      const peer = parseMember(stored, owned, seeder, NO_LOCALITY);
+      if (peer) candidates.push(peer);
+    }
+    return;
+  }
+  // Candidates read the joined members in place.
+  const joined = owned ? members : Buffer.from(members);
+  for (let start = 0; start + IPV4_MEMBER_LENGTH <= joined.length; start += IPV4_MEMBER_LENGTH) {
+    if (offered?.has(joined.toString('latin1', start, start + IPV4_MEMBER_LENGTH))) continue;
+    candidates.push(new StoredPeer(joined, start, start + IPV4_MEMBER_LENGTH, seeder, NO_LOCALITY));
+  }
+}
 
 /** member = peer id + compact address (6 or 18 bytes); undefined for anything else. */
 function parseMember(member: Buffer, owned: boolean, seeder: boolean, locality: Locality): SwarmPeer | undefined {

@@ -6,6 +6,11 @@ export interface StoreAnnounce {
   readonly infoHash: Buffer;
   readonly peerId: Buffer;
   readonly address: PeerAddress;
+  /**
+   * The peer id then the compact address (as compactAddress writes it), when the caller has it already:
+   * a store that keeps members in that form takes it as it is rather than build it again.
+   */
+  readonly member?: Buffer;
   readonly event: AnnounceEvent;
   readonly seeder: boolean;
   /** Private mode: must be a registered passkey; its labels become the requester's locality. */
