@@ -6,6 +6,7 @@ import { readProcessStats } from '@seedfleet/testing';
 import { builtCheckout, CLI_ENTRY } from '../lib/checkout';
 import { repoRoot } from '../lib/repo-root';
 import { gitCommit } from '../lib/git-commit';
+import { capProcessCpu } from './cpu-cap';
 import { type LoadStep, runLoad } from './load';
 import { renderTrackerMarkdown, type TargetRuns, type TrackerBenchReport, type TrackerSample } from './report';
 import { installBittorrentTracker, type RunningTarget, startBenchRedis, startBittorrentTracker, startOpentrackerTarget, startOurTrackers, startStaticReplyServer } from './targets';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     if (wanted.has('ours') || wanted.has('ours ×2')) {
       const ours = await startOurTrackers({ cli: args.cli ?? join(root, 'bin', 'seedfleet.js'), nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: wanted.has('ours ×2') ? 2 : 1 });
       stops.unshift(ours.stop);
+      await capReplicas(ours.pids, 'ours', args.replicaCpu, stops);
       targets.set('ours', { ...ours, endpoints: ours.endpoints.slice(0, 1), pids: ours.pids.slice(0, 1) });
       targets.set('ours ×2', ours);
     }
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       // Same Redis and key prefix: the same swarms, whichever build announces to them.
       const base = await startOurTrackers({ cli: baseline!.cli, nodeOptions: args.trackerNodeOptions, redisUrl: redis.url, keyPrefix, replicas: 1 });
       stops.unshift(base.stop);
+      await capReplicas(base.pids, 'base', args.replicaCpu, stops);
       targets.set('base', base);
     }
     if (wanted.has('opentracker')) {
@@ -121,6 +124,7 @@ async function main(): Promise<void> {
       threads,
       cpu: `${cpus().length} × ${cpus()[0]?.model.trim().split(' ').slice(0, 2).join(' ') ?? 'unknown'}`,
       cores: cpus().length,
+      replicaCpu: args.replicaCpu,
       node: process.version,
       kernel: release(),
       loadAverage: { start: loadAtStart, end: loadavg()[0] },
@@ -192,3 +196,12 @@ main().catch((error: unknown) => {
   process.stderr.write(`bench:tracker failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });
+
+/** With --replica-cpu: each tracker process in a CPU-capped cgroup, released after the processes stop. */
+async function capReplicas(pids: readonly number[], label: string, cpus: number | undefined, stops: (() => Promise<void>)[]): Promise<void> {
+  if (cpus === undefined) return;
+  for (const pid of pids) {
+    const cap = await capProcessCpu(pid, cpus, label);
+    stops.push(cap.release);
+  }
+}

@@ -18,6 +18,8 @@ export interface TrackerBenchArgs {
   readonly baseline?: string;
   /** Extra node options for our tracker processes, e.g. --cpu-prof (profiles land in their cwd). */
   readonly trackerNodeOptions: readonly string[];
+  /** Caps each of our tracker processes at this many CPUs (cgroup CFS quota), to show scale-out on few cores. */
+  readonly replicaCpu?: number;
   /** Results go to DIR/tracker.md and .json (default bench/results). */
   readonly outDir?: string;
   /** Rewrite tracker.md next to this tracker.json from it, measuring nothing. */
@@ -35,6 +37,10 @@ export const TRACKER_BENCH_USAGE = `npm run bench:tracker -- [options]
   --baseline DIR       adds set-up 'base': the tracker of another built checkout (e.g. a git worktree of
                        the previous commit), same Redis and swarms, measured alternately with ours
   --tracker-node-option OPT   node option for our tracker processes (repeatable), e.g. --cpu-prof
+  --replica-cpu CPUS   cap each of our tracker processes (ours, both of ours x2, base) at CPUS CPUs with a
+                       cgroup CFS quota (root; cgroup v1 cpu controller), e.g. 0.3: two capped replicas
+                       against one show whether replicas add capacity when the machine has cores to spare,
+                       which 2 cores shared with Redis and the generator do not; use with --out
   --out DIR            write DIR/tracker.md and DIR/tracker.json (default bench/results)
   --render FILE        rewrite tracker.md beside FILE (a tracker.json) from it, measuring nothing
   --help`;
@@ -67,6 +73,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
   let only = false;
   const trackerNodeOptions: string[] = [];
   let outDir: string | undefined;
+  let replicaCpu: number | undefined;
   let render: string | undefined;
   let help = false;
   for (let index = 0; index < argv.length; index++) {
@@ -91,6 +98,11 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     else if (flag === '--baseline') baseline = resolve(cwd, value());
     else if (flag === '--tracker-node-option') trackerNodeOptions.push(value());
     else if (flag === '--out') outDir = resolve(cwd, value());
+    else if (flag === '--replica-cpu') {
+      const text = value();
+      replicaCpu = Number(text);
+      if (!Number.isFinite(replicaCpu) || replicaCpu < 0.01) throw new Error(`--replica-cpu takes a number of CPUs of at least 0.01, e.g. 0.3, not '${text}'`);
+    }
     else if (flag === '--render') render = resolve(cwd, value());
     else throw new Error(`unknown argument '${arg}'\n${TRACKER_BENCH_USAGE}`);
   }
@@ -107,6 +119,7 @@ export function parseTrackerArgs(argv: readonly string[], cwd: string = process.
     cli,
     baseline,
     trackerNodeOptions,
+    replicaCpu,
     outDir,
     render,
     help,
