@@ -3,8 +3,11 @@
 
 /** The dict key for a UTF-8 text key: textKey('名前') is the key the decoder returns for those bytes. */
 export function textKey(text: string): string {
-  return Buffer.from(text, 'utf8').toString('latin1');
+  // ASCII is its own UTF-8: no round trip through a Buffer (torrent creation keys every file's path).
+  return ASCII.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** The UTF-8 reading of a dict key; invalid UTF-8 shows as U+FFFD. */
 export function keyText(key: string): string {

@@ -1,3 +1,4 @@
+import { textKey } from '@seedfleet/bencode';
 import type { TorrentVersion } from '../model';
 
 /**
@@ -23,9 +24,5 @@ export function orderByVersion<T extends { path: readonly string[] }>(files: rea
  * component-by-component comparison.
  */
 export function orderKey(path: readonly string[], version: TorrentVersion): string {
-  const joined = path.join(version === 'v1' ? '/' : '\0');
-  // ASCII is its own UTF-8: no round trip through a Buffer (two allocations per file of a 10k-file walk).
-  return ASCII.test(joined) ? joined : Buffer.from(joined, 'utf8').toString('latin1');
+  return textKey(path.join(version === 'v1' ? '/' : '\0'));
 }
-
-const ASCII = /^[\x00-\x7f]*$/;

@@ -6,8 +6,6 @@ import type { CreationPlan, PlannedFile } from './plan';
 
 type Dict = Map<string, BEncodable | undefined>;
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /**
  * The info dict's entries. Only what the content needs plus `private`, so a v1 single file matches
  * mktorrent's info dict byte for byte and hybrids match libtorrent's. Keys inside the file tree are binary
@@ -108,8 +106,7 @@ function fileTree(plan: CreationPlan, hashes: PlanHashes): Dict {
     const path = plan.single ? [plan.name] : file.path;
     let directory = root;
     for (const component of path) {
-      // ASCII names are their own binary-string key: skip the two conversions.
-      const key = ASCII.test(component) ? component : textKey(component);
+      const key = textKey(component);
       if (!directory.has(key)) directory.set(key, new Map());
       directory = directory.get(key) as Dict;
     }

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { textKey } from '@seedfleet/bencode';
 import type { TorrentVersion } from '../model';
 import { CreateTorrentError } from './create-error';
 import { localSourceFile, type LocalSourceFile } from './local-source';
@@ -74,8 +75,6 @@ async function list(directory: string, version: TorrentVersion, signal?: AbortSi
   return entries.sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 /**
  * The directory's names, each with its UTF-8 bytes as a latin1 string (its sort key). Read as strings:
  * 10k names as Buffers, each checked with isUtf8 and decoded twice, cost ~30 ms more. Bytes that are not
@@ -90,7 +89,7 @@ function names(directory: string): [name: string, key: string][] {
       return [name, rawName.toString('latin1')];
     });
   }
-  return listed.map((name) => [name, ASCII.test(name) ? name : Buffer.from(name, 'utf8').toString('latin1')]);
+  return listed.map((name) => [name, textKey(name)]);
 }
 
 /** Lets the event loop run (worker replies, timers) and honours an abort. */
