@@ -17,32 +17,33 @@ export function peerAddress(ip: string, port: number): PeerAddress | undefined {
 
 /** BEP 23 / BEP 7 compact form: 4 or 16 address bytes, then the port big-endian. */
 export function compactAddress(address: PeerAddress): Buffer {
-  if (address.family === 4) {
-    // Every announce needs one or two: read in place rather than split, mapped and copied (encodeIp).
-    const out = Buffer.allocUnsafe(6);
-    if (writeIPv4(address.ip, out)) {
-      out.writeUInt16BE(address.port, 4);
-      return out;
-    }
-  }
-  const ip = encodeIp(address.ip);
-  const out = Buffer.allocUnsafe(ip.length + 2);
-  ip.copy(out, 0);
-  out.writeUInt16BE(address.port, ip.length);
-  return out;
+  return prefixedCompact(NO_PREFIX, address);
 }
 
 /** The peer id then the compact address: a member as stores keep it, built in one buffer. */
 export function memberBytes(peerId: Buffer, address: PeerAddress): Buffer {
+  return prefixedCompact(peerId, address);
+}
+
+const NO_PREFIX = Buffer.alloc(0);
+
+/** `prefix`, then the compact address. Every announce needs one or two, so IPv4 is read in place rather than split, mapped and copied (encodeIp). */
+function prefixedCompact(prefix: Buffer, address: PeerAddress): Buffer {
+  const at = prefix.length;
   if (address.family === 4) {
-    const out = Buffer.allocUnsafe(peerId.length + 6);
-    out.set(peerId, 0);
-    if (writeIPv4(address.ip, out, peerId.length)) {
-      out.writeUInt16BE(address.port, peerId.length + 4);
+    const out = Buffer.allocUnsafe(at + 6);
+    out.set(prefix, 0);
+    if (writeIPv4(address.ip, out, at)) {
+      out.writeUInt16BE(address.port, at + 4);
       return out;
     }
   }
-  return Buffer.concat([peerId, compactAddress(address)]);
+  const ip = encodeIp(address.ip);
+  const out = Buffer.allocUnsafe(at + ip.length + 2);
+  out.set(prefix, 0);
+  out.set(ip, at);
+  out.writeUInt16BE(address.port, at + ip.length);
+  return out;
 }
 
 /** Inverse of compactAddress for 6- or 18-byte input; undefined for other lengths. */

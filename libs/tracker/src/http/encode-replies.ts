@@ -64,7 +64,8 @@ function encodeCompactAnnounceReply(reply: AnnounceReply): Buffer {
   offset = writeAscii(middle, out, offset);
   offset = writeCompactPeers(peers, encoded, false, out, offset);
   offset = writeAscii(tail, out, offset);
-  offset += trackerIdLength === reply.trackerId.length ? writeAscii(reply.trackerId, out, offset) - offset : out.write(reply.trackerId, offset);
+  // As many bytes as characters: ASCII, which writeAscii copies; otherwise Buffer.write encodes the UTF-8.
+  offset = trackerIdLength === reply.trackerId.length ? writeAscii(reply.trackerId, out, offset) : offset + out.write(reply.trackerId, offset);
   out[offset] = 0x65; // e
   return out;
 }

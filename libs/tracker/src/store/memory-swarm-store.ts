@@ -1,5 +1,5 @@
 import { failure, type TrackerFailure } from '../core/failure';
-import { compactAddress } from '../core/address';
+import { memberBytes } from '../core/address';
 import type { Locality, SwarmCounts, SwarmPeer } from '../core/types';
 import { checkRegistration, type StoreAnnounce, type StoreAnnounceResult, type StoreScrape, type SwarmStore, type SwarmStoreOptions, type TrackerRegistry } from './swarm-store';
 
@@ -22,7 +22,7 @@ export class MemorySwarmStore implements SwarmStore, TrackerRegistry {
     if ('failure' in access) return access;
     const swarm = this.swarm(request.infoHash.toString('hex'));
     this.prune(swarm, request.now);
-    const key = request.peerId.toString('latin1') + compactAddress(request.address).toString('latin1');
+    const key = (request.member ?? memberBytes(request.peerId, request.address)).toString('latin1');
     const known = swarm.peers.get(key);
     if (request.event === 'stopped') {
       swarm.peers.delete(key);

@@ -1,4 +1,4 @@
-import { compactAddress, parseCompactAddress } from '../core/address';
+import { memberBytes, parseCompactAddress } from '../core/address';
 import type { TrackerFailure } from '../core/failure';
 import { type Locality, type MemberBytes, NO_LOCALITY, PEER_ID_LENGTH, type PeerAddress, type SwarmCounts, type SwarmPeer } from '../core/types';
 import { ANNOUNCE_SCRIPT, announceBits } from './announce-script';
@@ -147,7 +147,7 @@ export class RedisSwarmStore implements SwarmStore, TrackerRegistry {
       args.push(
         request.now,
         request.infoHash.toString('hex'),
-        request.member ?? Buffer.concat([request.peerId, compactAddress(request.address)]),
+        request.member ?? memberBytes(request.peerId, request.address),
         request.sampleSize,
         request.passkey ?? '',
         announceBits(Math.floor(this.random() * 2 ** 31), request.requireRegistered ? (request.publicOnly ? 2 : 1) : 0, request.seeder, request.event),
