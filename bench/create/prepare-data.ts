@@ -6,8 +6,8 @@ import { writeFileTree } from '@seedfleet/testing';
 import { type Dataset, totalBytes } from './datasets';
 
 export interface DataStore {
-  /** Holds the dataset directories. */
-  readonly directory: string;
+  /** Holds the dataset directories (and their spec markers). */
+  readonly dataRoot: string;
   /** On a tmpfs: reads never wait for the disk, and no cache warming is needed. */
   readonly inMemory: boolean;
 }
@@ -18,18 +18,25 @@ const SHM = '/dev/shm';
 const TMPFS_MARGIN = 6 * 1024 ** 3;
 
 /**
- * Where the datasets go: `given` if any; else a tmpfs (/dev/shm) with room for all of them plus a margin,
- * as the datasets and the tools compete with nothing on disk there; else `fallback` on disk. A tmpfs
- * already holding the datasets from a --keep-data run counts them as room.
+ * Where the datasets go, as `<base>/<subdirectory>`: the base is `given` if any; else a tmpfs (/dev/shm)
+ * with room for all of them plus a margin, as the datasets and the tools compete with nothing on disk
+ * there; else `fallback` on disk. Datasets already on the tmpfs (a --keep-data run) count as room.
  */
-export async function chooseDataStore(given: string | undefined, fallback: string, datasets: readonly Dataset[]): Promise<DataStore> {
-  if (given !== undefined) return { directory: given, inMemory: await isTmpfs(given) };
-  const needed = datasets.reduce((sum, dataset) => sum + totalBytes(dataset), 0) + TMPFS_MARGIN;
+export async function chooseDataStore(given: string | undefined, fallback: string, subdirectory: string, datasets: readonly Dataset[]): Promise<DataStore> {
+  if (given !== undefined) return { dataRoot: join(given, subdirectory), inMemory: await isTmpfs(given) };
+  const onDisk = { dataRoot: join(fallback, subdirectory), inMemory: false };
   const stats = await statfs(SHM).catch(() => undefined);
-  if (stats === undefined || stats.type !== TMPFS_MAGIC) return { directory: fallback, inMemory: false };
-  const present = await Promise.all(datasets.map((dataset) => readFile(join(SHM, 'seedfleet-bench', 'create', `${dataset.id}.spec-sha256`)).then(() => totalBytes(dataset), () => 0)));
+  if (stats === undefined || stats.type !== TMPFS_MAGIC) return onDisk;
+  const dataRoot = join(SHM, 'seedfleet-bench', subdirectory);
+  const needed = datasets.reduce((sum, dataset) => sum + totalBytes(dataset), 0) + TMPFS_MARGIN;
+  const present = await Promise.all(datasets.map((dataset) => readFile(specMarker(dataRoot, dataset)).then(() => totalBytes(dataset), () => 0)));
   const free = stats.bavail * stats.bsize + present.reduce((sum, bytes) => sum + bytes, 0);
-  return free >= needed ? { directory: join(SHM, 'seedfleet-bench'), inMemory: true } : { directory: fallback, inMemory: false };
+  return free >= needed ? { dataRoot, inMemory: true } : onDisk;
+}
+
+/** Beside the dataset's directory (not inside, where it would be hashed): the digest of the spec it holds. */
+function specMarker(dataRoot: string, dataset: Dataset): string {
+  return `${join(dataRoot, dataset.id)}.spec-sha256`;
 }
 
 async function isTmpfs(directory: string): Promise<boolean> {
@@ -43,7 +50,7 @@ async function isTmpfs(directory: string): Promise<boolean> {
  */
 export async function prepareDataset(dataRoot: string, dataset: Dataset): Promise<string> {
   const directory = join(dataRoot, dataset.id);
-  const marker = `${directory}.spec-sha256`;
+  const marker = specMarker(dataRoot, dataset);
   const digest = createHash('sha256').update(JSON.stringify(dataset.files)).digest('hex');
   const existing = await readFile(marker, 'utf8').catch(() => '');
   if (existing === digest) return directory;

@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   const datasets = createDatasets(args.quick).filter((dataset) => args.datasets === undefined || args.datasets.includes(dataset.id));
   const unknown = (args.datasets ?? []).filter((id) => !datasets.some((dataset) => dataset.id === id));
   if (unknown.length > 0 || datasets.length === 0) throw new Error(`unknown dataset(s) ${unknown.join(', ')}\n${CREATE_BENCH_USAGE}`);
-  const store = await chooseDataStore(args.dataDir, join(root, 'bench', '.data'), datasets);
-  const dataRoot = join(store.directory, args.quick ? 'create-quick' : 'create');
+  const store = await chooseDataStore(args.dataDir, join(root, 'bench', '.data'), args.quick ? 'create-quick' : 'create', datasets);
+  const { dataRoot } = store;
   const outputRoot = join(root, 'bench', '.data', 'create-output');
   await mkdir(outputRoot, { recursive: true });
   // Gigabytes of generated data: a self-ignoring .gitignore keeps `git add bench` from picking it up.
@@ -113,8 +113,8 @@ async function main(): Promise<void> {
       load: loadSummary(loads),
       'hash rates': `${rates.threads} threads together, the better of a measurement before and after the runs: SHA-1 ${rates.sha1.toFixed(2)} GB/s (before ${ratesBefore.sha1.toFixed(2)}), SHA-256 ${rates.sha256.toFixed(2)} GB/s (before ${ratesBefore.sha256.toFixed(2)})`,
       data: store.inMemory
-        ? `in RAM: the datasets are on a tmpfs (${store.directory}), so every read is a copy from memory, as from a warm page cache, and no run waits for the disk`
-        : `on disk (${store.directory}), warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run`,
+        ? `in RAM: the datasets are on a tmpfs (${dataRoot}), so every read is a copy from memory, as from a warm page cache, and no run waits for the disk`
+        : `on disk (${dataRoot}), warm: page cache cannot be dropped without root, and the host evicts it, so the whole dataset is read just before every run`,
       method: 'each tool (ours through the CLI, with the node flags of bin/seedfleet.js) is one child process under /usr/bin/time; ours and its references run back to back, the order rotating each repetition; same piece length for all tools',
       commit: gitCommit(root, ['libs', 'apps', 'bench', 'bin']),
       ...(baseline === undefined ? {} : { baseline: `seedfleet base = ${baseline.root} at ${baseline.commit}` }),
