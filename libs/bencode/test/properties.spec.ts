@@ -6,7 +6,8 @@ const ERROR_CODES: BencodeErrorCode[] = [
   'unexpected-eof', 'expected-value', 'expected-digit', 'expected-colon', 'expected-e', 'leading-zero', 'negative-zero',
   'integer-too-long', 'string-too-long', 'depth-exceeded', 'too-many-tokens', 'trailing-bytes', 'key-not-string',
 ];
-const UNLIMITED: DecodeOptions = { maxDepth: Infinity, maxTokens: Infinity };
+// Every limit lifted: a re-decode must accept whatever a first decode under looser limits (e.g. maxIntegerDigits 21) returned.
+const UNLIMITED: DecodeOptions = { maxDepth: Infinity, maxTokens: Infinity, maxIntegerDigits: Infinity };
 
 /** Bytes drawn mostly from bencode's own alphabet, so random input gets past the first byte. */
 const bencodeLike = fc
